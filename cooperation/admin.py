@@ -1,0 +1,121 @@
+from django.contrib import admin
+from django.db.models import F
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from .models import (
+    ActionPlan,
+    Activity,
+    Commitment,
+    Evidence,
+    Funding,
+    Partnership,
+    Signatory,
+    StatusUpdate,
+    Theme,
+    ThemeAgency,
+)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(TranslationAdmin):
+    list_display = ("__str__", "established")
+
+
+class SignatoryInline(TranslationTabularInline):
+    model = Signatory
+    extra = 0
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(TranslationAdmin):
+    list_display = ("title", "partnership", "period", "signed_on", "status")
+    list_filter = ("status", "partnership")
+    inlines = [SignatoryInline]
+    filter_horizontal = ("coordinators",)
+
+
+class ThemeAgencyInline(admin.TabularInline):
+    model = ThemeAgency
+    extra = 0
+    autocomplete_fields = ("agency",)
+
+
+@admin.register(Theme)
+class ThemeAdmin(TranslationAdmin):
+    list_display = ("order", "name", "plan")
+    list_display_links = ("name",)
+    list_filter = ("plan",)
+    search_fields = ("name_en", "name_zh_hans")
+    inlines = [ThemeAgencyInline]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(TranslationAdmin):
+    list_display = ("__str__", "theme", "order", "target_count", "frequency")
+    list_filter = ("theme__plan", "theme")
+    list_select_related = ("theme",)
+    search_fields = ("text_en", "text_zh_hans")
+    filter_horizontal = ("agencies",)
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 0
+
+
+class StatusUpdateInline(admin.TabularInline):
+    """The history is append-only: shown, never edited here."""
+
+    model = StatusUpdate
+    extra = 0
+    can_delete = False
+    fields = ("sequence", "created_at", "author", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        # Uploads go through the portal, which checks size and type by content.
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(TranslationAdmin):
+    list_display = ("title", "theme", "status", "planned_start", "updated_at", "is_demo")
+    list_filter = ("status", "is_demo", "theme__plan", "theme")
+    list_select_related = ("theme",)
+    search_fields = ("title_en", "title_zh_hans")
+    # Status changes only through the status form, so that each one is recorded.
+    readonly_fields = ("status", "version", "created_by", "updated_by", "created_at", "updated_at")
+    autocomplete_fields = ("first_lead_agency", "second_lead_agency", "participants")
+    inlines = [FundingInline, EvidenceInline, StatusUpdateInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            # An admin edit makes copies open in the portal stale, as any other edit does.
+            Activity.objects.filter(pk=obj.pk).update(version=F("version") + 1)
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(admin.ModelAdmin):
+    list_display = ("activity", "sequence", "from_status", "to_status", "author", "created_at")
+    list_select_related = ("activity", "author")
+    readonly_fields = [f.name for f in StatusUpdate._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,275 @@
+"""Writes that carry rules. The pages, the admin, the API and tasks all call these."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners import access
+from partners.access import Action
+
+from .models import CLOSED_STATUSES, Activity, ActivityStatus, Evidence, StatusUpdate, Theme
+from .uploads import inspect_upload
+
+
+@dataclass
+class FieldDifference:
+    field: str
+    label: str
+    theirs: object
+    yours: object
+
+
+class ActivityConflict(Exception):
+    """Somebody saved the activity after the user opened it: nothing was written."""
+
+    def __init__(self, current: Activity, differences: list[FieldDifference]):
+        super().__init__("activity changed meanwhile")
+        self.current = current
+        self.differences = differences
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _check_title(activity: Activity) -> None:
+    if not (activity.title_en or "").strip() and not (activity.title_zh_hans or "").strip():
+        raise ValidationError(
+            {"title_en": _("Give the activity a title in English or in Chinese.")}
+        )
+
+
+def _check_agencies(*, user, activity: Activity, participant_ids: Iterable[int]) -> None:
+    """Lead agencies sit on the right side; staff may only file work their agency is part of."""
+    partnership = activity.theme.plan.partnership
+    errors = {}
+    for field, city_id in (
+        ("first_lead_agency", partnership.first_city_id),
+        ("second_lead_agency", partnership.second_city_id),
+    ):
+        agency = getattr(activity, field)
+        if agency is not None and agency.city_id != city_id:
+            errors[field] = _("This agency is not on that city's side.")
+    allowed = access.editable_agency_ids(user)
+    if allowed is not None:
+        involved = {activity.first_lead_agency_id, activity.second_lead_agency_id}
+        involved.update(participant_ids)
+        if not allowed & involved:
+            errors["first_lead_agency"] = _(
+                "Your agency must lead or take part in the activities you record."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_activity(*, user, activity: Activity, participant_ids: Iterable[int] = ()) -> Activity:
+    """Save a new activity built by a form. ``activity.theme`` must be set."""
+    access.require(user, Action.CREATE_ACTIVITY, activity.theme)
+    participant_ids = list(participant_ids)
+    if activity.commitment_id and activity.commitment.theme_id != activity.theme_id:
+        raise ValidationError({"commitment": _("This commitment belongs to another theme.")})
+    _check_title(activity)
+    _check_agencies(user=user, activity=activity, participant_ids=participant_ids)
+    activity.status = ActivityStatus.PLANNED
+    activity.created_by = user
+    activity.updated_by = user
+    activity.version = 1
+    activity.save()
+    activity.participants.set(participant_ids)
+    return activity
+
+
+def _differences(current: Activity, submitted: Activity, fields: list[str], labels) -> list:
+    out = []
+    for name in fields:
+        theirs, yours = getattr(current, name), getattr(submitted, name)
+        if theirs != yours:
+            out.append(FieldDifference(name, str(labels.get(name, name)), theirs, yours))
+    return out
+
+
+@transaction.atomic
+def update_activity(
+    *,
+    user,
+    activity: Activity,
+    expected_version: int,
+    fields: list[str],
+    participant_ids: Iterable[int] | None = None,
+    labels: dict | None = None,
+) -> Activity:
+    """Save the edited ``fields`` of an activity, unless someone saved it since ``expected_version``.
+
+    ``activity`` carries the user's values (an unsaved, modified copy). On a conflict
+    nothing is written and ActivityConflict lists the fields that now differ.
+    """
+    current = (
+        Activity.objects.select_for_update()
+        .select_related("theme__plan__partnership")
+        .get(pk=activity.pk)
+    )
+    access.require(user, Action.CHANGE, current)
+    participant_ids = (
+        list(participant_ids)
+        if participant_ids is not None
+        else [a.pk for a in current.participants.all()]
+    )
+    if current.version != expected_version:
+        diff = _differences(current, activity, fields, labels or {})
+        old = {a.pk for a in current.participants.all()}
+        if old != set(participant_ids):
+            diff.append(
+                FieldDifference(
+                    "participants",
+                    str((labels or {}).get("participants", "participants")),
+                    sorted(old),
+                    sorted(participant_ids),
+                )
+            )
+        raise ActivityConflict(current, diff)
+    if "theme" in fields and activity.theme_id != current.theme_id:
+        access.require(user, Action.CREATE_ACTIVITY, activity.theme)
+        if activity.theme.plan_id != current.theme.plan_id:
+            raise ValidationError({"theme": _("An activity cannot move to another plan.")})
+    if activity.commitment_id and activity.commitment.theme_id != activity.theme_id:
+        raise ValidationError({"commitment": _("This commitment belongs to another theme.")})
+    _check_title(activity)
+    _check_agencies(user=user, activity=activity, participant_ids=participant_ids)
+    # Status has its own path with its own history: an edit never changes it.
+    writable = [f for f in fields if f not in {"status", "version", "id"}]
+    activity.status = current.status
+    activity.version = current.version + 1
+    activity.updated_by = user
+    activity.save(update_fields=[*writable, "version", "updated_by", "updated_at"])
+    activity.participants.set(participant_ids)
+    return activity
+
+
+def _status_error(message: str) -> ValidationError:
+    return ValidationError({"to_status": message})
+
+
+@transaction.atomic
+def change_activity_status(
+    *,
+    user,
+    activity_id: int,
+    to_status: str,
+    note: str,
+    date: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> StatusUpdate:
+    """Move an activity to ``to_status`` and record who, when, from, to and why.
+
+    ``date`` is the actual start (for "in progress") or actual end (for "completed");
+    completing needs one. Reopening a completed or cancelled activity is a coordinator's call.
+    """
+    activity = (
+        Activity.objects.select_for_update()
+        .select_related("theme__plan__partnership")
+        .get(pk=activity_id)
+    )
+    access.require(user, Action.CHANGE_STATUS, activity)
+    if expected_version is not None and activity.version != expected_version:
+        raise _status_error(
+            _(
+                "Someone else changed this activity while you were looking at it. Its status "
+                "is now “%(status)s”. Check it and try again."
+            )
+            % {"status": activity.get_status_display()}
+        )
+    if to_status not in ActivityStatus.values:
+        raise _status_error(_("Choose one of the listed statuses."))
+    if to_status == activity.status:
+        raise _status_error(_("The activity already has this status."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say in a note what happened.")})
+    if activity.status in CLOSED_STATUSES and not access.can(user, Action.REOPEN, activity):
+        raise _status_error(
+            _("Only a coordinator can reopen a completed or cancelled activity.")
+        )
+    if date is not None and date > _today():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+
+    update_fields = ["status", "version", "updated_by", "updated_at"]
+    if to_status == ActivityStatus.COMPLETED:
+        end = date or activity.actual_end
+        if end is None:
+            raise ValidationError({"date": _("Give the date the activity was completed.")})
+        if activity.actual_start and end < activity.actual_start:
+            raise ValidationError(
+                {"date": _("The activity cannot end before it started (%(start)s).")
+                 % {"start": activity.actual_start.isoformat()}}
+            )
+        activity.actual_end = end
+        update_fields.append("actual_end")
+    elif to_status == ActivityStatus.IN_PROGRESS:
+        start = date or activity.actual_start or _today()
+        if activity.actual_end and activity.status in CLOSED_STATUSES:
+            # Reopened: it is no longer finished.
+            activity.actual_end = None
+            update_fields.append("actual_end")
+        activity.actual_start = start
+        update_fields.append("actual_start")
+    elif date is not None:
+        raise ValidationError({"date": _("A date is only recorded for starting or completing.")})
+
+    from_status = activity.status
+    sequence = activity.status_updates.count() + 1
+    activity.status = to_status
+    activity.version += 1
+    activity.updated_by = user
+    activity.save(update_fields=update_fields)
+    try:
+        with transaction.atomic():
+            update = StatusUpdate.objects.create(
+                activity=activity,
+                sequence=sequence,
+                author=user,
+                from_status=from_status,
+                to_status=to_status,
+                note=note,
+            )
+    except IntegrityError:  # pragma: no cover - the row lock above makes this a last resort
+        raise _status_error(_("Someone else changed the status at the same time. Try again.")) from None
+    return update
+
+
+@transaction.atomic
+def add_evidence(*, user, activity: Activity, upload, description: str = "") -> Evidence:
+    """Attach a file to an activity after checking its size and, by content, its type."""
+    access.require(user, Action.CHANGE, activity)
+    content_type = inspect_upload(upload)
+    evidence = Evidence(
+        activity=activity,
+        original_name=(upload.name or "file")[:255],
+        content_type=content_type,
+        size=upload.size,
+        description=(description or "").strip()[:300],
+        uploaded_by=user,
+    )
+    evidence.file.save(upload.name or "file", upload, save=False)
+    evidence.save()
+    Activity.objects.filter(pk=activity.pk).update(updated_at=timezone.now(), updated_by=user)
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(*, user, evidence: Evidence) -> None:
+    access.require(user, Action.CHANGE, evidence.activity)
+    stored = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+def themes_for_new_activity(user, plan) -> list[Theme]:
+    return [t for t in plan.themes.all() if access.can(user, Action.CREATE_ACTIVITY, t)]

@@ -1,0 +1,38 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Activity, ActionPlan, Commitment, Partnership, Signatory, Theme
+
+
+@register(Partnership)
+class PartnershipTranslation(TranslationOptions):
+    fields = ("agreement_title",)
+
+
+@register(ActionPlan)
+class ActionPlanTranslation(TranslationOptions):
+    fields = ("title", "signed_place")
+    required_languages = {"en": ("title",)}
+
+
+@register(Signatory)
+class SignatoryTranslation(TranslationOptions):
+    fields = ("name", "position")
+    required_languages = ("en",)
+
+
+@register(Theme)
+class ThemeTranslation(TranslationOptions):
+    fields = ("name", "summary")
+    required_languages = {"en": ("name",)}
+
+
+@register(Commitment)
+class CommitmentTranslation(TranslationOptions):
+    fields = ("text",)
+    required_languages = ("en",)
+
+
+@register(Activity)
+class ActivityTranslation(TranslationOptions):
+    # A title in either language is enough: Beijing staff may write only Chinese.
+    fields = ("title", "description", "outcomes")

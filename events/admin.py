@@ -1,0 +1,29 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from .models import DelegationMember, Event, EventSeries, ProgrammeItem
+
+
+@admin.register(EventSeries)
+class EventSeriesAdmin(TranslationAdmin):
+    list_display = ("name", "plan", "recurrence")
+
+
+class ProgrammeItemInline(TranslationTabularInline):
+    model = ProgrammeItem
+    extra = 0
+
+
+class DelegationMemberInline(TranslationTabularInline):
+    model = DelegationMember
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(TranslationAdmin):
+    list_display = ("title", "kind", "host_city", "start_date", "end_date", "year", "is_demo")
+    list_filter = ("kind", "host_city", "plan")
+    search_fields = ("title_en", "title_zh_hans")
+    filter_horizontal = ("themes", "organisers")
+    raw_id_fields = ("activities",)
+    inlines = [ProgrammeItemInline, DelegationMemberInline]

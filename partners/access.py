@@ -1,0 +1,148 @@
+"""Who may do what: the one place that decides. Views, forms, the admin and the API ask here.
+
+A user belongs to one city's side (their profile). They belong to every partnership that
+city is part of, and see nothing of any other. Within it:
+
+- coordinators manage everything of the partnership (and the agencies and users of their side);
+- agency staff create activities, and change the activities their agency leads or takes part
+  in and the events their agency organises;
+- officials read;
+- administrators (superusers) may do everything.
+
+Guarded objects describe themselves without this module importing them (lower layers never
+import higher ones): ``access_cities()`` gives the ids of the partnership's two cities (or, for
+an agency or a person, the one city of their side; empty for a third party), and objects that
+agency staff may edit also give ``access_agencies()``.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from .models import Profile, Role
+
+log = logging.getLogger("portal.security")
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    # Change an object's fields (and add or remove its parts: evidence, programme items).
+    CHANGE = "change"
+    DELETE = "delete"
+    # On a theme (or plan): start a new activity under it.
+    CREATE_ACTIVITY = "create_activity"
+    # On an activity: record a status change.
+    CHANGE_STATUS = "change_status"
+    # On an activity: take a completed or cancelled activity back into work.
+    REOPEN = "reopen"
+    # On a plan (or anything of it): coordinators' work — themes, commitments, events, reviews.
+    MANAGE = "manage"
+
+
+# Objects whose staff-side editing is allowed; everything else is coordinators' work.
+STAFF_EDITABLE_ACTIONS = {Action.CHANGE, Action.CHANGE_STATUS}
+
+
+def profile_of(user) -> Profile | None:
+    """The user's profile, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_portal_profile"):
+        try:
+            user._portal_profile = Profile.objects.select_related("city", "agency").get(
+                user_id=user.pk
+            )
+        except Profile.DoesNotExist:
+            user._portal_profile = None
+    return user._portal_profile
+
+
+def is_admin(user) -> bool:
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
+
+
+def role_of(user) -> str | None:
+    profile = profile_of(user)
+    return profile.role if profile else None
+
+
+def is_coordinator(user) -> bool:
+    return is_admin(user) or role_of(user) == Role.COORDINATOR
+
+
+def partnership_q(user, prefix: str = "") -> Q:
+    """A filter for rows whose partnership the user belongs to.
+
+    ``prefix`` is the path from the queried model to the partnership, e.g. ``"theme__plan__
+    partnership"`` for activities; empty when querying partnerships themselves.
+    """
+    if is_admin(user):
+        return Q()
+    profile = profile_of(user)
+    if profile is None:
+        return Q(pk__in=[])
+    path = f"{prefix}__" if prefix else ""
+    return Q(**{f"{path}first_city_id": profile.city_id}) | Q(
+        **{f"{path}second_city_id": profile.city_id}
+    )
+
+
+def can(user, action: Action | str, obj) -> bool:
+    """True when ``user`` may do ``action`` on ``obj``."""
+    action = Action(action)
+    if not getattr(user, "is_active", False):
+        return False
+    if is_admin(user):
+        return True
+    profile = profile_of(user)
+    if profile is None:
+        return False
+
+    cities = obj.access_cities()
+    side_only = getattr(obj, "access_side_only", False)
+    if side_only:
+        # Agencies and people: visible to all, managed by the coordinators of their side.
+        # A third party (no city) belongs to no side: any coordinator may manage it.
+        if action == Action.VIEW:
+            return True
+        return profile.role == Role.COORDINATOR and (not cities or profile.city_id in cities)
+
+    if profile.city_id not in cities:
+        return False
+    if action == Action.VIEW:
+        return True
+    if profile.role == Role.COORDINATOR:
+        return True
+    if profile.role == Role.AGENCY_STAFF:
+        if action == Action.CREATE_ACTIVITY:
+            return True
+        if action in STAFF_EDITABLE_ACTIONS and hasattr(obj, "access_agencies"):
+            return profile.agency_id in obj.access_agencies()
+    return False
+
+
+def require(user, action: Action | str, obj) -> None:
+    """Raise PermissionDenied (and log the refusal) unless ``user`` may do ``action``."""
+    if not can(user, action, obj):
+        log.warning(
+            "permission refused: user=%s action=%s object=%s:%s",
+            getattr(user, "username", None) or "anonymous",
+            Action(action),
+            type(obj).__name__,
+            getattr(obj, "pk", None),
+        )
+        raise PermissionDenied
+
+
+def editable_agency_ids(user) -> set[int] | None:
+    """Agencies whose work the user may edit: None means all (coordinators, admins)."""
+    if is_coordinator(user):
+        return None
+    profile = profile_of(user)
+    if profile and profile.role == Role.AGENCY_STAFF and profile.agency_id:
+        return {profile.agency_id}
+    return set()

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+
+from .models import Review, ThemeAssessment
+
+
+class ThemeAssessmentInline(TranslationStackedInline):
+    model = ThemeAssessment
+    extra = 0
+
+
+@admin.register(Review)
+class ReviewAdmin(TranslationAdmin):
+    list_display = ("title", "plan", "kind", "due_date", "status")
+    list_filter = ("kind", "status", "plan")
+    inlines = [ThemeAssessmentInline]

@@ -1,0 +1,106 @@
+"""Reviews of a plan (Article Four) and the per-theme assessments made in them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import ActionPlan, Theme
+
+
+class ReviewKind(models.TextChoices):
+    MID_TERM = "mid_term", _("Mid-term review")
+    EVALUATION = "evaluation", _("Evaluation")
+    AD_HOC = "ad_hoc", _("Ad-hoc review")
+
+
+class ReviewStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    IN_PREPARATION = "in_preparation", _("In preparation")
+    COMPLETED = "completed", _("Completed")
+
+
+class Conclusion(models.TextChoices):
+    CONTINUE = "continue", _("Continue the plan")
+    REVISE = "revise", _("Revise the plan")
+    RENEW = "renew", _("Renew the plan")
+
+
+class Review(models.Model):
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    code = models.SlugField(_("code"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ReviewKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED
+    )
+    conclusion = models.CharField(
+        _("conclusion"), max_length=20, choices=Conclusion.choices, blank=True
+    )
+    conclusions_text = models.TextField(_("conclusions"), blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "due_date", "id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            # The plan has one formal mid-term review and one evaluation; ad-hoc ones are free.
+            models.UniqueConstraint(
+                fields=["plan", "kind"],
+                condition=Q(kind__in=["mid_term", "evaluation"]),
+                name="review_formal_once_per_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "code"], condition=~Q(code=""), name="review_code_in_plan"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_at__isnull=False),
+                name="review_completed_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def access_cities(self) -> set[int]:
+        return self.plan.partnership.access_cities()
+
+
+class Rating(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    NOT_STARTED = "not_started", _("Not started")
+
+
+class ThemeAssessment(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="assessments")
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices)
+    narrative = models.TextField(_("narrative"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["review", "theme__order"]
+        verbose_name = _("theme assessment")
+        verbose_name_plural = _("theme assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "theme"], name="assessment_once_per_theme"),
+        ]
+
+    def __str__(self):
+        return f"{self.theme}: {self.get_rating_display()}"
