@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "cooperation",
     "events",
     "reviews",
+    "portal",
 ]
 
 MIDDLEWARE = [
