@@ -4,6 +4,7 @@ A newcomer's first run needs nothing: SQLite, in-process tasks, mail to the cons
 Production sets DEBUG=false and must then give SECRET_KEY (or SECRET_KEY_FILE).
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -54,7 +55,8 @@ def _secret(name: str, default: str | None = None) -> str | None:
 
 
 DEBUG = _bool("DEBUG", True)
-TESTING = _bool("TESTING", False)
+# Under pytest, settings load before any conftest can set TESTING, so detect it here too.
+TESTING = _bool("TESTING", "pytest" in sys.modules)
 
 SECRET_KEY = _secret("SECRET_KEY")
 if not SECRET_KEY:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from portal import plan_admin
+
 urlpatterns = [
     path("", include("portal.urls")),
     path("", include("partners.urls")),
@@ -8,6 +10,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("reviews.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("manage/", plan_admin.site.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,8 +36,18 @@ class ActivityConflict(Exception):
         self.differences = differences
 
 
-def _today() -> datetime.date:
-    return timezone.localdate()
+def _today(activity: Activity | None = None) -> datetime.date:
+    """Today, as late as it is in either city: Beijing's morning is still Helsinki's night."""
+    if activity is None:
+        return timezone.localdate()
+    partnership = activity.theme.plan.partnership
+    dates = []
+    for city in (partnership.first_city, partnership.second_city):
+        try:
+            dates.append(timezone.localdate(timezone=zoneinfo.ZoneInfo(city.time_zone)))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            dates.append(timezone.localdate())
+    return max(dates)
 
 
 def _check_title(activity: Activity) -> None:
@@ -106,13 +117,13 @@ def update_activity(
     participant_ids: Iterable[int] | None = None,
     labels: dict | None = None,
 ) -> Activity:
-    """Save the edited ``fields`` of an activity, unless someone saved it since ``expected_version``.
+    """Save the edited ``fields`` of an activity unless it was saved since ``expected_version``.
 
     ``activity`` carries the user's values (an unsaved, modified copy). On a conflict
     nothing is written and ActivityConflict lists the fields that now differ.
     """
     current = (
-        Activity.objects.select_for_update()
+        Activity.objects.select_for_update(of=("self",))
         .select_related("theme__plan__partnership")
         .get(pk=activity.pk)
     )
@@ -173,8 +184,10 @@ def change_activity_status(
     completing needs one. Reopening a completed or cancelled activity is a coordinator's call.
     """
     activity = (
-        Activity.objects.select_for_update()
-        .select_related("theme__plan__partnership")
+        Activity.objects.select_for_update(of=("self",))
+        .select_related(
+            "theme__plan__partnership__first_city", "theme__plan__partnership__second_city"
+        )
         .get(pk=activity_id)
     )
     access.require(user, Action.CHANGE_STATUS, activity)
@@ -194,30 +207,31 @@ def change_activity_status(
     if not note:
         raise ValidationError({"note": _("Say in a note what happened.")})
     if activity.status in CLOSED_STATUSES and not access.can(user, Action.REOPEN, activity):
-        raise _status_error(
-            _("Only a coordinator can reopen a completed or cancelled activity.")
-        )
-    if date is not None and date > _today():
+        raise _status_error(_("Only a coordinator can reopen a completed or cancelled activity."))
+    if date is not None and date > _today(activity):
         raise ValidationError({"date": _("The date cannot be in the future.")})
 
     update_fields = ["status", "version", "updated_by", "updated_at"]
+    reopened = activity.status in CLOSED_STATUSES and to_status not in CLOSED_STATUSES
+    if reopened and activity.actual_end:
+        # Reopened (to any open status): it is no longer finished.
+        activity.actual_end = None
+        update_fields.append("actual_end")
     if to_status == ActivityStatus.COMPLETED:
         end = date or activity.actual_end
         if end is None:
             raise ValidationError({"date": _("Give the date the activity was completed.")})
         if activity.actual_start and end < activity.actual_start:
             raise ValidationError(
-                {"date": _("The activity cannot end before it started (%(start)s).")
-                 % {"start": activity.actual_start.isoformat()}}
+                {
+                    "date": _("The activity cannot end before it started (%(start)s).")
+                    % {"start": activity.actual_start.isoformat()}
+                }
             )
         activity.actual_end = end
         update_fields.append("actual_end")
     elif to_status == ActivityStatus.IN_PROGRESS:
-        start = date or activity.actual_start or _today()
-        if activity.actual_end and activity.status in CLOSED_STATUSES:
-            # Reopened: it is no longer finished.
-            activity.actual_end = None
-            update_fields.append("actual_end")
+        start = date or activity.actual_start or _today(activity)
         activity.actual_start = start
         update_fields.append("actual_start")
     elif date is not None:
@@ -240,7 +254,9 @@ def change_activity_status(
                 note=note,
             )
     except IntegrityError:  # pragma: no cover - the row lock above makes this a last resort
-        raise _status_error(_("Someone else changed the status at the same time. Try again.")) from None
+        raise _status_error(
+            _("Someone else changed the status at the same time. Try again.")
+        ) from None
     return update
 
 

@@ -35,14 +35,16 @@ def max_upload_bytes() -> int:
     return settings.MAX_UPLOAD_MB * 1024 * 1024
 
 
-def _looks_like_text(head: bytes) -> bool:
+def _looks_like_text(head: bytes, *, whole: bool) -> bool:
+    """UTF-8 text without NUL bytes. ``whole``: ``head`` is the entire file, not a sample."""
     if b"\x00" in head:
         return False
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still text.
-        return exc.start >= len(head) - 3
+        # A multi-byte character cut at the end of the sample is still text; an invalid
+        # byte is not, nor is a truncated character at the real end of the file.
+        return not whole and exc.reason == "unexpected end of data" and exc.start >= len(head) - 3
     return True
 
 
@@ -63,7 +65,7 @@ def inspect_upload(upload) -> str:
     kind = filetype.guess(head)
     if kind is not None:
         mime = kind.mime
-    elif ending in {".txt", ".csv"} and _looks_like_text(head):
+    elif ending in {".txt", ".csv"} and _looks_like_text(head, whole=len(head) >= upload.size):
         mime = "text/csv" if ending == ".csv" else "text/plain"
     else:
         mime = None

@@ -1,0 +1,396 @@
+"""Forms of the cooperation pages: the activity filters, the activity form with its funding
+rows, the status update form and the evidence upload form.
+
+Forms validate input (types, choices, dates in order); the rules of a change live in
+``cooperation.services`` and the view turns their ValidationErrors into form errors with
+``add_service_errors``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Agency, City
+
+from . import selectors, services
+from .models import (
+    ActionPlan,
+    Activity,
+    ActivityStatus,
+    Commitment,
+    Funding,
+    FundingSource,
+    Theme,
+)
+from .uploads import ALLOWED_ENDINGS, max_upload_bytes
+
+DATE_WIDGET_FORMAT = "%Y-%m-%d"
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format=DATE_WIDGET_FORMAT)
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError, default_field=None) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the form has
+    that field, else on ``default_field`` (or at the top of the form)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, error)
+
+
+# --- choice fields with readable labels -------------------------------------------------------
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class AgencyWithSideChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        side = obj.city.name if obj.city_id else _("third party")
+        return f"{obj.name} ({side})"
+
+
+class CommitmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        text = obj.text if len(obj.text) <= 90 else f"{obj.text[:89]}…"
+        return f"{obj.theme.order}.{obj.order} {text}"
+
+
+# --- activity list filters ------------------------------------------------------------------
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _visible_themes(request):
+    return selectors.visible_themes(request.user).order_by("plan_id", "order")
+
+
+def _visible_cities(request):
+    partnerships = selectors.visible_partnerships(request.user)
+    return City.objects.filter(
+        Q(pk__in=partnerships.values("first_city_id"))
+        | Q(pk__in=partnerships.values("second_city_id"))
+    )
+
+
+def _visible_agencies(request):
+    return (
+        Agency.objects.filter(Q(city__in=_visible_cities(request)) | Q(city__isnull=True))
+        .select_related("city")
+        .order_by("city__code", "name")
+    )
+
+
+class AgencyFilterField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        side = obj.city.name if obj.city_id else _("third party")
+        return f"{obj.name} ({side})"
+
+
+class AgencyFilter(django_filters.ModelChoiceFilter):
+    field_class = AgencyFilterField
+
+
+class ActivityFilter(django_filters.FilterSet):
+    """The activity list's filters. Invalid values are reported and left out, never a 500."""
+
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), queryset=_visible_themes, empty_label=_("All themes")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ActivityStatus.choices, empty_label=_("All statuses")
+    )
+    side = django_filters.ModelChoiceFilter(
+        label=_("Side"),
+        queryset=_visible_cities,
+        method="filter_side",
+        empty_label=_("Both sides"),
+        help_text=_("The city of a lead agency."),
+    )
+    agency = AgencyFilter(
+        label=_("Agency"),
+        queryset=_visible_agencies,
+        method="filter_agency",
+        empty_label=_("All agencies"),
+        help_text=_("Leading or taking part."),
+    )
+    year = YearFilter(
+        label=_("Year"),
+        method="filter_year",
+        min_value=1900,
+        max_value=2200,
+        help_text=_("Planned or actual start."),
+    )
+    text = django_filters.CharFilter(
+        label=_("Text"), method="filter_text", max_length=200, strip=True
+    )
+
+    class Meta:
+        model = Activity
+        fields = []
+
+    def filter_side(self, queryset, name, value):
+        return queryset.filter(selectors.side_q(value.pk))
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.filter(selectors.agency_q(value.pk))
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(selectors.year_q(value))
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(selectors.text_q(value)) if value else queryset
+
+
+# --- the activity form ----------------------------------------------------------------------
+
+BILINGUAL_FIELDS = [
+    ("title_en", "title_zh_hans"),
+    ("description_en", "description_zh_hans"),
+    ("outcomes_en", "outcomes_zh_hans"),
+]
+
+
+class ActivityForm(forms.ModelForm):
+    """Create or edit an activity. The status is not on this form: it has its own history.
+
+    ``plan`` limits the themes, commitments and lead agencies; ``user`` limits the themes to
+    those they may create activities under. ``editing`` adds the hidden ``version`` the
+    service checks to detect a concurrent save.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "theme",
+            "commitment",
+            "title_en",
+            "title_zh_hans",
+            "description_en",
+            "description_zh_hans",
+            "first_lead_agency",
+            "second_lead_agency",
+            "participants",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "outcomes_en",
+            "outcomes_zh_hans",
+        ]
+        field_classes = {
+            "commitment": CommitmentChoiceField,
+            "first_lead_agency": AgencyChoiceField,
+            "second_lead_agency": AgencyChoiceField,
+            "participants": AgencyWithSideChoiceField,
+        }
+        labels = {
+            "title_en": _("Title in English"),
+            "title_zh_hans": _("Title in Chinese"),
+            "description_en": _("Description in English"),
+            "description_zh_hans": _("Description in Chinese"),
+            "outcomes_en": _("Outcomes in English"),
+            "outcomes_zh_hans": _("Outcomes in Chinese"),
+        }
+        help_texts = {
+            "participants": _("Other organisations taking part. Select several with Ctrl or ⌘."),
+            "commitment": _("The commitment of the plan this activity works towards, if any."),
+        }
+        widgets = {
+            "description_en": forms.Textarea(attrs={"rows": 5}),
+            "description_zh_hans": forms.Textarea(attrs={"rows": 5}),
+            "outcomes_en": forms.Textarea(attrs={"rows": 3}),
+            "outcomes_zh_hans": forms.Textarea(attrs={"rows": 3}),
+            "planned_start": _date_input(),
+            "planned_end": _date_input(),
+            "actual_start": _date_input(),
+            "actual_end": _date_input(),
+        }
+
+    def __init__(self, *args, user, plan: ActionPlan, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.editing = editing
+        partnership = plan.partnership
+
+        theme_ids = [t.pk for t in services.themes_for_new_activity(user, plan)]
+        if editing and self.instance.theme_id:
+            theme_ids.append(self.instance.theme_id)
+        self.fields["theme"].queryset = Theme.objects.filter(pk__in=theme_ids).order_by("order")
+        self.fields["theme"].empty_label = None if len(theme_ids) == 1 else "—"
+        commitments = self.fields["commitment"]
+        commitments.queryset = (
+            Commitment.objects.filter(theme__plan=plan)
+            .select_related("theme")
+            .order_by("theme__order", "order")
+        )
+        # Grouped by theme for reading; validation still goes through the queryset.
+        groups: dict[int, tuple[str, list]] = {}
+        for commitment in commitments.queryset:
+            theme = commitment.theme
+            label = f"{theme.order}. {theme.name}"
+            groups.setdefault(theme.pk, (label, []))[1].append(
+                (commitment.pk, commitments.label_from_instance(commitment))
+            )
+        commitments.choices = [("", _("No particular commitment")), *groups.values()]
+
+        first, second = partnership.first_city, partnership.second_city
+        self.fields["first_lead_agency"].queryset = Agency.objects.filter(city=first)
+        self.fields["first_lead_agency"].label = _("Lead agency in %(city)s") % {"city": first.name}
+        self.fields["second_lead_agency"].queryset = Agency.objects.filter(city=second)
+        self.fields["second_lead_agency"].label = _("Lead agency in %(city)s") % {
+            "city": second.name
+        }
+        self.fields["participants"].queryset = Agency.objects.select_related("city").order_by(
+            "city__code", "name"
+        )
+        self.fields["participants"].widget.attrs["size"] = 10
+        # A title in either language is enough; the service says so when both are empty.
+        self.fields["title_en"].required = False
+        self.fields["title_zh_hans"].required = False
+        for name, field in self.fields.items():
+            if name.endswith("_zh_hans"):
+                field.widget.attrs["lang"] = "zh-Hans"
+            elif name.endswith("_en"):
+                field.widget.attrs["lang"] = "en"
+        if editing:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for start, end, message in (
+            ("planned_start", "planned_end", _("The planned end cannot be before the start.")),
+            ("actual_start", "actual_end", _("The actual end cannot be before the start.")),
+        ):
+            if cleaned.get(start) and cleaned.get(end) and cleaned[end] < cleaned[start]:
+                self.add_error(end, message)
+        if (
+            self.instance.status == ActivityStatus.COMPLETED
+            and "actual_end" in cleaned
+            and not cleaned["actual_end"]
+        ):
+            self.add_error("actual_end", _("A completed activity keeps the date it was completed."))
+        return cleaned
+
+    def bilingual_rows(self):
+        return [(self[en], self[zh]) for en, zh in BILINGUAL_FIELDS]
+
+    @property
+    def model_field_names(self) -> list[str]:
+        return [name for name in self._meta.fields if name != "participants"]
+
+    def labels(self) -> dict[str, str]:
+        return {name: str(field.label) for name, field in self.fields.items()}
+
+
+def funding_source_choices(partnership, *, blank=False) -> list[tuple[str, str]]:
+    """Funding sources named after the partnership's cities ("Helsinki", not "First city")."""
+    names = {
+        FundingSource.FIRST_CITY: partnership.first_city.name,
+        FundingSource.SECOND_CITY: partnership.second_city.name,
+    }
+    choices = [(value, names.get(value, label)) for value, label in FundingSource.choices]
+    return [("", "—"), *choices] if blank else choices
+
+
+class FundingForm(forms.ModelForm):
+    class Meta:
+        model = Funding
+        fields = ["source", "funder", "amount", "currency"]
+        widgets = {"currency": forms.TextInput(attrs={"size": 4, "maxlength": 3})}
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].widget.attrs["min"] = 0
+        if partnership is not None:
+            self.fields["source"].choices = funding_source_choices(partnership, blank=True)
+
+    def clean_currency(self):
+        value = (self.cleaned_data.get("currency") or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", value):
+            raise ValidationError(
+                _("Give the currency as its three-letter ISO 4217 code, such as EUR or CNY."),
+                code="currency",
+            )
+        return value
+
+    def clean_amount(self):
+        amount = self.cleaned_data.get("amount")
+        if amount is not None and amount < 0:
+            raise ValidationError(_("The amount cannot be negative."), code="negative")
+        return amount
+
+
+FundingFormSet = forms.inlineformset_factory(
+    Activity,
+    Funding,
+    form=FundingForm,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+)
+
+
+# --- status update --------------------------------------------------------------------------
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What happened: it is kept in the history."),
+    )
+    date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=_date_input(),
+        help_text=_(
+            "When the activity started (in progress) or was completed. Needed to complete it."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, activity: Activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [("", "—")] + [
+            (value, label) for value, label in ActivityStatus.choices if value != activity.status
+        ]
+        self.fields["version"].initial = activity.version
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("File"), max_length=255)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("At most %(limit)s. Accepted: %(endings)s.") % {
+            "limit": filesizeformat(max_upload_bytes()),
+            "endings": ", ".join(ALLOWED_ENDINGS),
+        }
+        self.fields["file"].widget.attrs["accept"] = ",".join(ALLOWED_ENDINGS)

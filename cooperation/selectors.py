@@ -1,0 +1,263 @@
+"""Reads: querysets with their joins, shared by the pages and (later) the API.
+
+Every function returns a QuerySet (or a list built from a fixed number of queries) so that a
+page runs a constant number of SQL queries whatever the number of rows. Visibility is decided
+by ``partners.access`` only: these functions apply ``access.partnership_q``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from partners import access
+from partners.models import Agency
+
+from .models import (
+    CLOSED_STATUSES,
+    ActionPlan,
+    Activity,
+    Commitment,
+    Evidence,
+    Funding,
+    Partnership,
+    PlanStatus,
+    Signatory,
+    StatusUpdate,
+    Theme,
+    ThemeAgency,
+)
+
+STALE_AFTER_DAYS = 90
+
+# The path from each model to its partnership, for access.partnership_q.
+_PLAN_PATH = "partnership"
+_THEME_PATH = "plan__partnership"
+_ACTIVITY_PATH = "theme__plan__partnership"
+
+# Stable order for lists of activities: plan, theme order, planned start (undated last), id.
+ACTIVITY_ORDER = (
+    "theme__plan_id",
+    "theme__order",
+    F("planned_start").asc(nulls_last=True),
+    "id",
+)
+
+
+# --- plans and themes -----------------------------------------------------------------------
+
+
+def visible_partnerships(user) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(access.partnership_q(user)).select_related(
+        "first_city", "second_city"
+    )
+
+
+def visible_plans(user) -> QuerySet[ActionPlan]:
+    """Plans of the user's partnerships, newest first, with the partnership's two cities."""
+    return (
+        ActionPlan.objects.filter(access.partnership_q(user, _PLAN_PATH))
+        .select_related("partnership__first_city", "partnership__second_city")
+        .order_by("-period_start_year", "-id")
+    )
+
+
+def current_plan(plans) -> ActionPlan | None:
+    """Of a list of plans (newest first): the one in force, else the latest."""
+    plans = list(plans)
+    for plan in plans:
+        if plan.status == PlanStatus.IN_FORCE:
+            return plan
+    return plans[0] if plans else None
+
+
+def plan_for_dashboard(user, plan_id: int) -> ActionPlan:
+    """A visible plan with its signatories (raises ActionPlan.DoesNotExist)."""
+    return (
+        visible_plans(user)
+        .select_related("predecessor")
+        .prefetch_related(
+            Prefetch("signatories", queryset=Signatory.objects.select_related("city"))
+        )
+        .get(pk=plan_id)
+    )
+
+
+def visible_themes(user) -> QuerySet[Theme]:
+    return Theme.objects.filter(access.partnership_q(user, _THEME_PATH)).select_related(
+        "plan__partnership__first_city", "plan__partnership__second_city"
+    )
+
+
+def _theme_parts() -> tuple[Prefetch, Prefetch]:
+    return (
+        Prefetch(
+            "responsibilities",
+            queryset=ThemeAgency.objects.select_related("agency__city").order_by(
+                "role", "agency__name"
+            ),
+        ),
+        Prefetch("commitments", queryset=Commitment.objects.order_by("order")),
+    )
+
+
+def themes_of_plan(plan: ActionPlan, *, with_parts: bool = True) -> QuerySet[Theme]:
+    """The plan's themes in order, with their responsible agencies and their commitments."""
+    qs = Theme.objects.filter(plan=plan).order_by("order")
+    return qs.prefetch_related(*_theme_parts()) if with_parts else qs
+
+
+def theme_for_page(user, theme_id: int) -> Theme:
+    """A visible theme with its responsible agencies and commitments (or Theme.DoesNotExist)."""
+    return visible_themes(user).prefetch_related(*_theme_parts()).get(pk=theme_id)
+
+
+def status_counts_by_theme(plan: ActionPlan) -> dict[int, dict[str, int]]:
+    """{theme id: {status: number of activities}} for the plan, in one query."""
+    rows = (
+        Activity.objects.filter(theme__plan=plan)
+        .order_by()
+        .values("theme_id", "status")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        counts[row["theme_id"]][row["status"]] = row["n"]
+    return counts
+
+
+# --- activities -----------------------------------------------------------------------------
+
+
+def visible_activities(user) -> QuerySet[Activity]:
+    return Activity.objects.filter(access.partnership_q(user, _ACTIVITY_PATH))
+
+
+def _with_leads(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    return qs.select_related(
+        "theme__plan__partnership",
+        "first_lead_agency__city",
+        "second_lead_agency__city",
+    )
+
+
+def activity_list(user, *, with_participants: bool = False) -> QuerySet[Activity]:
+    """Rows of the activity list (and, with participants, of its CSV export)."""
+    qs = (
+        _with_leads(visible_activities(user)).select_related("commitment").order_by(*ACTIVITY_ORDER)
+    )
+    if with_participants:
+        qs = qs.prefetch_related(
+            Prefetch("participants", queryset=Agency.objects.select_related("city"))
+        )
+    return qs
+
+
+def activities_of_theme(theme: Theme) -> QuerySet[Activity]:
+    return _with_leads(Activity.objects.filter(theme=theme)).order_by(*ACTIVITY_ORDER)
+
+
+def activity_for_page(user, activity_id: int) -> Activity:
+    """A visible activity with everything its page shows (raises Activity.DoesNotExist).
+
+    Status updates come newest first with their authors; evidence newest first with the
+    uploader; fundings by source; participants with their city; linked events.
+    """
+    return (
+        _with_leads(visible_activities(user))
+        .select_related(
+            "theme__plan__partnership__first_city",
+            "theme__plan__partnership__second_city",
+            "commitment",
+            "created_by",
+            "updated_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "status_updates",
+                queryset=StatusUpdate.objects.select_related("author").order_by("-sequence"),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("uploaded_by").order_by(
+                    "-uploaded_at", "-id"
+                ),
+            ),
+            Prefetch("fundings", queryset=Funding.objects.order_by("source", "id")),
+            Prefetch("participants", queryset=Agency.objects.select_related("city")),
+            # Events live in a higher layer: reached through the reverse relation only.
+            "events",
+        )
+        .get(pk=activity_id)
+    )
+
+
+def activity_for_change(user, activity_id: int) -> Activity:
+    """A visible activity with what permission checks and the edit form need."""
+    return (
+        _with_leads(visible_activities(user))
+        .select_related("commitment")
+        .prefetch_related("participants")
+        .get(pk=activity_id)
+    )
+
+
+def visible_evidence(user) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(
+        access.partnership_q(user, f"activity__{_ACTIVITY_PATH}")
+    ).select_related("activity__theme__plan__partnership")
+
+
+def evidence_for_user(user, evidence_id: int) -> Evidence:
+    """A visible evidence file with its activity (raises Evidence.DoesNotExist)."""
+    return visible_evidence(user).prefetch_related("activity__participants").get(pk=evidence_id)
+
+
+def stale_activities(plan: ActionPlan, *, now: datetime.datetime | None = None):
+    """Open activities of the plan not updated for STALE_AFTER_DAYS days, oldest first."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=STALE_AFTER_DAYS)
+    return (
+        _with_leads(Activity.objects.filter(theme__plan=plan, updated_at__lt=cutoff))
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("updated_at", "id")
+    )
+
+
+def activities_of_agency(plan: ActionPlan, agency_id: int) -> QuerySet[Activity]:
+    """The plan's activities an agency leads or takes part in (no duplicates)."""
+    return _with_leads(
+        Activity.objects.filter(theme__plan=plan).filter(agency_q(agency_id))
+    ).order_by(*ACTIVITY_ORDER)
+
+
+def agency_q(agency_id: int) -> Q:
+    """Activities an agency leads or takes part in, without a join that duplicates rows."""
+    participating = Activity.participants.through.objects.filter(agency_id=agency_id).values(
+        "activity_id"
+    )
+    return (
+        Q(first_lead_agency_id=agency_id)
+        | Q(second_lead_agency_id=agency_id)
+        | Q(pk__in=participating)
+    )
+
+
+def side_q(city_id: int) -> Q:
+    """Activities with a lead agency on a city's side."""
+    return Q(first_lead_agency__city_id=city_id) | Q(second_lead_agency__city_id=city_id)
+
+
+def year_q(year: int) -> Q:
+    """Activities planned or actually started in a year."""
+    return Q(planned_start__year=year) | Q(actual_start__year=year)
+
+
+def text_q(text: str) -> Q:
+    """Title or description containing ``text``, in either language."""
+    q = Q()
+    for name in ("title_en", "title_zh_hans", "description_en", "description_zh_hans"):
+        q |= Q(**{f"{name}__icontains": text})
+    return q

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("themes/<int:theme_id>/", views.theme_detail, name="theme-detail"),
+    path("activities/", views.activity_list, name="activity-list"),
+    path("activities/export.csv", views.activity_export, name="activity-export"),
+    path("activities/new/", views.activity_create, name="activity-create"),
+    path("activities/<int:activity_id>/", views.activity_detail, name="activity-detail"),
+    path("activities/<int:activity_id>/edit/", views.activity_edit, name="activity-edit"),
+    path("activities/<int:activity_id>/status/", views.activity_status, name="activity-status"),
+    path("activities/<int:activity_id>/evidence/", views.evidence_upload, name="evidence-upload"),
+    path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
+    path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="evidence-delete"),
+]

@@ -1,0 +1,532 @@
+"""Pages of a plan's themes and joint activities.
+
+Views read through ``cooperation.selectors``, ask ``partners.access`` what the user may do,
+and write only through ``cooperation.services``. Anything that does not exist or is not the
+user's to see answers 404; what they see but may not change answers 403.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners import access
+from partners.access import Action
+from partners.models import Agency
+from partners.templatetags.content import tr_text
+
+from . import selectors, services
+from .forms import (
+    ActivityFilter,
+    ActivityForm,
+    EvidenceForm,
+    FundingFormSet,
+    StatusForm,
+    add_service_errors,
+    funding_source_choices,
+)
+from .models import Activity, ResponsibilityRole
+
+PAGE_SIZE = 25
+# The largest id a database key holds: anything above it cannot exist.
+MAX_ID = 2**63 - 1
+
+
+def _get_or_404(fetch, *args):
+    """Call a selector that raises DoesNotExist; answer 404 instead."""
+    try:
+        return fetch(*args)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _id_param(raw) -> int | None:
+    """A positive database id from a query string value, or None for anything else."""
+    if raw is None or not str(raw).isdigit():
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None
+
+
+# --- theme ----------------------------------------------------------------------------------
+
+
+@login_required
+def theme_detail(request, theme_id: int):
+    theme = _get_or_404(selectors.theme_for_page, request.user, theme_id)
+    partnership = theme.plan.partnership
+    responsibilities = list(theme.responsibilities.all())
+    sides = []
+    for city in partnership.cities:
+        of_side = [r for r in responsibilities if r.agency.city_id == city.pk]
+        sides.append(
+            {
+                "city": city,
+                "lead": [r.agency for r in of_side if r.role == ResponsibilityRole.LEAD],
+                "supporting": [
+                    r.agency for r in of_side if r.role == ResponsibilityRole.SUPPORTING
+                ],
+            }
+        )
+    city_ids = {partnership.first_city_id, partnership.second_city_id}
+    others = [r for r in responsibilities if r.agency.city_id not in city_ids]
+
+    activities = list(selectors.activities_of_theme(theme))
+    commitments = list(theme.commitments.all())
+    by_commitment = defaultdict(list)
+    for activity in activities:
+        by_commitment[activity.commitment_id].append(activity)
+    known = {c.pk for c in commitments}
+    loose = [a for a in activities if a.commitment_id not in known]
+    return render(
+        request,
+        "cooperation/theme_detail.html",
+        {
+            "theme": theme,
+            "plan": theme.plan,
+            "partnership": partnership,
+            "sides": sides,
+            "other_responsibilities": others,
+            "commitments": [(c, by_commitment.get(c.pk, [])) for c in commitments],
+            "loose_activities": loose,
+            "activity_count": len(activities),
+            "can_create": access.can(request.user, Action.CREATE_ACTIVITY, theme),
+        },
+    )
+
+
+# --- activity list and export ---------------------------------------------------------------
+
+
+def _filterset(request, *, with_participants=False) -> ActivityFilter:
+    queryset = selectors.activity_list(request.user, with_participants=with_participants)
+    data = request.GET if any(k != "page" for k in request.GET) else None
+    return ActivityFilter(data, queryset=queryset, request=request)
+
+
+@login_required
+def activity_list(request):
+    filterset = _filterset(request)
+    invalid = filterset.is_bound and not filterset.is_valid()
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cooperation/activity_list.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "invalid": invalid,
+            "page": page,
+            "activities": page.object_list,
+            "is_filtered": filterset.is_bound,
+            "can_create": _plan_for_create(request.user) is not None,
+        },
+    )
+
+
+def _plan_for_create(user):
+    """The plan a "new activity" button leads to, when the user may create one there."""
+    plan = selectors.current_plan(selectors.visible_plans(user))
+    if plan is not None and access.can(user, Action.CREATE_ACTIVITY, plan):
+        return plan
+    return None
+
+
+# Cells starting with these are formulas to a spreadsheet (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    elif isinstance(value, datetime.date):
+        value = value.isoformat()
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _agency_name(agency: Agency | None) -> str:
+    return tr_text(agency, "name") if agency is not None else ""
+
+
+@login_required
+def activity_export(request):
+    """The filtered activities (all pages) as CSV: UTF-8 with a BOM, in the page's language."""
+    filterset = _filterset(request, with_participants=True)
+    if filterset.is_bound and not filterset.is_valid():
+        return redirect(f"{reverse('activity-list')}?{request.GET.urlencode()}")
+    header = [
+        _("ID"),
+        _("Action plan"),
+        _("Theme"),
+        _("Commitment"),
+        _("Title"),
+        _("Status"),
+        _("Lead agency (first city)"),
+        _("Lead agency (second city)"),
+        _("Other participants"),
+        _("Planned start"),
+        _("Planned end"),
+        _("Actual start"),
+        _("Actual end"),
+        _("Description"),
+        _("Outcomes"),
+        _("Demo data"),
+        _("Last updated"),
+    ]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.csv"'
+    response.write("\ufeff")  # Excel reads the file as UTF-8 (Chinese) only with a BOM.
+    writer = csv.writer(response)
+    writer.writerow([csv_cell(h) for h in header])
+    for a in filterset.qs:
+        row = [
+            a.pk,
+            tr_text(a.theme.plan, "title"),
+            f"{a.theme.order}. {tr_text(a.theme, 'name')}",
+            tr_text(a.commitment, "text"),
+            tr_text(a, "title"),
+            a.get_status_display(),
+            _agency_name(a.first_lead_agency),
+            _agency_name(a.second_lead_agency),
+            "; ".join(_agency_name(p) for p in a.participants.all()),
+            a.planned_start,
+            a.planned_end,
+            a.actual_start,
+            a.actual_end,
+            tr_text(a, "description"),
+            tr_text(a, "outcomes"),
+            a.is_demo,
+            a.updated_at,
+        ]
+        writer.writerow([csv_cell(v) for v in row])
+    return response
+
+
+# --- activity page --------------------------------------------------------------------------
+
+
+def _funding_summary(activity: Activity):
+    names = dict(funding_source_choices(activity.theme.plan.partnership))
+    rows = [(f, names.get(f.source, f.source)) for f in activity.fundings.all()]
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for funding, _name in rows:
+        totals[funding.currency] += funding.amount
+    return rows, sorted(totals.items())
+
+
+def _render_activity(request, activity, *, status_form=None, evidence_form=None, status=200):
+    user = request.user
+    can_change = access.can(user, Action.CHANGE, activity)
+    can_change_status = access.can(user, Action.CHANGE_STATUS, activity)
+    if can_change_status and status_form is None:
+        status_form = StatusForm(activity=activity)
+    if can_change and evidence_form is None:
+        evidence_form = EvidenceForm()
+    fundings, funding_totals = _funding_summary(activity)
+    partnership = activity.theme.plan.partnership
+    return render(
+        request,
+        "cooperation/activity_detail.html",
+        {
+            "activity": activity,
+            "theme": activity.theme,
+            "plan": activity.theme.plan,
+            "partnership": partnership,
+            "participants": list(activity.participants.all()),
+            "history": list(activity.status_updates.all()),
+            "evidence": list(activity.evidence.all()),
+            "events": list(activity.events.all()),
+            "fundings": fundings,
+            "funding_totals": funding_totals,
+            "can_change": can_change,
+            "can_change_status": can_change_status,
+            "status_form": status_form if can_change_status else None,
+            "evidence_form": evidence_form if can_change else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def activity_detail(request, activity_id: int):
+    activity = _get_or_404(selectors.activity_for_page, request.user, activity_id)
+    return _render_activity(request, activity)
+
+
+def _rerender_with_current_version(request, activity_id, form, **kwargs):
+    """Re-show the activity page with the user's input and errors, against the activity as
+    it is now (its version too, so that resubmitting acts on what the page shows)."""
+    activity = _get_or_404(selectors.activity_for_page, request.user, activity_id)
+    if "version" in form.fields:
+        data = form.data.copy()
+        data["version"] = str(activity.version)
+        form.data = data
+    return _render_activity(request, activity, status=400, **kwargs)
+
+
+@login_required
+@require_POST
+def activity_status(request, activity_id: int):
+    user = request.user
+    activity = _get_or_404(selectors.activity_for_change, user, activity_id)
+    access.require(user, Action.CHANGE_STATUS, activity)
+    form = StatusForm(request.POST, activity=activity)
+    if form.is_valid():
+        try:
+            update = services.change_activity_status(
+                user=user,
+                activity_id=activity.pk,
+                to_status=form.cleaned_data["to_status"],
+                note=form.cleaned_data["note"],
+                date=form.cleaned_data["date"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The status is now “%(status)s”.") % {"status": update.get_to_status_display()},
+            )
+            return redirect("activity-detail", activity_id=activity.pk)
+    return _rerender_with_current_version(request, activity_id, form, status_form=form)
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def evidence_upload(request, activity_id: int):
+    user = request.user
+    activity = _get_or_404(selectors.activity_for_change, user, activity_id)
+    access.require(user, Action.CHANGE, activity)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence = services.add_evidence(
+                user=user,
+                activity=activity,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="file")
+        else:
+            messages.success(request, _("“%(name)s” was added.") % {"name": evidence.original_name})
+            return redirect(reverse("activity-detail", args=[activity.pk]) + "#evidence")
+    return _rerender_with_current_version(request, activity_id, form, evidence_form=form)
+
+
+@login_required
+def evidence_download(request, evidence_id: int):
+    evidence = _get_or_404(selectors.evidence_for_user, request.user, evidence_id)
+    access.require(request.user, Action.VIEW, evidence.activity)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+@require_POST
+def evidence_delete(request, evidence_id: int):
+    user = request.user
+    evidence = _get_or_404(selectors.evidence_for_user, user, evidence_id)
+    access.require(user, Action.CHANGE, evidence.activity)
+    name, activity_id = evidence.original_name, evidence.activity_id
+    services.delete_evidence(user=user, evidence=evidence)
+    messages.success(request, _("“%(name)s” was deleted.") % {"name": name})
+    return redirect(reverse("activity-detail", args=[activity_id]) + "#evidence")
+
+
+# --- create and edit ------------------------------------------------------------------------
+
+
+def _participant_ids(form) -> list[int]:
+    return [a.pk for a in form.cleaned_data.get("participants") or []]
+
+
+def _initial_for(user, plan) -> dict:
+    """Staff start with their own agency in the place it fits."""
+    profile = access.profile_of(user)
+    if not profile or not profile.agency_id:
+        return {}
+    partnership = plan.partnership
+    if profile.agency.city_id == partnership.first_city_id:
+        return {"first_lead_agency": profile.agency_id}
+    if profile.agency.city_id == partnership.second_city_id:
+        return {"second_lead_agency": profile.agency_id}
+    return {"participants": [profile.agency_id]}
+
+
+def _funding_formset(data, activity, plan):
+    return FundingFormSet(
+        data,
+        instance=activity,
+        prefix="funding",
+        form_kwargs={"partnership": plan.partnership},
+    )
+
+
+@login_required
+def activity_create(request):
+    user = request.user
+    theme = None
+    theme_id = _id_param(request.GET.get("theme"))
+    if theme_id is not None:
+        theme = _get_or_404(lambda: selectors.visible_themes(user).get(pk=theme_id))
+        plan = theme.plan
+    else:
+        plan = selectors.current_plan(selectors.visible_plans(user))
+        if plan is None:
+            raise Http404
+    access.require(user, Action.CREATE_ACTIVITY, theme or plan)
+
+    activity = Activity(theme=theme)
+    data = request.POST if request.method == "POST" else None
+    initial = _initial_for(user, plan)
+    if theme is not None:
+        initial["theme"] = theme.pk
+    form = ActivityForm(data, instance=activity, user=user, plan=plan, initial=initial)
+    formset = _funding_formset(data, activity, plan)
+    status = 200
+    if data is not None:
+        form_ok = form.is_valid()
+        if formset.is_valid() and form_ok:
+            try:
+                with transaction.atomic():
+                    created = services.create_activity(
+                        user=user, activity=form.instance, participant_ids=_participant_ids(form)
+                    )
+                    formset.instance = created
+                    formset.save()
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The activity was created."))
+                return redirect("activity-detail", activity_id=created.pk)
+        status = 400
+    return render(
+        request,
+        "cooperation/activity_form.html",
+        {"form": form, "formset": formset, "plan": plan, "theme": theme, "activity": None},
+        status=status,
+    )
+
+
+def _show_value(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    return str(value)
+
+
+def _conflict_rows(conflict: services.ActivityConflict) -> list[dict]:
+    rows = []
+    for diff in conflict.differences:
+        theirs, yours = diff.theirs, diff.yours
+        if _show_value(theirs) == _show_value(yours):
+            continue  # e.g. an empty text saved as "" and submitted as None
+        if diff.field == "participants":
+            names = {
+                a.pk: tr_text(a, "name") for a in Agency.objects.filter(pk__in=[*theirs, *yours])
+            }
+            theirs = ", ".join(names.get(pk, str(pk)) for pk in theirs)
+            yours = ", ".join(names.get(pk, str(pk)) for pk in yours)
+        rows.append(
+            {"label": diff.label, "theirs": _show_value(theirs), "yours": _show_value(yours)}
+        )
+    return rows
+
+
+@login_required
+def activity_edit(request, activity_id: int):
+    user = request.user
+    activity = _get_or_404(selectors.activity_for_change, user, activity_id)
+    access.require(user, Action.CHANGE, activity)
+    plan = activity.theme.plan
+    title = tr_text(activity, "title")  # before the form puts the user's input on it
+    data = request.POST if request.method == "POST" else None
+    form = ActivityForm(data, instance=activity, user=user, plan=plan, editing=True)
+    formset = _funding_formset(data, activity, plan)
+    conflict = None
+    status = 200
+    if data is not None:
+        form_ok = form.is_valid()
+        if formset.is_valid() and form_ok:
+            try:
+                with transaction.atomic():
+                    services.update_activity(
+                        user=user,
+                        activity=form.instance,
+                        expected_version=form.cleaned_data["version"],
+                        fields=form.model_field_names,
+                        participant_ids=_participant_ids(form),
+                        labels=form.labels(),
+                    )
+                    formset.save()
+            except services.ActivityConflict as exc:
+                current = exc.current
+                conflict = {
+                    "who": current.updated_by,
+                    "when": current.updated_at,
+                    "rows": _conflict_rows(exc),
+                }
+                # Keep everything the user typed; saving again now deliberately overwrites.
+                changed = form.data.copy()
+                changed["version"] = str(current.version)
+                form.data = changed
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your changes were saved."))
+                return redirect("activity-detail", activity_id=activity.pk)
+        status = 409 if conflict else 400
+    return render(
+        request,
+        "cooperation/activity_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "plan": plan,
+            "theme": activity.theme,
+            "activity": activity,
+            "title": title,
+            "conflict": conflict,
+        },
+        status=status,
+    )

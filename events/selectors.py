@@ -1,0 +1,128 @@
+"""Reads of events, with their joins, shared by the pages (and later the API)."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, ExtractYear
+
+from cooperation.models import ActionPlan, Activity, Partnership, Theme
+from partners import access
+from partners.models import Agency, City
+
+from .models import DelegationMember, Event, ProgrammeItem
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    """Events of the plans of the user's partnerships (nothing for anyone else)."""
+    return Event.objects.filter(access.partnership_q(user, "plan__partnership"))
+
+
+def plans_of(user) -> QuerySet[ActionPlan]:
+    return ActionPlan.objects.filter(access.partnership_q(user, "partnership")).order_by(
+        "-period_start_year", "id"
+    )
+
+
+def cities_of(user) -> QuerySet[City]:
+    """The cities of the user's partnerships (the possible host cities)."""
+    partnerships = Partnership.objects.filter(access.partnership_q(user))
+    return City.objects.filter(
+        Q(pk__in=partnerships.values("first_city")) | Q(pk__in=partnerships.values("second_city"))
+    ).order_by("code")
+
+
+def event_list(
+    user,
+    *,
+    plan: ActionPlan | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+    host_city: City | None = None,
+) -> QuerySet[Event]:
+    """The user's events, filtered, in date order; undated ones after the dated of their year.
+
+    Rows come with plan, host city and series joined, and themes and organisers prefetched:
+    three queries for any number of events.
+    """
+    events = (
+        events_visible_to(user)
+        .select_related("plan", "host_city", "series")
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("order", "id")),
+            Prefetch("organisers", queryset=Agency.objects.select_related("city")),
+        )
+        .annotate(sort_year=Coalesce("year", ExtractYear("start_date")))
+        .order_by(
+            F("sort_year").asc(nulls_last=True),
+            F("start_date").asc(nulls_last=True),
+            "id",
+        )
+    )
+    if plan is not None:
+        events = events.filter(plan=plan)
+    if kind:
+        events = events.filter(kind=kind)
+    if year is not None:
+        events = events.filter(Q(year=year) | Q(year__isnull=True, start_date__year=year))
+    if host_city is not None:
+        events = events.filter(host_city=host_city)
+    return events
+
+
+def event_detail_queryset(user) -> QuerySet[Event]:
+    """Events with everything their page shows: a fixed number of queries per event."""
+    return (
+        events_visible_to(user)
+        .select_related("plan__partnership", "host_city", "series")
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("order", "id")),
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.select_related("theme").order_by(
+                    "theme__order", "planned_start", "id"
+                ),
+            ),
+            Prefetch("organisers", queryset=Agency.objects.select_related("city")),
+            Prefetch(
+                "programme",
+                queryset=ProgrammeItem.objects.select_related("organiser").order_by(
+                    "starts_at", "id"
+                ),
+            ),
+            Prefetch(
+                "delegation",
+                queryset=DelegationMember.objects.select_related("city", "agency").order_by(
+                    "-is_head", "id"
+                ),
+            ),
+        )
+    )
+
+
+def event_time_zone(event: Event) -> datetime.tzinfo:
+    """The host city's time zone (programme times are local); the portal's when unknown."""
+    name = event.host_city.time_zone if event.host_city_id else settings.TIME_ZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def programme_item_visible_to(user, pk: int) -> ProgrammeItem:
+    """One programme item of the user's events; DoesNotExist otherwise."""
+    return ProgrammeItem.objects.select_related("event__plan__partnership").get(
+        access.partnership_q(user, "event__plan__partnership"), pk=pk
+    )
+
+
+def organiser_choices(event: Event) -> QuerySet[Agency]:
+    """Who may organise a programme item: agencies of the partnership's cities, third parties."""
+    return (
+        Agency.objects.filter(Q(city_id__in=event.access_cities()) | Q(city__isnull=True))
+        .select_related("city")
+        .order_by("city__code", "name")
+    )

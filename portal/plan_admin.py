@@ -1,0 +1,358 @@
+"""Plan management at /manage/: where coordinators run their plan, and staff edit their events.
+
+This is a second Django admin site, scoped to the user's partnerships. It is not the IT
+administrators' /admin/: every list shows only rows of the user's partnerships, and every
+permission question goes to ``partners.access``, exactly as the pages do.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from cooperation.models import ActionPlan, Commitment, Theme, ThemeAgency
+from events.models import DelegationMember, Event, EventSeries, ProgrammeItem
+from partners import access
+from partners.access import Action
+from partners.models import Agency, City, Profile, Role
+from reviews.models import Review
+
+from .models import People
+
+
+class PlanManagementSite(admin.AdminSite):
+    site_header = _("Plan management")
+    site_title = _("Plan management")
+    index_title = _("Plan management")
+    site_url = "/"
+
+    def has_permission(self, request):
+        user = request.user
+        return user.is_active and access.role_of(user) in {Role.COORDINATOR, Role.AGENCY_STAFF}
+
+    def login(self, request, extra_context=None):
+        # One login page for the whole portal.
+        return redirect(f"{reverse('login')}?next={request.get_full_path()}")
+
+
+site = PlanManagementSite(name="manage")
+
+
+def _visible_plans(user):
+    return ActionPlan.objects.filter(access.partnership_q(user, "partnership"))
+
+
+class ScopedMixin:
+    """Rows of the user's partnerships only; permissions from partners.access.
+
+    ``partnership_path`` leads from the model to its partnership. Coordinators manage; an
+    admin with ``staff_may_change`` also lets agency staff change the rows access allows.
+    """
+
+    partnership_path = ""
+    staff_may_change = False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs.filter(access.partnership_q(request.user, self.partnership_path))
+
+    def has_module_permission(self, request):
+        if access.is_coordinator(request.user):
+            return True
+        return self.staff_may_change and access.role_of(request.user) == Role.AGENCY_STAFF
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_module_permission(request)
+        return self.has_module_permission(request) and access.can(request.user, Action.VIEW, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return access.is_coordinator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_module_permission(request)
+        action = Action.CHANGE if self.staff_may_change else Action.MANAGE
+        return access.can(request.user, action, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return access.is_coordinator(request.user)
+        return access.can(request.user, Action.MANAGE, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        user = request.user
+        model = db_field.related_model
+        if model is ActionPlan:
+            kwargs["queryset"] = _visible_plans(user)
+        elif model is Theme:
+            kwargs["queryset"] = Theme.objects.filter(
+                access.partnership_q(user, "plan__partnership")
+            ).select_related("plan")
+        elif model is EventSeries:
+            kwargs["queryset"] = EventSeries.objects.filter(
+                access.partnership_q(user, "plan__partnership")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Theme:
+            kwargs["queryset"] = Theme.objects.filter(
+                access.partnership_q(request.user, "plan__partnership")
+            ).select_related("plan")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The form's choices already keep to the user's plans; this refuses a forged POST.
+        access.require(request.user, Action.CHANGE if self.staff_may_change else Action.MANAGE, obj)
+        super().save_model(request, obj, form, change)
+
+
+class ScopedInlineMixin:
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and self._may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is not None and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and self._may_change(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or access.can(request.user, Action.VIEW, obj)
+
+    def _may_change(self, request, parent):
+        action = Action.CHANGE if getattr(self, "staff_may_change", False) else Action.MANAGE
+        return access.can(request.user, action, parent)
+
+
+@admin.register(ActionPlan, site=site)
+class PlanAdmin(ScopedMixin, TranslationAdmin):
+    partnership_path = "partnership"
+    list_display = ("title", "period", "signed_on", "status")
+    fields = (
+        "title",
+        "status",
+        "period_start_year",
+        "period_end_year",
+        "signed_on",
+        "signed_place",
+        "authentic_languages",
+    )
+
+    def has_add_permission(self, request, obj=None):
+        # New plans (and partnerships) are set up by administrators or the loader.
+        return False
+
+
+class ThemeAgencyInline(ScopedInlineMixin, admin.TabularInline):
+    model = ThemeAgency
+    extra = 0
+    autocomplete_fields = ("agency",)
+
+
+@admin.register(Theme, site=site)
+class ThemeAdmin(ScopedMixin, TranslationAdmin):
+    partnership_path = "plan__partnership"
+    list_display = ("order", "name", "plan")
+    list_display_links = ("name",)
+    list_select_related = ("plan",)
+    fields = ("plan", "order", "code", "name", "summary")
+    inlines = [ThemeAgencyInline]
+
+
+@admin.register(Commitment, site=site)
+class CommitmentAdmin(ScopedMixin, TranslationAdmin):
+    partnership_path = "theme__plan__partnership"
+    list_display = ("__str__", "theme", "target_count", "frequency")
+    list_filter = ("theme",)
+    list_select_related = ("theme",)
+    search_fields = ("text_en", "text_zh_hans")
+    fields = ("theme", "order", "code", "text", "target_count", "frequency", "agencies")
+    autocomplete_fields = ("agencies",)
+
+
+@admin.register(Agency, site=site)
+class AgencyAdmin(TranslationAdmin):
+    """Agencies of every side are visible; coordinators change those of their own side."""
+
+    list_display = ("name", "city", "kind", "parent")
+    list_filter = ("city", "kind")
+    list_select_related = ("city", "parent")
+    search_fields = ("code", "name_en", "name_zh_hans")
+    fields = ("code", "name", "city", "kind", "parent", "website")
+    autocomplete_fields = ("parent",)
+
+    def has_module_permission(self, request):
+        return access.is_coordinator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) or (
+            obj is None and access.role_of(request.user) == Role.AGENCY_STAFF
+        )
+
+    def has_add_permission(self, request):
+        return access.is_coordinator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return access.is_coordinator(request.user)
+        return access.can(request.user, Action.CHANGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and access.can(request.user, Action.DELETE, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "city" and not access.is_admin(request.user):
+            profile = access.profile_of(request.user)
+            kwargs["queryset"] = City.objects.filter(pk=profile.city_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        access.require(request.user, Action.CHANGE, obj)
+        super().save_model(request, obj, form, change)
+
+
+class EventSeriesAdmin(ScopedMixin, TranslationAdmin):
+    partnership_path = "plan__partnership"
+    list_display = ("name", "plan", "recurrence")
+    fields = ("plan", "code", "name", "description", "recurrence")
+
+
+site.register(EventSeries, EventSeriesAdmin)
+
+
+class ProgrammeItemInline(ScopedInlineMixin, TranslationTabularInline):
+    model = ProgrammeItem
+    extra = 0
+    staff_may_change = True
+    autocomplete_fields = ("organiser",)
+
+
+class DelegationMemberInline(ScopedInlineMixin, TranslationTabularInline):
+    model = DelegationMember
+    extra = 0
+    staff_may_change = True
+    autocomplete_fields = ("agency",)
+
+
+@admin.register(Event, site=site)
+class EventAdmin(ScopedMixin, TranslationAdmin):
+    partnership_path = "plan__partnership"
+    staff_may_change = True
+    list_display = ("title", "kind", "host_city", "start_date", "end_date", "year")
+    list_filter = ("kind", "host_city")
+    list_select_related = ("host_city",)
+    search_fields = ("title_en", "title_zh_hans")
+    fields = (
+        "plan",
+        "series",
+        "kind",
+        "title",
+        "description",
+        "host_city",
+        "venue",
+        "year",
+        "start_date",
+        "end_date",
+        "themes",
+        "organisers",
+    )
+    autocomplete_fields = ("organisers",)
+    inlines = [ProgrammeItemInline, DelegationMemberInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        agencies = access.editable_agency_ids(request.user)
+        if agencies is not None:
+            # Staff see here only the events their agency organises.
+            qs = qs.filter(organisers__in=agencies).distinct()
+        return qs
+
+    def get_readonly_fields(self, request, obj=None):
+        if access.is_coordinator(request.user):
+            return ()
+        # Staff change an event's content, not which plan it belongs to or who organises it.
+        return ("plan", "organisers")
+
+
+@admin.register(Review, site=site)
+class ReviewAdmin(ScopedMixin, TranslationAdmin):
+    partnership_path = "plan__partnership"
+    list_display = ("title", "kind", "due_date", "status")
+    fields = ("plan", "kind", "code", "title", "description", "due_date")
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    min_num = 1
+    max_num = 1
+    fields = ("city", "role", "agency", "preferred_language")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not access.is_admin(request.user):
+            # Coordinators manage the people of their own side only.
+            own = access.profile_of(request.user)
+            if db_field.name == "city":
+                kwargs["queryset"] = City.objects.filter(pk=own.city_id)
+                kwargs["initial"] = own.city_id
+            elif db_field.name == "agency":
+                kwargs["queryset"] = Agency.objects.filter(city_id=own.city_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_view_permission(self, request, obj=None):
+        return access.is_coordinator(request.user)
+
+    has_add_permission = has_change_permission = has_view_permission
+
+
+@admin.register(People, site=site)
+class PeopleAdmin(UserAdmin):
+    list_display = ("username", "first_name", "last_name", "email", "role", "agency", "is_active")
+    list_select_related = ("profile__agency",)
+    list_filter = ("profile__role", "is_active")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "is_active")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    inlines = [ProfileInline]
+
+    @admin.display(description=_("role"))
+    def role(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.get_role_display() if profile else ""
+
+    @admin.display(description=_("agency"))
+    def agency(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.agency if profile and profile.agency else ""
+
+    def get_queryset(self, request):
+        # Administrators are managed in /admin/, never by coordinators.
+        qs = super().get_queryset(request).filter(is_superuser=False, is_staff=False)
+        if access.is_admin(request.user):
+            return qs
+        own = access.profile_of(request.user)
+        return qs.filter(profile__city_id=own.city_id) if own else qs.none()
+
+    def has_module_permission(self, request):
+        return access.is_coordinator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access.is_coordinator(request.user)
+
+    def has_add_permission(self, request):
+        return access.is_coordinator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return access.is_coordinator(request.user)
+        profile = getattr(obj, "profile", None)
+        return profile is not None and access.can(request.user, Action.CHANGE, profile)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and self.has_change_permission(request, obj)

@@ -1,0 +1,140 @@
+"""The site's own pages: home, a plan's dashboard, and the error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils import timezone
+from django.views.decorators.csrf import requires_csrf_token
+
+from cooperation import selectors
+from cooperation.models import ActivityStatus
+from partners import access
+from partners.access import Action
+
+from . import selectors as portal_selectors
+
+log = logging.getLogger(__name__)
+
+STALE_SHOWN = 10
+AGENCY_SHOWN = 20
+
+
+@login_required
+def home(request):
+    """Straight to the dashboard of the user's current plan; a list when there is a choice."""
+    plans = list(selectors.visible_plans(request.user))
+    if len({plan.partnership_id for plan in plans}) == 1:
+        return redirect("dashboard", plan_id=selectors.current_plan(plans).pk)
+    return render(request, "portal/home.html", {"plans": plans})
+
+
+def _status_bar(counts: dict[str, int]) -> dict:
+    """Segments of an inline SVG bar (a 100-unit wide viewBox), one per status present."""
+    total = sum(counts.values())
+    segments, x = [], 0.0
+    for status, label in ActivityStatus.choices:
+        n = counts.get(status, 0)
+        if not n:
+            continue
+        width = 100 * n / total
+        # Formatted here: a template would localise the decimal point (e.g. "12,5" in Finnish).
+        segments.append(
+            {
+                "status": status,
+                "label": label,
+                "count": n,
+                "x": f"{x:.3f}",
+                "width": f"{width:.3f}",
+            }
+        )
+        x += width
+    return {"total": total, "segments": segments}
+
+
+@login_required
+def dashboard(request, plan_id: int):
+    user = request.user
+    try:
+        plan = selectors.plan_for_dashboard(user, plan_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    today = timezone.localdate()
+
+    counts = selectors.status_counts_by_theme(plan)
+    themes = [
+        {"theme": theme, "bar": _status_bar(counts.get(theme.pk, {}))}
+        for theme in selectors.themes_of_plan(plan, with_parts=False)
+    ]
+    totals: dict[str, int] = {}
+    for by_status in counts.values():
+        for status, n in by_status.items():
+            totals[status] = totals.get(status, 0) + n
+    legend = [
+        {"status": status, "label": label, "count": totals.get(status, 0)}
+        for status, label in ActivityStatus.choices
+    ]
+
+    reviews = list(portal_selectors.open_reviews(plan))
+    for review in reviews:
+        review.is_overdue = review.due_date < today
+
+    stale = selectors.stale_activities(plan)
+    context = {
+        "plan": plan,
+        "partnership": plan.partnership,
+        "signatories": list(plan.signatories.all()),
+        "themes": themes,
+        "legend": legend,
+        "total_activities": sum(totals.values()),
+        "events": list(portal_selectors.upcoming_events(plan, today)),
+        "reviews": reviews,
+        "stale": list(stale[:STALE_SHOWN]),
+        "stale_count": stale.count(),
+        "stale_days": selectors.STALE_AFTER_DAYS,
+        "today": today,
+        "can_create": access.can(user, Action.CREATE_ACTIVITY, plan),
+    }
+    profile = access.profile_of(user)
+    if profile is not None and profile.agency_id:
+        mine = selectors.activities_of_agency(plan, profile.agency_id)
+        context["agency"] = profile.agency
+        context["agency_activities"] = list(mine[:AGENCY_SHOWN])
+        context["agency_count"] = mine.count()
+    return render(request, "portal/dashboard.html", context)
+
+
+# --- error pages (handler400/403/404/500 in config/urls.py) ---------------------------------
+
+
+def _error_page(request, template_name: str, status: int) -> HttpResponse:
+    try:
+        return render(request, template_name, status=status)
+    except Exception:  # the page about an error must not fail itself
+        log.exception("error page %s could not be rendered", template_name)
+        return HttpResponse(loader.get_template("portal/500.html").render(), status=status)
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    return _error_page(request, "portal/400.html", 400)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    return _error_page(request, "portal/403.html", 403)
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return _error_page(request, "portal/404.html", 404)
+
+
+def server_error(request=None):
+    """Rendered without a request context: whatever broke must not break this page too."""
+    return HttpResponseServerError(loader.get_template("portal/500.html").render())

@@ -1,0 +1,246 @@
+"""Shared fixtures: one small, realistic world of two partnerships and a user per role.
+
+``world`` is the Helsinki–Beijing partnership with its plan, three themes, agencies on both
+sides, the six kinds of users (and an admin), and one activity per way an agency can be
+involved; plus a Tallinn–Riga partnership whose coordinator is the outsider.
+"""
+
+import os
+
+os.environ.setdefault("TESTING", "true")
+
+import datetime  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+import pytest  # noqa: E402
+from django.conf import settings as django_settings  # noqa: E402
+from django.contrib.auth import hashers  # noqa: E402
+from django.test import Client  # noqa: E402
+
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+# pytest-django reads the settings in its pytest_load_initial_conftests hook, which runs
+# BEFORE this conftest is imported: the environment variable above is then too late for
+# config/settings.py (it still helps subprocesses). Apply what TESTING=true would have set.
+if not django_settings.TESTING:
+    django_settings.TESTING = True
+    django_settings.PASSWORD_HASHERS = [FAST_HASHER, *django_settings.PASSWORD_HASHERS]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+assert django_settings.PASSWORD_HASHERS[0] == FAST_HASHER
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files go to a per-test directory, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class World:
+    helsinki: object
+    beijing: object
+    partnership: object
+    plan: object
+    themes: list
+    commitment: object
+    hki_agency: object
+    bj_agency: object
+    hki_other_agency: object
+    bj_other_agency: object
+    hki_coordinator: object
+    bj_coordinator: object
+    hki_staff: object
+    bj_staff: object
+    official: object
+    outsider: object
+    admin: object
+    hki_activity: object
+    bj_activity: object
+    joint_activity: object
+    other_agency_activity: object
+    event: object
+    review: object
+    other_partnership: object
+    other_plan: object
+    other_theme: object
+    other_activity: object
+
+
+def _user(username, **profile):
+    from tests.factories import ProfileFactory, UserFactory
+
+    user = UserFactory(username=username)
+    ProfileFactory(user=user, **profile)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    from cooperation.models import ResponsibilityRole
+    from partners.models import AgencyKind, Role
+    from reviews.models import ReviewKind
+    from tests import factories as f
+
+    helsinki = f.CityFactory(
+        code="helsinki",
+        name_en="Helsinki",
+        name_zh_hans="赫尔辛基",
+        country_en="Finland",
+        country_zh_hans="芬兰",
+        time_zone="Europe/Helsinki",
+        default_language="en",
+    )
+    beijing = f.CityFactory(
+        code="beijing",
+        name_en="Beijing",
+        name_zh_hans="北京",
+        country_en="China",
+        country_zh_hans="中国",
+        time_zone="Asia/Shanghai",
+        default_language="zh-hans",
+    )
+    partnership = f.PartnershipFactory(
+        code="helsinki-beijing",
+        first_city=helsinki,
+        second_city=beijing,
+        established=datetime.date(2006, 7, 14),
+    )
+    plan = f.ActionPlanFactory(
+        code="helsinki-beijing-2019-2023",
+        partnership=partnership,
+        title_en="Action Plan between Helsinki and Beijing 2019–2023",
+        title_zh_hans="北京市与赫尔辛基市2019-2023年合作行动计划",
+    )
+    themes = [
+        f.ThemeFactory(plan=plan, code="economy", order=1, name_en="Economy", name_zh_hans="经济"),
+        f.ThemeFactory(
+            plan=plan, code="education", order=2, name_en="Education", name_zh_hans="教育"
+        ),
+        f.ThemeFactory(plan=plan, code="culture", order=3, name_en="Culture", name_zh_hans="文化"),
+    ]
+    hki_agency = f.AgencyFactory(
+        code="hki-economic-development",
+        city=helsinki,
+        kind=AgencyKind.DIVISION,
+        name_en="Economic Development Division",
+        name_zh_hans="经济发展部",
+    )
+    bj_agency = f.AgencyFactory(
+        code="bj-science-technology",
+        city=beijing,
+        kind=AgencyKind.COMMISSION,
+        name_en="Science & Technology Commission",
+        name_zh_hans="科学技术委员会",
+    )
+    hki_other_agency = f.AgencyFactory(
+        code="hki-culture-leisure",
+        city=helsinki,
+        kind=AgencyKind.DIVISION,
+        name_en="Culture and Leisure Division",
+        name_zh_hans="文化与休闲部",
+    )
+    bj_other_agency = f.AgencyFactory(
+        code="bj-culture-tourism",
+        city=beijing,
+        kind=AgencyKind.BUREAU,
+        name_en="Culture and Tourism Bureau",
+        name_zh_hans="文化和旅游局",
+    )
+    f.ThemeAgencyFactory(theme=themes[0], agency=hki_agency, role=ResponsibilityRole.LEAD)
+    f.ThemeAgencyFactory(theme=themes[0], agency=bj_agency, role=ResponsibilityRole.LEAD)
+    commitment = f.CommitmentFactory(
+        theme=themes[0],
+        code="annual-dialogue",
+        order=1,
+        text_en="Establish an annual substantive dialogue.",
+        text_zh_hans="建立年度实质性对话。",
+    )
+
+    hki_coordinator = _user("hki_coordinator", city=helsinki, role=Role.COORDINATOR)
+    bj_coordinator = _user("bj_coordinator", city=beijing, role=Role.COORDINATOR)
+    hki_staff = _user("hki_staff", city=helsinki, role=Role.AGENCY_STAFF, agency=hki_agency)
+    bj_staff = _user("bj_staff", city=beijing, role=Role.AGENCY_STAFF, agency=bj_agency)
+    official = _user("official", city=helsinki, role=Role.OFFICIAL)
+    admin = f.UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+    def activity(title_en, title_zh_hans, **kwargs):
+        return f.ActivityFactory(
+            theme=themes[0], title_en=title_en, title_zh_hans=title_zh_hans, **kwargs
+        )
+
+    hki_activity = activity(
+        "Helsinki-led activity", "赫尔辛基牵头的活动", first_lead_agency=hki_agency
+    )
+    bj_activity = activity("Beijing-led activity", "北京牵头的活动", second_lead_agency=bj_agency)
+    joint_activity = activity(
+        "Jointly led activity",
+        "联合牵头的活动",
+        first_lead_agency=hki_agency,
+        second_lead_agency=bj_agency,
+    )
+    other_agency_activity = activity(
+        "Activity of other agencies",
+        "其他机构的活动",
+        first_lead_agency=hki_other_agency,
+        second_lead_agency=bj_other_agency,
+    )
+    event = f.EventFactory(
+        plan=plan, code="helsinki-week-2019", host_city=beijing, organisers=[hki_agency]
+    )
+    review = f.ReviewFactory(
+        plan=plan, code="mid-term", kind=ReviewKind.MID_TERM, title_en="Mid-term review"
+    )
+
+    tallinn = f.CityFactory(code="tallinn", name_en="Tallinn", country_en="Estonia")
+    riga = f.CityFactory(code="riga", name_en="Riga", country_en="Latvia")
+    other_partnership = f.PartnershipFactory(
+        code="tallinn-riga", first_city=tallinn, second_city=riga
+    )
+    other_plan = f.ActionPlanFactory(partnership=other_partnership)
+    other_theme = f.ThemeFactory(plan=other_plan, order=1)
+    other_activity = f.ActivityFactory(theme=other_theme, title_en="Tallinn–Riga activity")
+    outsider = _user("outsider", city=tallinn, role=Role.COORDINATOR)
+
+    return World(
+        helsinki=helsinki,
+        beijing=beijing,
+        partnership=partnership,
+        plan=plan,
+        themes=themes,
+        commitment=commitment,
+        hki_agency=hki_agency,
+        bj_agency=bj_agency,
+        hki_other_agency=hki_other_agency,
+        bj_other_agency=bj_other_agency,
+        hki_coordinator=hki_coordinator,
+        bj_coordinator=bj_coordinator,
+        hki_staff=hki_staff,
+        bj_staff=bj_staff,
+        official=official,
+        outsider=outsider,
+        admin=admin,
+        hki_activity=hki_activity,
+        bj_activity=bj_activity,
+        joint_activity=joint_activity,
+        other_agency_activity=other_agency_activity,
+        event=event,
+        review=review,
+        other_partnership=other_partnership,
+        other_plan=other_plan,
+        other_theme=other_theme,
+        other_activity=other_activity,
+    )
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: a test client logged in as ``user`` (anonymous for None)."""
+
+    def make(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make

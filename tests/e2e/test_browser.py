@@ -1,0 +1,95 @@
+"""End to end in headless Chromium: Beijing agency staff update an activity and read in Chinese."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from cooperation import services
+from cooperation.models import Activity, StatusUpdate, Theme
+from partners.models import Agency
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser_page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the live server's database
+    # work happens in its own thread, and the test's own ORM calls are plain and short.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="en-GB")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beijing_staff_update_status_and_read_in_chinese(live_server, browser_page, settings):
+    settings.DEMO_PASSWORD = "demo-pass-e2e-1"
+    call_command("load_action_plan", verbosity=0)
+    call_command("create_demo_users", verbosity=0)
+    theme = Theme.objects.get(plan__code="hki-bj-2019-2023", order=2)
+    staff_agency = Agency.objects.get(code="bj-science-technology")
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.get(username="bj-science-staff")
+    activity = services.create_activity(
+        user=staff,
+        activity=Activity(
+            theme=theme,
+            title_en="Joint smart mobility pilot",
+            title_zh_hans="智慧出行联合试点",
+            second_lead_agency=staff_agency,
+        ),
+    )
+
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "bj-science-staff")
+    page.fill("input[name=password]", "demo-pass-e2e-1")
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    page.goto(f"{live_server.url}/activities/{activity.pk}/")
+    page.select_option("select[name=to_status]", "in_progress")
+    page.fill("textarea[name=note]", "Kick-off meeting held with both partners.")
+    page.click("form.status-form button[type=submit]")
+    page.wait_for_selector("ol.timeline >> text=Kick-off meeting held with both partners.")
+
+    update = StatusUpdate.objects.get(activity=activity)
+    assert (update.author, update.from_status, update.to_status) == (
+        staff,
+        "planned",
+        "in_progress",
+    )
+
+    page.select_option("#language-select", "zh-hans")
+    page.wait_for_function("document.documentElement.lang === 'zh-hans'")
+    page.goto(f"{live_server.url}/themes/{theme.pk}/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert page.get_by_text("科技与创业").first.is_visible()
+    page.goto(f"{live_server.url}/plans/{theme.plan_id}/")
+    body = page.inner_text("body")
+    for name in ("外事交流", "科技与创业", "医疗卫生"):
+        assert name in body
