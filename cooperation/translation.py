@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Activity, ActionPlan, Commitment, Partnership, Signatory, Theme
+from .models import ActionPlan, Activity, Commitment, Partnership, Signatory, Theme
 
 
 @register(Partnership)

@@ -406,6 +406,12 @@ def activity_create(request):
     theme_id = _id_param(request.GET.get("theme"))
     if theme_id is not None:
         theme = _get_or_404(lambda: selectors.visible_themes(user).get(pk=theme_id))
+    elif request.method == "POST":
+        # Without ?theme=, the chosen theme decides the plan (a bad one is a form error).
+        posted = _id_param(request.POST.get("theme"))
+        if posted is not None:
+            theme = selectors.visible_themes(user).filter(pk=posted).first()
+    if theme is not None:
         plan = theme.plan
     else:
         plan = selectors.current_plan(selectors.visible_plans(user))
@@ -501,8 +507,9 @@ def activity_edit(request, activity_id: int):
                     formset.save()
             except services.ActivityConflict as exc:
                 current = exc.current
+                who = current.updated_by
                 conflict = {
-                    "who": current.updated_by,
+                    "who": (who.get_full_name() or who.get_username()) if who else None,
                     "when": current.updated_at,
                     "rows": _conflict_rows(exc),
                 }

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import Profile
@@ -13,7 +14,11 @@ class PreferredLanguageForm(forms.ModelForm):
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         required=False,
-        choices=[("", _("Follow my browser")), *settings.LANGUAGES],
+        # Each language by its own name (English, 简体中文, suomi), as in the switcher.
+        choices=[
+            ("", _("Follow my browser")),
+            *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES),
+        ],
         help_text=_("The interface and the content are shown in this language."),
     )
 

@@ -7,7 +7,8 @@ permission question goes to ``partners.access``, exactly as the pages do.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.shortcuts import redirect
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -33,8 +34,14 @@ class PlanManagementSite(admin.AdminSite):
         return user.is_active and access.role_of(user) in {Role.COORDINATOR, Role.AGENCY_STAFF}
 
     def login(self, request, extra_context=None):
+        if request.user.is_authenticated:
+            # Signed in but not a coordinator or agency staff: a refusal, not a login loop.
+            access.log.warning(
+                "permission refused: user=%s action=manage object=site", request.user.username
+            )
+            raise PermissionDenied
         # One login page for the whole portal.
-        return redirect(f"{reverse('login')}?next={request.get_full_path()}")
+        return redirect_to_login(request.GET.get("next") or reverse("manage:index"))
 
 
 site = PlanManagementSite(name="manage")

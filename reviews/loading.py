@@ -772,11 +772,23 @@ class _Loader:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def sync(self, model, lookup: dict, values: dict, m2m: dict | None = None, instance=None):
-        """Create the row matched by ``lookup``, or update the values that differ."""
+    def sync(
+        self,
+        model,
+        lookup: dict,
+        values: dict,
+        m2m: dict | None = None,
+        instance=None,
+        on_create: dict | None = None,
+    ):
+        """Create the row matched by ``lookup``, or update the values that differ.
+
+        ``on_create`` values are set only on a new row: they start a workflow (a plan's
+        status) that users then carry on, and a reload must not undo their work.
+        """
         obj = instance if instance is not None else model.objects.filter(**lookup).first()
         if obj is None:
-            obj = model(**lookup, **values)
+            obj = model(**lookup, **values, **(on_create or {}))
             obj.save()
             outcome = CREATED
         else:
@@ -874,7 +886,6 @@ class _Loader:
                 "period_start_year": plan["period_start_year"],
                 "period_end_year": plan["period_end_year"],
                 "signed_on": plan["signed_on"],
-                "status": plan["status"],
                 "authentic_languages": plan["authentic_languages"],
                 **_translated("signed_place", plan.get("signed_place")),
             }
@@ -882,7 +893,11 @@ class _Loader:
                 values["predecessor_id"] = self.plan(plan["predecessor"]).pk
             coordinators = [self.agency(code) for code in plan["coordinators"]]
             obj = self.sync(
-                ActionPlan, {"code": plan["code"]}, values, m2m={"coordinators": coordinators}
+                ActionPlan,
+                {"code": plan["code"]},
+                values,
+                m2m={"coordinators": coordinators},
+                on_create={"status": plan["status"]},
             )
             self.plans[plan["code"]] = obj
             for _sw, sig in plan["signatories"]:

@@ -14,19 +14,11 @@ from dataclasses import dataclass  # noqa: E402
 
 import pytest  # noqa: E402
 from django.conf import settings as django_settings  # noqa: E402
-from django.contrib.auth import hashers  # noqa: E402
 from django.test import Client  # noqa: E402
 
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
-# pytest-django reads the settings in its pytest_load_initial_conftests hook, which runs
-# BEFORE this conftest is imported: the environment variable above is then too late for
-# config/settings.py (it still helps subprocesses). Apply what TESTING=true would have set.
-if not django_settings.TESTING:
-    django_settings.TESTING = True
-    django_settings.PASSWORD_HASHERS = [FAST_HASHER, *django_settings.PASSWORD_HASHERS]
-    hashers.get_hashers.cache_clear()
-    hashers.get_hashers_by_algorithm.cache_clear()
+# config/settings.py detects pytest and puts a fast hasher first: tests create many users.
 assert django_settings.PASSWORD_HASHERS[0] == FAST_HASHER
 
 

@@ -48,7 +48,7 @@ def browser_page():
 def test_beijing_staff_update_status_and_read_in_chinese(live_server, browser_page, settings):
     settings.DEMO_PASSWORD = "demo-pass-e2e-1"
     call_command("load_action_plan", verbosity=0)
-    call_command("create_demo_users", verbosity=0)
+    call_command("create_demo_users", force=True, verbosity=0)
     theme = Theme.objects.get(plan__code="hki-bj-2019-2023", order=2)
     staff_agency = Agency.objects.get(code="bj-science-technology")
     from django.contrib.auth import get_user_model
@@ -68,7 +68,7 @@ def test_beijing_staff_update_status_and_read_in_chinese(live_server, browser_pa
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "bj-science-staff")
     page.fill("input[name=password]", "demo-pass-e2e-1")
-    page.click("form.login-form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     page.goto(f"{live_server.url}/activities/{activity.pk}/")

@@ -217,9 +217,12 @@ def test_it_hides_an_event_from_an_outsider(world, client_for):
     assert response.status_code == 404
 
 
-def test_it_answers_404_for_a_missing_event(world, client_for):
-    response = client_for(world.admin).get(reverse("event-detail", args=[999999]))
-    assert response.status_code == 404
+@pytest.mark.parametrize("pk", [999999, 2**63, 10**30])
+def test_it_answers_404_for_a_missing_event(world, client_for, pk):
+    client = client_for(world.admin)
+    assert client.get(reverse("event-detail", args=[pk])).status_code == 404
+    assert client.post(reverse("programme-item-create", args=[pk]), {}).status_code == 404
+    assert client.post(reverse("programme-item-delete", args=[pk])).status_code == 404
 
 
 def test_it_shows_everything_about_an_event(world, client_for):

@@ -36,7 +36,14 @@ def test_it_shows_the_login_page_to_anonymous(client):
 def test_it_logs_in_with_the_right_password(world, client):
     response = login(client, "hki_coordinator", PASSWORD)
     assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
     assert client.session["_auth_user_id"] == str(world.hki_coordinator.pk)
+
+
+def test_it_sends_a_logged_in_user_on_from_the_login_page(world, client_for):
+    response = client_for(world.official).get(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
 
 
 def test_it_refuses_a_wrong_password_without_leaking(world, client):

@@ -314,7 +314,7 @@ def test_a_changed_value_is_restored_and_only_it_is_counted(loaded):
 
 
 def test_a_changed_file_updates_matching_rows(loaded, tmp_path):
-    text = replace_once(plan_text(), 'due_date = 2021-12-31', 'due_date = 2021-11-30')
+    text = replace_once(plan_text(), "due_date = 2021-12-31", "due_date = 2021-11-30")
     again = load_plan_file(write(tmp_path, text))
     assert again.created == 0
     assert again.counts["Review"].updated == 1
@@ -461,3 +461,54 @@ def test_database_refusal_rolls_everything_back(loaded, tmp_path):
 def test_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="not found"):
         load_plan_file(tmp_path / "nope.toml")
+
+
+def test_formal_review_made_in_the_portal_is_adopted(db):
+    from tests.factories import ReviewFactory
+
+    load_plan_file(PLAN_FILE)
+    Review.objects.filter(code="hki-bj-2019-2023-mid-term-review").delete()
+    plan = ActionPlan.objects.get(code=PLAN)
+    own = ReviewFactory(plan=plan, code="", kind="mid_term", title_en="Our mid-term review")
+
+    result = load_plan_file(PLAN_FILE)
+
+    assert result.counts["Review"].updated == 1
+    assert result.counts["Review"].created == 0
+    own.refresh_from_db()
+    assert own.code == "hki-bj-2019-2023-mid-term-review"
+    assert own.title_en == "Mid-term review (2021)"
+
+
+def test_formal_review_with_another_code_is_a_clear_error(db):
+    from tests.factories import ReviewFactory
+
+    load_plan_file(PLAN_FILE)
+    Review.objects.filter(code="hki-bj-2019-2023-mid-term-review").delete()
+    plan = ActionPlan.objects.get(code=PLAN)
+    ReviewFactory(plan=plan, code="ours", kind="mid_term")
+    before = row_counts()
+    with pytest.raises(CommandError, match="already has a mid_term review"):
+        load_plan_file(PLAN_FILE)
+    assert row_counts() == before
+
+
+def test_parent_agency_may_come_later_in_the_file(db, tmp_path):
+    text = replace_once(
+        plan_text(),
+        'code = "hki-city-executive-office"\ncity = "helsinki"\n',
+        'code = "hki-city-executive-office"\ncity = "helsinki"\nparent = "hki-urban-environment"\n',
+    )
+    load_plan_file(write(tmp_path, text))
+    office = Agency.objects.get(code="hki-city-executive-office")
+    assert office.parent.code == "hki-urban-environment"
+    assert load_plan_file(write(tmp_path, text)).changed is False
+
+
+def test_reload_keeps_a_plan_status_that_coordinators_changed(loaded):
+    plan = ActionPlan.objects.get(code="hki-bj-2019-2023")
+    assert plan.status == "in_force"
+    ActionPlan.objects.filter(pk=plan.pk).update(status="under_review")
+    load_plan_file(DEFAULT_PLAN_FILE)
+    plan.refresh_from_db()
+    assert plan.status == "under_review"

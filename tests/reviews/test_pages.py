@@ -126,8 +126,9 @@ def test_it_hides_a_review_from_an_outsider(world, client_for):
     assert response.status_code == 404
 
 
-def test_it_answers_404_for_a_missing_review(world, client_for):
-    response = client_for(world.admin).get(reverse("review-detail", args=[31337]))
+@pytest.mark.parametrize("pk", [31337, 2**63, 10**30])
+def test_it_answers_404_for_a_missing_review(world, client_for, pk):
+    response = client_for(world.admin).get(reverse("review-detail", args=[pk]))
     assert response.status_code == 404
 
 

@@ -128,7 +128,11 @@ class Command(BaseCommand):
                 )
                 rows.append((spec, "created" if created else "reset"))
         self._unlock([spec.username for spec in DEMO_USERS])
-        self._print(rows, cities, agencies, password if generated else None)
+        if options.get("verbosity", 1) >= 1:
+            self._print(rows, cities, agencies, password if generated else None)
+        elif generated:
+            # Quiet, but a password nobody saw would lock everyone out.
+            self.stdout.write(f"Password for all of them: {password}")
 
     def _places(self):
         city_codes = {spec.city for spec in DEMO_USERS}
@@ -180,4 +184,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Password for all of them: {generated_password}"))
             self.stdout.write("(DEMO_PASSWORD is not set, so a random password was generated.)")
         else:
-            self.stdout.write(self.style.SUCCESS("Password for all of them: DEMO_PASSWORD."))
+            message = "Password for all of them: the value of DEMO_PASSWORD."
+            self.stdout.write(self.style.SUCCESS(message))

@@ -23,6 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args, path=None, **options):
         path = resolve_plan_path(path)
         result = load_plan_file(path)
+        if options.get("verbosity", 1) < 1:
+            return
         self.stdout.write(f"Loaded {path}")
         for line in result.summary_lines():
             self.stdout.write(line)

@@ -21,8 +21,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, clear=False, **options):
+        quiet = options.get("verbosity", 1) < 1
         if clear:
             removed = clear_demo_data()
+            if quiet:
+                return
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Removed {removed.activities} demo activities and {removed.events} demo "
@@ -31,6 +34,8 @@ class Command(BaseCommand):
             )
             return
         result = load_demo_data()
+        if quiet:
+            return
         if result.already_present:
             self.stdout.write(
                 "Demo data is already there; nothing was changed. "
