@@ -229,9 +229,9 @@ class ActivityForm(forms.ModelForm):
         self.editing = editing
         partnership = plan.partnership
 
-        theme_ids = [t.pk for t in services.themes_for_new_activity(user, plan)]
+        theme_ids = {t.pk for t in services.themes_for_new_activity(user, plan)}
         if editing and self.instance.theme_id:
-            theme_ids.append(self.instance.theme_id)
+            theme_ids.add(self.instance.theme_id)
         self.fields["theme"].queryset = Theme.objects.filter(pk__in=theme_ids).order_by("order")
         self.fields["theme"].empty_label = None if len(theme_ids) == 1 else "—"
         commitments = self.fields["commitment"]

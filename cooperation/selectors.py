@@ -1,6 +1,6 @@
 """Reads: querysets with their joins, shared by the pages and (later) the API.
 
-Every function returns a QuerySet (or a list built from a fixed number of queries) so that a
+Functions return QuerySets with their joins (or one object fetched with them) so that a
 page runs a constant number of SQL queries whatever the number of rows. Visibility is decided
 by ``partners.access`` only: these functions apply ``access.partnership_q``.
 """

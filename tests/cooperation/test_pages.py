@@ -1203,6 +1203,43 @@ def test_who_may_download_evidence(world, client_for, username, status):
         assert b"".join(response.streaming_content) == PDF
 
 
+def test_a_form_field_too_big_for_memory_is_a_clear_400(world, client_for):
+    # Django refuses non-file fields over DATA_UPLOAD_MAX_MEMORY_SIZE before the view runs.
+    huge = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+
+    response = upload(client_for(world.hki_staff), world.hki_activity, pdf(), huge)
+
+    assert response.status_code == 400
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["a\x00b.pdf", "../../etc/passwd.pdf", "x" * 300 + ".pdf", ".pdf"])
+def test_odd_file_names_are_stored_safely(world, client_for, name):
+    response = upload(client_for(world.hki_staff), world.hki_activity, pdf(name))
+
+    assert response.status_code in (302, 400)
+    for evidence in Evidence.objects.all():
+        assert evidence.file.name.startswith("evidence/")
+        assert "/" not in evidence.file.name.removeprefix("evidence/")
+
+
+def test_a_refusal_is_logged(world, client_for, caplog):
+    with caplog.at_level("WARNING", logger="portal.security"):
+        response = client_for(world.official).get(url("activity-edit", world.hki_activity.pk))
+
+    assert response.status_code == 403
+    assert "permission refused: user=official action=change object=Activity" in caplog.text
+
+
+def test_an_evidence_row_without_its_file_is_not_found(world, client_for):
+    evidence = EvidenceFactory(activity=world.hki_activity)
+    evidence.file.storage.delete(evidence.file.name)
+
+    response = client_for(world.official).get(url("evidence-download", evidence.pk))
+
+    assert response.status_code == 404
+
+
 def test_a_missing_evidence_file_is_not_found(world, client_for):
     assert client_for(world.official).get(url("evidence-download", 987654)).status_code == 404
 
