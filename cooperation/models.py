@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Agency, City
@@ -28,9 +29,17 @@ class Partnership(models.Model):
         verbose_name_plural = _("partnerships")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(first_city=F("second_city")), name="partnership_two_cities"
+                condition=~Q(first_city=F("second_city")),
+                name="partnership_two_cities",
+                violation_error_message=_("A partnership needs two different cities."),
             ),
-            models.UniqueConstraint(fields=["first_city", "second_city"], name="partnership_once"),
+            # Helsinki–Beijing and Beijing–Helsinki are the same partnership.
+            models.UniqueConstraint(
+                Least("first_city", "second_city"),
+                Greatest("first_city", "second_city"),
+                name="partnership_once",
+                violation_error_message=_("These two cities already have a partnership."),
+            ),
         ]
 
     def __str__(self):
@@ -86,6 +95,7 @@ class ActionPlan(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end_year__gte=F("period_start_year")),
                 name="plan_period_ends_after_start",
+                violation_error_message=_("The last year cannot be before the first year."),
             ),
             models.CheckConstraint(
                 condition=~Q(predecessor=F("id")), name="plan_not_own_predecessor"
@@ -143,7 +153,11 @@ class Theme(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "order"], name="theme_order_unique_in_plan"),
             models.UniqueConstraint(fields=["plan", "code"], name="theme_code_unique_in_plan"),
-            models.CheckConstraint(condition=Q(order__gte=1), name="theme_order_positive"),
+            models.CheckConstraint(
+                condition=Q(order__gte=1),
+                name="theme_order_positive",
+                violation_error_message=_("The order must be 1 or more."),
+            ),
         ]
 
     def __str__(self):
@@ -316,16 +330,19 @@ class Activity(models.Model):
                 | Q(planned_start__isnull=True)
                 | Q(planned_end__gte=F("planned_start")),
                 name="activity_planned_end_after_start",
+                violation_error_message=_("The planned end cannot be before the planned start."),
             ),
             models.CheckConstraint(
                 condition=Q(actual_end__isnull=True)
                 | Q(actual_start__isnull=True)
                 | Q(actual_end__gte=F("actual_start")),
                 name="activity_actual_end_after_start",
+                violation_error_message=_("The actual end cannot be before the actual start."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(actual_end__isnull=False),
                 name="activity_completed_has_actual_end",
+                violation_error_message=_("A completed activity needs its actual end date."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in ActivityStatus]),
@@ -371,9 +388,17 @@ class Funding(models.Model):
         verbose_name = _("funding")
         verbose_name_plural = _("funding")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="funding_amount_not_negative"),
             models.CheckConstraint(
-                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="funding_currency_iso"
+                condition=Q(amount__gte=0),
+                name="funding_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                name="funding_currency_iso",
+                violation_error_message=_(
+                    "Give the currency as a three-letter ISO 4217 code, such as EUR or CNY."
+                ),
             ),
         ]
 

@@ -100,6 +100,7 @@ class Event(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="event_ends_after_start",
+                violation_error_message=_("The event cannot end before it starts."),
             ),
             models.UniqueConstraint(
                 fields=["plan", "code"], condition=~Q(code=""), name="event_code_in_plan"
@@ -140,6 +141,7 @@ class ProgrammeItem(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
                 name="programme_item_ends_after_start",
+                violation_error_message=_("The item must end after it starts."),
             ),
         ]
 

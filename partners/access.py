@@ -74,6 +74,13 @@ def is_coordinator(user) -> bool:
     return is_admin(user) or role_of(user) == Role.COORDINATOR
 
 
+def may_enter_management(user) -> bool:
+    """Plan management (/manage/) is for coordinators, and for staff to edit their events."""
+    if not getattr(user, "is_active", False):
+        return False
+    return is_admin(user) or role_of(user) in {Role.COORDINATOR, Role.AGENCY_STAFF}
+
+
 def partnership_q(user, prefix: str = "") -> Q:
     """A filter for rows whose partnership the user belongs to.
 

@@ -1,7 +1,9 @@
-from .access import profile_of
+from .access import may_enter_management, profile_of
 
 
 def membership(request):
-    """The signed-in user's profile, for the page header."""
+    """The signed-in user's profile for the page header, and whether to offer plan management."""
     user = getattr(request, "user", None)
-    return {"membership": profile_of(user) if user is not None else None}
+    if user is None:
+        return {"membership": None, "may_manage": False}
+    return {"membership": profile_of(user), "may_manage": may_enter_management(user)}

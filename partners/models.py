@@ -126,6 +126,7 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=~Q(role="agency_staff") | Q(agency__isnull=False),
                 name="profile_staff_has_agency",
+                violation_error_message=_("Agency staff must belong to an agency."),
             ),
         ]
 

@@ -30,8 +30,7 @@ class PlanManagementSite(admin.AdminSite):
     site_url = "/"
 
     def has_permission(self, request):
-        user = request.user
-        return user.is_active and access.role_of(user) in {Role.COORDINATOR, Role.AGENCY_STAFF}
+        return access.may_enter_management(request.user)
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:

@@ -61,6 +61,7 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(completed_at__isnull=False),
                 name="review_completed_has_time",
+                violation_error_message=_("A completed review needs its completion time."),
             ),
         ]
 

@@ -77,6 +77,23 @@ def test_it_refuses_the_same_partnership_twice():
         PartnershipFactory(first_city=partnership.first_city, second_city=partnership.second_city)
 
 
+def test_it_refuses_the_same_partnership_with_the_cities_swapped():
+    partnership = PartnershipFactory()
+    with refused():
+        PartnershipFactory(first_city=partnership.second_city, second_city=partnership.first_city)
+
+
+def test_constraint_messages_are_the_users_words():
+    from django.core.exceptions import ValidationError
+
+    from cooperation.models import Activity
+
+    activity = Activity(theme=ThemeFactory(), title_en="x", status="completed", actual_end=None)
+    with pytest.raises(ValidationError) as caught:
+        activity.full_clean()
+    assert "A completed activity needs its actual end date." in str(caught.value)
+
+
 def test_it_refuses_a_plan_that_ends_before_it_starts():
     with refused():
         ActionPlanFactory(period_start_year=2023, period_end_year=2019)
