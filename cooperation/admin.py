@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import F
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from partners.fields import SafeChoiceFieldsAdminMixin
+
 from .models import (
     ActionPlan,
     Activity,
@@ -17,31 +19,30 @@ from .models import (
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(TranslationAdmin):
+class PartnershipAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("__str__", "established")
 
 
-class SignatoryInline(TranslationTabularInline):
+class SignatoryInline(SafeChoiceFieldsAdminMixin, TranslationTabularInline):
     model = Signatory
     extra = 0
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(TranslationAdmin):
+class ActionPlanAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("title", "partnership", "period", "signed_on", "status")
     list_filter = ("status", "partnership")
     inlines = [SignatoryInline]
     filter_horizontal = ("coordinators",)
 
 
-class ThemeAgencyInline(admin.TabularInline):
+class ThemeAgencyInline(SafeChoiceFieldsAdminMixin, admin.TabularInline):
     model = ThemeAgency
     extra = 0
-    autocomplete_fields = ("agency",)
 
 
 @admin.register(Theme)
-class ThemeAdmin(TranslationAdmin):
+class ThemeAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("order", "name", "plan")
     list_display_links = ("name",)
     list_filter = ("plan",)
@@ -50,7 +51,7 @@ class ThemeAdmin(TranslationAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(TranslationAdmin):
+class CommitmentAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("__str__", "theme", "order", "target_count", "frequency")
     list_filter = ("theme__plan", "theme")
     list_select_related = ("theme",)
@@ -58,12 +59,12 @@ class CommitmentAdmin(TranslationAdmin):
     filter_horizontal = ("agencies",)
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(SafeChoiceFieldsAdminMixin, admin.TabularInline):
     model = Funding
     extra = 0
 
 
-class StatusUpdateInline(admin.TabularInline):
+class StatusUpdateInline(SafeChoiceFieldsAdminMixin, admin.TabularInline):
     """The history is append-only: shown, never edited here."""
 
     model = StatusUpdate
@@ -76,7 +77,7 @@ class StatusUpdateInline(admin.TabularInline):
         return False
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(SafeChoiceFieldsAdminMixin, admin.TabularInline):
     model = Evidence
     extra = 0
     fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
@@ -88,14 +89,13 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(TranslationAdmin):
+class ActivityAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("title", "theme", "status", "planned_start", "updated_at", "is_demo")
     list_filter = ("status", "is_demo", "theme__plan", "theme")
     list_select_related = ("theme",)
     search_fields = ("title_en", "title_zh_hans")
     # Status changes only through the status form, so that each one is recorded.
     readonly_fields = ("status", "version", "created_by", "updated_by", "created_at", "updated_at")
-    autocomplete_fields = ("first_lead_agency", "second_lead_agency", "participants")
     inlines = [FundingInline, EvidenceInline, StatusUpdateInline]
 
     def save_model(self, request, obj, form, change):
@@ -106,7 +106,7 @@ class ActivityAdmin(TranslationAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
+class StatusUpdateAdmin(SafeChoiceFieldsAdminMixin, admin.ModelAdmin):
     list_display = ("activity", "sequence", "from_status", "to_status", "author", "created_at")
     list_select_related = ("activity", "author")
     readonly_fields = [f.name for f in StatusUpdate._meta.fields]

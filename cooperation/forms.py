@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from partners.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
 from partners.models import Agency, City
 
 from . import selectors, services
@@ -51,18 +52,18 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, default_fie
 # --- choice fields with readable labels -------------------------------------------------------
 
 
-class AgencyChoiceField(forms.ModelChoiceField):
+class AgencyChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 
 
-class AgencyWithSideChoiceField(forms.ModelMultipleChoiceField):
+class AgencyWithSideChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj):
         side = obj.city.name if obj.city_id else _("third party")
         return f"{obj.name} ({side})"
 
 
-class CommitmentChoiceField(forms.ModelChoiceField):
+class CommitmentChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj):
         text = obj.text if len(obj.text) <= 90 else f"{obj.text[:89]}…"
         return f"{obj.theme.order}.{obj.order} {text}"
@@ -95,7 +96,7 @@ def _visible_agencies(request):
     )
 
 
-class AgencyFilterField(forms.ModelChoiceField):
+class AgencyFilterField(SafeModelChoiceField):
     def label_from_instance(self, obj):
         side = obj.city.name if obj.city_id else _("third party")
         return f"{obj.name} ({side})"
@@ -105,16 +106,20 @@ class AgencyFilter(django_filters.ModelChoiceFilter):
     field_class = AgencyFilterField
 
 
+class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SafeModelChoiceField
+
+
 class ActivityFilter(django_filters.FilterSet):
     """The activity list's filters. Invalid values are reported and left out, never a 500."""
 
-    theme = django_filters.ModelChoiceFilter(
+    theme = SafeModelChoiceFilter(
         label=_("Theme"), queryset=_visible_themes, empty_label=_("All themes")
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ActivityStatus.choices, empty_label=_("All statuses")
     )
-    side = django_filters.ModelChoiceFilter(
+    side = SafeModelChoiceFilter(
         label=_("Side"),
         queryset=_visible_cities,
         method="filter_side",
@@ -195,6 +200,7 @@ class ActivityForm(forms.ModelForm):
             "outcomes_zh_hans",
         ]
         field_classes = {
+            "theme": SafeModelChoiceField,
             "commitment": CommitmentChoiceField,
             "first_lead_agency": AgencyChoiceField,
             "second_lead_agency": AgencyChoiceField,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partners.fields import SafeModelChoiceField
 from partners.templatetags.content import tr_text
 
 from . import selectors
 from .models import EventKind
 
 
-class TranslatedChoiceField(forms.ModelChoiceField):
+class TranslatedChoiceField(SafeModelChoiceField):
     """Options labelled in the page's language (``name`` or ``title``)."""
 
     def __init__(self, *args, text_field: str = "name", **kwargs):

@@ -17,6 +17,7 @@ from cooperation.models import ActionPlan, Commitment, Theme, ThemeAgency
 from events.models import DelegationMember, Event, EventSeries, ProgrammeItem
 from partners import access
 from partners.access import Action
+from partners.fields import SafeChoiceFieldsAdminMixin
 from partners.models import Agency, City, Profile, Role
 from reviews.models import Review
 
@@ -44,13 +45,15 @@ class PlanManagementSite(admin.AdminSite):
 
 
 site = PlanManagementSite(name="manage")
+# No autocomplete widgets here: they look up whatever ids a forged form carries while
+# rendering it, and crash on impossible ones. Plain selects are short lists in one plan.
 
 
 def _visible_plans(user):
     return ActionPlan.objects.filter(access.partnership_q(user, "partnership"))
 
 
-class ScopedMixin:
+class ScopedMixin(SafeChoiceFieldsAdminMixin):
     """Rows of the user's partnerships only; permissions from partners.access.
 
     ``partnership_path`` leads from the model to its partnership. Coordinators manage; an
@@ -116,7 +119,7 @@ class ScopedMixin:
         super().save_model(request, obj, form, change)
 
 
-class ScopedInlineMixin:
+class ScopedInlineMixin(SafeChoiceFieldsAdminMixin):
     def has_add_permission(self, request, obj=None):
         return obj is not None and self._may_change(request, obj)
 
@@ -156,7 +159,6 @@ class PlanAdmin(ScopedMixin, TranslationAdmin):
 class ThemeAgencyInline(ScopedInlineMixin, admin.TabularInline):
     model = ThemeAgency
     extra = 0
-    autocomplete_fields = ("agency",)
 
 
 @admin.register(Theme, site=site)
@@ -177,11 +179,11 @@ class CommitmentAdmin(ScopedMixin, TranslationAdmin):
     list_select_related = ("theme",)
     search_fields = ("text_en", "text_zh_hans")
     fields = ("theme", "order", "code", "text", "target_count", "frequency", "agencies")
-    autocomplete_fields = ("agencies",)
+    filter_horizontal = ("agencies",)
 
 
 @admin.register(Agency, site=site)
-class AgencyAdmin(TranslationAdmin):
+class AgencyAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
     """Agencies of every side are visible; coordinators change those of their own side."""
 
     list_display = ("name", "city", "kind", "parent")
@@ -189,7 +191,6 @@ class AgencyAdmin(TranslationAdmin):
     list_select_related = ("city", "parent")
     search_fields = ("code", "name_en", "name_zh_hans")
     fields = ("code", "name", "city", "kind", "parent", "website")
-    autocomplete_fields = ("parent",)
 
     def has_module_permission(self, request):
         return access.is_coordinator(request.user)
@@ -234,14 +235,12 @@ class ProgrammeItemInline(ScopedInlineMixin, TranslationTabularInline):
     model = ProgrammeItem
     extra = 0
     staff_may_change = True
-    autocomplete_fields = ("organiser",)
 
 
 class DelegationMemberInline(ScopedInlineMixin, TranslationTabularInline):
     model = DelegationMember
     extra = 0
     staff_may_change = True
-    autocomplete_fields = ("agency",)
 
 
 @admin.register(Event, site=site)
@@ -266,7 +265,7 @@ class EventAdmin(ScopedMixin, TranslationAdmin):
         "themes",
         "organisers",
     )
-    autocomplete_fields = ("organisers",)
+    filter_horizontal = ("themes", "organisers")
     inlines = [ProgrammeItemInline, DelegationMemberInline]
 
     def get_queryset(self, request):
@@ -291,7 +290,7 @@ class ReviewAdmin(ScopedMixin, TranslationAdmin):
     fields = ("plan", "kind", "code", "title", "description", "due_date")
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(SafeChoiceFieldsAdminMixin, admin.StackedInline):
     model = Profile
     can_delete = False
     min_num = 1

@@ -169,3 +169,18 @@ def test_coordinator_cannot_edit_a_person_of_the_other_side(world, client_for):
 
 def test_staff_cannot_manage_people(world, client_for):
     assert client_for(world.hki_staff).get("/manage/portal/people/").status_code == 403
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "-1", "abc"])
+def test_impossible_ids_in_management_forms_are_form_errors(world, client_for, value):
+    theme = world.themes[1]
+    client = client_for(world.hki_coordinator)
+    response = client.post(
+        f"/manage/cooperation/theme/{theme.pk}/change/", _theme_post(theme, plan=value)
+    )
+    assert response.status_code == 200
+    response = client.post(
+        "/manage/cooperation/commitment/add/",
+        {"theme": theme.pk, "order": 9, "code": "x", "text_en": "x", "agencies": [value]},
+    )
+    assert response.status_code == 200
