@@ -45,7 +45,6 @@ $(VENV)/.installed: pyproject.toml
 # Translations: extract strings into the catalogues, then compile them.
 messages: install
 	$(MANAGE) makemessages --locale zh_Hans --locale fi --ignore '$(VENV)/*' --ignore 'tests/*' --no-obsolete
-	$(MANAGE) makemessages --domain djangojs --locale zh_Hans --locale fi --ignore '$(VENV)/*' --ignore 'staticfiles/*' --no-obsolete
 
 compilemessages:
 	$(MANAGE) compilemessages --ignore '$(VENV)' --ignore 'node_modules' --verbosity 0

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import agencies, views
 
 urlpatterns = [
+    path("agencies/", agencies.agency_list, name="agency-list"),
     path("themes/<int:theme_id>/", views.theme_detail, name="theme-detail"),
     path("activities/", views.activity_list, name="activity-list"),
     path("activities/export.csv", views.activity_export, name="activity-export"),

@@ -19,6 +19,5 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
-    path("agencies/", views.agency_list, name="agency-list"),
     path("profile/", views.profile, name="profile"),
 ]

@@ -5,21 +5,34 @@ sides, the six kinds of users (and an admin), and one activity per way an agency
 involved; plus a Tallinn–Riga partnership whose coordinator is the outsider.
 """
 
-import os
+import datetime
+import shutil
+from dataclasses import dataclass
 
-os.environ.setdefault("TESTING", "true")
-
-import datetime  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-
-import pytest  # noqa: E402
-from django.conf import settings as django_settings  # noqa: E402
-from django.test import Client  # noqa: E402
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.test import Client
 
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 # config/settings.py detects pytest and puts a fast hasher first: tests create many users.
 assert django_settings.PASSWORD_HASHERS[0] == FAST_HASHER
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """The interface catalogues compiled as they are now (`make` does it too; a bare
+    `pytest` after editing a .po file must not test yesterday's translations)."""
+    stale = [
+        po
+        for po in django_settings.LOCALE_PATHS[0].glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale and shutil.which("msgfmt"):
+        for po in stale:
+            call_command("compilemessages", locale=[po.parent.parent.name], verbosity=0)
 
 
 @pytest.fixture(autouse=True)
