@@ -1,0 +1,102 @@
+"""Settings come from the environment, strictly: a bad value stops the start with its name."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+SECRET = "a-long-random-looking-secret-for-these-tests-0123456789-abcdefghijkl"
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TESTING"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def _load(**env) -> subprocess.CompletedProcess:
+    return _run("import config.settings as s; print(s.DEBUG, s.MAX_UPLOAD_MB)", **env)
+
+
+def test_defaults_need_nothing():
+    result = _load(DATABASE_URL="sqlite:///tmp/x.sqlite3")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "10"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "ture"}, "DEBUG must be true or false"),
+        ({"DEBUG": "false"}, "SECRET_KEY (or SECRET_KEY_FILE) is required"),
+        ({"MAX_UPLOAD_MB": "ten"}, "MAX_UPLOAD_MB must be a whole number"),
+        ({"MAX_UPLOAD_MB": "0"}, "MAX_UPLOAD_MB must be at least 1"),
+        ({"SITE_URL": "portal.example.org"}, "SITE_URL must start with http"),
+        ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE: cannot read"),
+    ],
+)
+def test_bad_values_fail_loudly_naming_the_variable(env, message):
+    result = _load(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    secret = tmp_path / "secret_key"
+    secret.write_text(SECRET + "\n")
+    result = _run(
+        f"import config.settings as s; print(s.SECRET_KEY == {SECRET!r})",
+        DEBUG="false",
+        SECRET_KEY_FILE=str(secret),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = _run(
+        "import sys; from django.core.management import execute_from_command_line as run;"
+        "run(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="portal.example.org",
+        SITE_URL="https://portal.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_are_hardened():
+    result = _run(
+        "import config.settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_HSTS_SECONDS > 0, s.SECURE_SSL_REDIRECT, s.PASSWORD_HASHERS[0])",
+        DEBUG="false",
+        SECRET_KEY=SECRET,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "True",
+        "True",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "<script>" not in response.content.decode()
