@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -227,6 +228,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The reminder sweep runs daily at 08:00 Helsinki time (the sweep itself is idempotent, so a
+# second beat process or a restart cannot send anything twice).
+CELERY_BEAT_SCHEDULE = {
+    "review-reminders": {
+        "task": "reviews.tasks.send_review_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+# A reminder whose delivery was claimed but never recorded is retried after this lease.
+REMINDER_CLAIM_MINUTES = _int("REMINDER_CLAIM_MINUTES", 15, minimum=1)
 
 # Security. Always on: these cost nothing locally.
 SECURE_CONTENT_TYPE_NOSNIFF = True

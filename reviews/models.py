@@ -26,6 +26,10 @@ class Conclusion(models.TextChoices):
     RENEW = "renew", _("Renew the plan")
 
 
+def default_reminder_days() -> list[int]:
+    return [90, 30, 7]
+
+
 class Review(models.Model):
     plan = models.ForeignKey(
         ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="reviews"
@@ -43,6 +47,12 @@ class Review(models.Model):
     )
     conclusions_text = models.TextField(_("conclusions"), blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # Days before the due date on which reminders go out; weekly reminders follow while overdue.
+    reminder_days = models.JSONField(
+        _("reminder days before the due date"), default=default_reminder_days, blank=True
+    )
+    # Optimistic locking for the review page's forms, as for activities.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["plan", "due_date", "id"]
@@ -105,3 +115,58 @@ class ThemeAssessment(models.Model):
 
     def __str__(self):
         return f"{self.theme}: {self.get_rating_display()}"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will be retried")
+
+
+class Reminder(models.Model):
+    """One reminder e-mail: sent once per (review, recipient, lead time), whatever happens.
+
+    ``lead_days`` is how many days before the due date it is for; negative values are the
+    weekly reminders while the review is overdue (-1 the day after, -8 a week later, …).
+    The row is claimed (inserted) before anything is sent, so a second sweep cannot send again.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="review_reminders",
+    )
+    lead_days = models.IntegerField(_("days before the due date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    # What the reminder was about, kept as sent: the activities the recipient should update.
+    activity_ids = models.JSONField(default=list, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "recipient", "lead_days"], name="reminder_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="reminder_sent_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.review} → {self.recipient} ({self.lead_days})"
