@@ -41,6 +41,8 @@ def _rows():
     return [
         # Members of one partnership go straight to its plan; the admin sees several: a list.
         Row("home", "get", "/", (302, 302, 302, 302, 302, 302, 302, 200)),
+        # For load balancers: up or down, nothing else, no login.
+        Row("healthz", "get", "/healthz", (200,) * 8),
         Row("dashboard", "get", "/dashboard/", (302, 302, 302, 302, 302, 302, 302, 200)),
         Row("dashboard", "get", "/plans/{plan}/", (302, 200, 200, 200, 200, 200, 404, 200)),
         Row("dashboard", "get", "/plans/{other_plan}/", (302, 404, 404, 404, 404, 404, 200, 200)),
