@@ -4,6 +4,7 @@ A newcomer's first run needs nothing: SQLite, in-process tasks, mail to the cons
 Production sets DEBUG=false and must then give SECRET_KEY (or SECRET_KEY_FILE).
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -42,6 +43,16 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
     return value
+
+
+def _rate(name: str, default: str) -> str:
+    """A request rate such as 60/min (s, sec, m, min, h, hour, d, day): DRF's throttle format."""
+    raw = env.str(name, default=default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 60/min or 1000/hour, not {raw!r}"
+        )
+    return raw
 
 
 def _secret(name: str, default: str | None = None) -> str | None:
@@ -84,6 +95,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our own static files
     "axes",
     "csp",
     "partners",
@@ -91,6 +104,7 @@ INSTALLED_APPS = [
     "events",
     "reviews",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -136,8 +150,12 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = _int("CONN_MAX_AGE", 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once when two people save together.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait for a writer instead of failing at once when two people save together; IMMEDIATE
+    # takes the write lock when a transaction starts, so two racing saves queue instead of
+    # one failing with "database is locked" halfway.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -241,6 +259,54 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A reminder whose delivery was claimed but never recorded is retried after this lease.
 REMINDER_CLAIM_MINUTES = _int("REMINDER_CLAIM_MINUTES", 15, minimum=1)
+
+# The REST API (/api/v1/, the api app). Who may do what is still decided by partners.access;
+# these only say how clients sign in and how lists, errors and request rates behave.
+REST_FRAMEWORK = {
+    # Bearer first: an unauthenticated request gets 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Page numbers over a stable order (every list ends its ordering with the id).
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.StablePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.StableOrderingFilter",
+        "api.filters.SafeSearchFilter",
+    ],
+    # Requests per client, refused with 429 beyond: anonymous ones (and bad tokens) by address,
+    # signed-in ones by user. API_THROTTLE_ANON and API_THROTTLE_USER, e.g. 60/min, 1200/hour.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AnonThrottle", "api.throttles.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _rate("API_THROTTLE_ANON", "60/min"),
+        "user": _rate("API_THROTTLE_USER", "1200/hour"),
+    },
+    # Structured 400 bodies ({"errors": {"field": ["message"]}}); known failures never 500.
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sister-city cooperation portal API",
+    # The long description (sign-in, permissions, ETags, errors, rates) is api/schema.py's.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.describe",
+    ],
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar: our own static files, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {"ActivityStatusEnum": "cooperation.models.ActivityStatus"},
+}
 
 # Security. Always on: these cost nothing locally.
 SECURE_CONTENT_TYPE_NOSNIFF = True

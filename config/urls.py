@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cooperation import exports as cooperation_exports
+from events import feeds as event_feeds
 from portal import plan_admin
 
 urlpatterns = [
@@ -9,6 +11,18 @@ urlpatterns = [
     path("", include("cooperation.urls")),
     path("", include("events.urls")),
     path("", include("reviews.urls")),
+    # Spreadsheets and calendar files (issue 5).
+    path(
+        "activities/export.xlsx",
+        cooperation_exports.activity_export_xlsx,
+        name="activity-export-xlsx",
+    ),
+    path("events/export.csv", event_feeds.event_export_csv, name="event-export-csv"),
+    path("events/export.xlsx", event_feeds.event_export_xlsx, name="event-export-xlsx"),
+    path("events/<int:pk>/event.ics", event_feeds.event_ics, name="event-ics"),
+    # API tokens and the private calendar feed (profile pages), and the REST API itself.
+    path("", include("api.page_urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/", plan_admin.site.urls),
     path("admin/", admin.site.urls),

@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from partners.fields import SafeChoiceFieldsAdminMixin
@@ -88,8 +90,18 @@ class EvidenceInline(SafeChoiceFieldsAdminMixin, admin.TabularInline):
         return False
 
 
+class ActivityAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        theme, saved = cleaned.get("theme"), self.instance
+        if theme is not None and saved.pk and theme.plan_id != saved.theme.plan_id:
+            self.add_error("theme", _("An activity cannot move to another plan."))
+        return cleaned
+
+
 @admin.register(Activity)
 class ActivityAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
+    form = ActivityAdminForm
     list_display = ("title", "theme", "status", "planned_start", "updated_at", "is_demo")
     list_filter = ("status", "is_demo", "theme__plan", "theme")
     list_select_related = ("theme",)

@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from partners.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
-from partners.models import Agency, City
+from partners.models import Agency
 
 from . import selectors, services
 from .models import (
@@ -81,16 +81,12 @@ def _visible_themes(request):
 
 
 def _visible_cities(request):
-    partnerships = selectors.visible_partnerships(request.user)
-    return City.objects.filter(
-        Q(pk__in=partnerships.values("first_city_id"))
-        | Q(pk__in=partnerships.values("second_city_id"))
-    )
+    return selectors.visible_cities(request.user)
 
 
 def _visible_agencies(request):
     return (
-        Agency.objects.filter(Q(city__in=_visible_cities(request)) | Q(city__isnull=True))
+        selectors.visible_agencies(request.user)
         .select_related("city")
         .order_by("city__code", "name")
     )
@@ -263,8 +259,11 @@ class ActivityForm(forms.ModelForm):
         self.fields["second_lead_agency"].label = _("Lead agency in %(city)s") % {
             "city": second.name
         }
-        self.fields["participants"].queryset = Agency.objects.select_related("city").order_by(
-            "city__code", "name"
+        # The partnership's two sides and third parties: never another partnership's agencies.
+        self.fields["participants"].queryset = (
+            Agency.objects.filter(Q(city__in=[first, second]) | Q(city__isnull=True))
+            .select_related("city")
+            .order_by("city__code", "name")
         )
         self.fields["participants"].widget.attrs["size"] = 10
         # A title in either language is enough; the service says so when both are empty.

@@ -14,7 +14,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partners import access
-from partners.models import Agency
+from partners.models import Agency, City
 
 from .models import (
     CLOSED_STATUSES,
@@ -54,6 +54,20 @@ def visible_partnerships(user) -> QuerySet[Partnership]:
     return Partnership.objects.filter(access.partnership_q(user)).select_related(
         "first_city", "second_city"
     )
+
+
+def visible_cities(user) -> QuerySet[City]:
+    """The cities of the user's partnerships."""
+    partnerships = Partnership.objects.filter(access.partnership_q(user))
+    return City.objects.filter(
+        Q(pk__in=partnerships.values("first_city_id"))
+        | Q(pk__in=partnerships.values("second_city_id"))
+    )
+
+
+def visible_agencies(user) -> QuerySet[Agency]:
+    """Agencies of the sides of the user's partnerships, and third parties (no city)."""
+    return Agency.objects.filter(Q(city__in=visible_cities(user)) | Q(city__isnull=True))
 
 
 def visible_plans(user) -> QuerySet[ActionPlan]:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners import access
 from partners.access import Action
+from partners.models import Agency
 
 from .models import CLOSED_STATUSES, Activity, ActivityStatus, Evidence, StatusUpdate, Theme
 from .uploads import inspect_upload
@@ -68,6 +71,13 @@ def _check_agencies(*, user, activity: Activity, participant_ids: Iterable[int])
         agency = getattr(activity, field)
         if agency is not None and agency.city_id != city_id:
             errors[field] = _("This agency is not on that city's side.")
+    sides = {partnership.first_city_id, partnership.second_city_id}
+    outside = Agency.objects.filter(pk__in=participant_ids).exclude(
+        Q(city_id__in=sides) | Q(city__isnull=True)
+    )
+    if outside.exists():
+        # Only agencies of the two cities, or third parties, take part in their activities.
+        errors["participants"] = _("This organisation is not part of the partnership.")
     allowed = access.editable_agency_ids(user)
     if allowed is not None:
         involved = {activity.first_lead_agency_id, activity.second_lead_agency_id}
@@ -232,6 +242,9 @@ def change_activity_status(
         update_fields.append("actual_end")
     elif to_status == ActivityStatus.IN_PROGRESS:
         start = date or activity.actual_start or _today(activity)
+        if activity.actual_end and start > activity.actual_end:
+            # An edit may have recorded an end already: the start cannot come after it.
+            raise ValidationError({"date": _("The actual end cannot be before the actual start.")})
         activity.actual_start = start
         update_fields.append("actual_start")
     elif date is not None:
@@ -260,6 +273,13 @@ def change_activity_status(
     return update
 
 
+def _shown_name(name: str | None) -> str:
+    """The file name as shown and offered for download, without control and invisible
+    formatting characters (a right-to-left override can make "x.txt" read as "x.pdf")."""
+    cleaned = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in {"Cc", "Cf"})
+    return cleaned.strip() or "file"
+
+
 @transaction.atomic
 def add_evidence(*, user, activity: Activity, upload, description: str = "") -> Evidence:
     """Attach a file to an activity after checking its size and, by content, its type."""
@@ -267,7 +287,7 @@ def add_evidence(*, user, activity: Activity, upload, description: str = "") -> 
     content_type = inspect_upload(upload)
     evidence = Evidence(
         activity=activity,
-        original_name=(upload.name or "file")[:255],
+        original_name=_shown_name(upload.name)[:255],
         content_type=content_type,
         size=upload.size,
         description=(description or "").strip()[:300],

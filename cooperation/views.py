@@ -7,7 +7,6 @@ user's to see answers 404; what they see but may not change answers 403.
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections import defaultdict
 from decimal import Decimal
@@ -18,10 +17,9 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Model
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,7 +29,7 @@ from partners.access import Action
 from partners.models import Agency
 from partners.templatetags.content import tr_text
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     ActivityFilter,
     ActivityForm,
@@ -58,7 +56,8 @@ def _get_or_404(fetch, *args):
 
 def _id_param(raw) -> int | None:
     """A positive database id from a query string value, or None for anything else."""
-    if raw is None or not str(raw).isdigit():
+    # ASCII only: "²" is a digit to str.isdigit() but not to int().
+    if raw is None or not (str(raw).isascii() and str(raw).isdigit()):
         return None
     value = int(raw)
     return value if 0 < value <= MAX_ID else None
@@ -148,27 +147,9 @@ def _plan_for_create(user):
     return None
 
 
-# Cells starting with these are formulas to a spreadsheet (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    elif isinstance(value, datetime.date):
-        value = value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-def _agency_name(agency: Agency | None) -> str:
-    return tr_text(agency, "name") if agency is not None else ""
+# The CSV's cells (kept importable here): the table itself is built in cooperation.exports.
+FORMULA_STARTS = exports.FORMULA_STARTS
+csv_cell = exports.csv_cell
 
 
 @login_required
@@ -177,53 +158,11 @@ def activity_export(request):
     filterset = _filterset(request, with_participants=True)
     if filterset.is_bound and not filterset.is_valid():
         return redirect(f"{reverse('activity-list')}?{request.GET.urlencode()}")
-    header = [
-        _("ID"),
-        _("Action plan"),
-        _("Theme"),
-        _("Commitment"),
-        _("Title"),
-        _("Status"),
-        _("Lead agency (first city)"),
-        _("Lead agency (second city)"),
-        _("Other participants"),
-        _("Planned start"),
-        _("Planned end"),
-        _("Actual start"),
-        _("Actual end"),
-        _("Description"),
-        _("Outcomes"),
-        _("Demo data"),
-        _("Last updated"),
-    ]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.csv"'
-    response.write("\ufeff")  # Excel reads the file as UTF-8 (Chinese) only with a BOM.
-    writer = csv.writer(response)
-    writer.writerow([csv_cell(h) for h in header])
-    for a in filterset.qs:
-        row = [
-            a.pk,
-            tr_text(a.theme.plan, "title"),
-            f"{a.theme.order}. {tr_text(a.theme, 'name')}",
-            tr_text(a.commitment, "text"),
-            tr_text(a, "title"),
-            a.get_status_display(),
-            _agency_name(a.first_lead_agency),
-            _agency_name(a.second_lead_agency),
-            "; ".join(_agency_name(p) for p in a.participants.all()),
-            a.planned_start,
-            a.planned_end,
-            a.actual_start,
-            a.actual_end,
-            tr_text(a, "description"),
-            tr_text(a, "outcomes"),
-            a.is_demo,
-            a.updated_at,
-        ]
-        writer.writerow([csv_cell(v) for v in row])
-    return response
+    return exports.csv_response(
+        exports.stamped("activities", "csv"),
+        exports.activity_header(),
+        exports.activity_rows(filterset.qs),
+    )
 
 
 # --- activity page --------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Events of a plan: the Helsinki and Beijing Weeks, visits, festivals, forums."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +120,19 @@ class Event(models.Model):
         return {a.pk for a in self.organisers.all()}
 
 
+# Programme times outside these years are typing errors, and near year 1 or 9999 no datetime
+# can hold them once converted to UTC.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def time_in_range(value) -> bool:
+    return value is None or EARLIEST_YEAR <= value.year <= LATEST_YEAR
+
+
+def invalid_time_error():
+    return forms.DateTimeField.default_error_messages["invalid"]
+
+
 class ProgrammeItem(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="programme")
     starts_at = models.DateTimeField(_("starts"))
@@ -147,6 +162,15 @@ class ProgrammeItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        errors = {
+            name: invalid_time_error()
+            for name in ("starts_at", "ends_at")
+            if not time_in_range(getattr(self, name))
+        }
+        if errors:
+            raise ValidationError(errors)
 
 
 class DelegationMember(models.Model):

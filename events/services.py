@@ -13,7 +13,7 @@ from partners import access
 from partners.access import Action
 from partners.models import Agency
 
-from .models import Event, ProgrammeItem
+from .models import Event, ProgrammeItem, invalid_time_error, time_in_range
 
 
 def _touch(event: Event) -> None:
@@ -43,7 +43,11 @@ def add_programme_item(
         errors["starts_at"] = _("Give the time the item starts.")
     elif timezone.is_naive(starts_at) or (ends_at is not None and timezone.is_naive(ends_at)):
         raise ValueError("programme times must be aware datetimes")
-    elif ends_at is not None and ends_at <= starts_at:
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not time_in_range(value):
+            errors[name] = invalid_time_error()
+    in_range = "starts_at" not in errors and "ends_at" not in errors
+    if in_range and starts_at is not None and ends_at is not None and ends_at <= starts_at:
         errors["ends_at"] = _("The item must end after it starts.")
     if (
         organiser is not None

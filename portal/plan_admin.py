@@ -9,11 +9,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from cooperation import selectors
 from cooperation.models import ActionPlan, Commitment, Theme, ThemeAgency
+from events.admin import HostCityTimeMixin
 from events.models import DelegationMember, Event, EventSeries, ProgrammeItem
 from partners import access
 from partners.access import Action
@@ -53,7 +56,43 @@ def _visible_plans(user):
     return ActionPlan.objects.filter(access.partnership_q(user, "partnership"))
 
 
-class ScopedMixin(SafeChoiceFieldsAdminMixin):
+def _scoped_choices(user, model):
+    """Choices of a relation field: only what belongs to the user's partnerships (or None)."""
+    if model is ActionPlan:
+        return _visible_plans(user)
+    if model is Theme:
+        return Theme.objects.filter(access.partnership_q(user, "plan__partnership")).select_related(
+            "plan"
+        )
+    if model is EventSeries:
+        return EventSeries.objects.filter(access.partnership_q(user, "plan__partnership"))
+    if model is Agency:
+        # Agencies of the partnerships' sides and third parties, never another partnership's.
+        return selectors.visible_agencies(user).select_related("city").order_by("name")
+    if model is City:
+        return selectors.visible_cities(user).order_by("code")
+    return None
+
+
+class ScopedChoicesMixin:
+    """Relation fields offer only what belongs to the user's partnerships."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = _scoped_choices(request.user, db_field.related_model)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = _scoped_choices(request.user, db_field.related_model)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedMixin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin):
     """Rows of the user's partnerships only; permissions from partners.access.
 
     ``partnership_path`` leads from the model to its partnership. Coordinators manage; an
@@ -91,35 +130,13 @@ class ScopedMixin(SafeChoiceFieldsAdminMixin):
             return access.is_coordinator(request.user)
         return access.can(request.user, Action.MANAGE, obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        user = request.user
-        model = db_field.related_model
-        if model is ActionPlan:
-            kwargs["queryset"] = _visible_plans(user)
-        elif model is Theme:
-            kwargs["queryset"] = Theme.objects.filter(
-                access.partnership_q(user, "plan__partnership")
-            ).select_related("plan")
-        elif model is EventSeries:
-            kwargs["queryset"] = EventSeries.objects.filter(
-                access.partnership_q(user, "plan__partnership")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.related_model is Theme:
-            kwargs["queryset"] = Theme.objects.filter(
-                access.partnership_q(request.user, "plan__partnership")
-            ).select_related("plan")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change):
         # The form's choices already keep to the user's plans; this refuses a forged POST.
         access.require(request.user, Action.CHANGE if self.staff_may_change else Action.MANAGE, obj)
         super().save_model(request, obj, form, change)
 
 
-class ScopedInlineMixin(SafeChoiceFieldsAdminMixin):
+class ScopedInlineMixin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin):
     def has_add_permission(self, request, obj=None):
         return obj is not None and self._may_change(request, obj)
 
@@ -140,7 +157,7 @@ class ScopedInlineMixin(SafeChoiceFieldsAdminMixin):
 @admin.register(ActionPlan, site=site)
 class PlanAdmin(ScopedMixin, TranslationAdmin):
     partnership_path = "partnership"
-    list_display = ("title", "period", "signed_on", "status")
+    list_display = ("title", "period_display", "signed_on", "status")
     fields = (
         "title",
         "status",
@@ -154,6 +171,10 @@ class PlanAdmin(ScopedMixin, TranslationAdmin):
     def has_add_permission(self, request, obj=None):
         # New plans (and partnerships) are set up by administrators or the loader.
         return False
+
+    @admin.display(description=_("Period"))
+    def period_display(self, obj):
+        return obj.period
 
 
 class ThemeAgencyInline(ScopedInlineMixin, admin.TabularInline):
@@ -170,27 +191,41 @@ class ThemeAdmin(ScopedMixin, TranslationAdmin):
     fields = ("plan", "order", "code", "name", "summary")
     inlines = [ThemeAgencyInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A theme stays in its plan: its activities would silently move plans with it.
+        return ("plan",) if obj is not None else ()
+
 
 @admin.register(Commitment, site=site)
 class CommitmentAdmin(ScopedMixin, TranslationAdmin):
     partnership_path = "theme__plan__partnership"
     list_display = ("__str__", "theme", "target_count", "frequency")
-    list_filter = ("theme",)
+    # RelatedOnly: a plain filter would list every theme, other partnerships' too.
+    list_filter = (("theme", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("theme",)
     search_fields = ("text_en", "text_zh_hans")
     fields = ("theme", "order", "code", "text", "target_count", "frequency", "agencies")
     filter_horizontal = ("agencies",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A commitment stays in its theme: the activities working towards it are under it.
+        return ("theme",) if obj is not None else ()
+
 
 @admin.register(Agency, site=site)
-class AgencyAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
-    """Agencies of every side are visible; coordinators change those of their own side."""
+class AgencyAdmin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin, TranslationAdmin):
+    """Agencies of both sides are visible; coordinators change those of their own side."""
 
     list_display = ("name", "city", "kind", "parent")
-    list_filter = ("city", "kind")
+    list_filter = (("city", admin.RelatedOnlyFieldListFilter), "kind")
     list_select_related = ("city", "parent")
     search_fields = ("code", "name_en", "name_zh_hans")
     fields = ("code", "name", "city", "kind", "parent", "website")
+
+    def get_queryset(self, request):
+        # The sides of the user's partnerships and third parties, not every city's agencies.
+        qs = super().get_queryset(request)
+        return qs.filter(pk__in=selectors.visible_agencies(request.user).values("pk"))
 
     def has_module_permission(self, request):
         return access.is_coordinator(request.user)
@@ -244,11 +279,11 @@ class DelegationMemberInline(ScopedInlineMixin, TranslationTabularInline):
 
 
 @admin.register(Event, site=site)
-class EventAdmin(ScopedMixin, TranslationAdmin):
+class EventAdmin(HostCityTimeMixin, ScopedMixin, TranslationAdmin):
     partnership_path = "plan__partnership"
     staff_may_change = True
     list_display = ("title", "kind", "host_city", "start_date", "end_date", "year")
-    list_filter = ("kind", "host_city")
+    list_filter = ("kind", ("host_city", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("host_city",)
     search_fields = ("title_en", "title_zh_hans")
     fields = (
@@ -285,9 +320,21 @@ class EventAdmin(ScopedMixin, TranslationAdmin):
 
 @admin.register(Review, site=site)
 class ReviewAdmin(ScopedMixin, TranslationAdmin):
+    """Titles and descriptions. The workflow, the schedule and new reviews are worked on the
+    review pages, through reviews.services, where their rules and version checks live."""
+
     partnership_path = "plan__partnership"
     list_display = ("title", "kind", "due_date", "status")
-    fields = ("plan", "kind", "code", "title", "description", "due_date")
+    fields = ("plan", "kind", "title", "description", "due_date", "status")
+    readonly_fields = ("plan", "kind", "due_date", "status")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # An edit here makes copies open on the review page stale, as any other edit does.
+        type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)
 
 
 class ProfileInline(SafeChoiceFieldsAdminMixin, admin.StackedInline):
@@ -296,6 +343,12 @@ class ProfileInline(SafeChoiceFieldsAdminMixin, admin.StackedInline):
     min_num = 1
     max_num = 1
     fields = ("city", "role", "agency", "preferred_language")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # min_num alone only shows a form: a forged post with none would save a person with
+        # no side, whom no coordinator could see or deactivate.
+        kwargs["validate_min"] = True
+        return super().get_formset(request, obj, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not access.is_admin(request.user):

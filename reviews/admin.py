@@ -1,9 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from partners.fields import SafeChoiceFieldsAdminMixin
 
-from .models import Review, ThemeAssessment
+from . import reminders
+from .models import ProgressReport, Reminder, Review, ThemeAssessment
 
 
 class ThemeAssessmentInline(SafeChoiceFieldsAdminMixin, TranslationStackedInline):
@@ -16,3 +21,163 @@ class ReviewAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("title", "plan", "kind", "due_date", "status")
     list_filter = ("kind", "status", "plan")
     inlines = [ThemeAssessmentInline]
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+class HasErrorFilter(admin.SimpleListFilter):
+    title = _("last error")
+    parameter_name = "has_error"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("With an error")), ("no", _("Without an error"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(last_error="")
+        if self.value() == "no":
+            return queryset.filter(last_error="")
+        return queryset
+
+
+class NextAttemptFilter(admin.SimpleListFilter):
+    title = _("next attempt")
+    parameter_name = "next_attempt"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", _("Due now")),
+            ("later", _("Later")),
+            ("none", _("None scheduled")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "due":
+            return queryset.filter(next_attempt_at__lte=now)
+        if self.value() == "later":
+            return queryset.filter(next_attempt_at__gt=now)
+        if self.value() == "none":
+            return queryset.filter(next_attempt_at__isnull=True)
+        return queryset
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """Reminders as they were claimed and sent: read-only, except "retry now"."""
+
+    list_display = (
+        "review",
+        "recipient",
+        "stage",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    )
+    list_filter = ("status", "attempts", HasErrorFilter, NextAttemptFilter, "review")
+    list_select_related = ("review", "recipient")
+    search_fields = ("recipient__username", "recipient__email", "review__title")
+    date_hierarchy = "created_at"
+    actions = ["retry_now"]
+    readonly_fields = (
+        "review",
+        "recipient",
+        "lead_days",
+        "stage",
+        "status",
+        "language",
+        "activity_ids",
+        "created_at",
+        "attempts",
+        "next_attempt_at",
+        "claimed_until",
+        "sent_at",
+        "last_error",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("reminder"), ordering="lead_days")
+    def stage(self, obj):
+        return reminders.stage_label(obj.lead_days)
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        return Truncator(obj.last_error).chars(80)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A deleted row would let the next sweep send the same reminder again.
+        return False
+
+    @admin.action(description=_("Retry now"), permissions=["change"])
+    def retry_now(self, request, queryset):
+        result = reminders.retry_now(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            gettext("Reminders sent: %(sent)d; failed again: %(failed)d; skipped: %(skipped)d.")
+            % {"sent": result.sent, "failed": result.failed, "skipped": result.skipped},
+            messages.WARNING if result.failed else messages.SUCCESS,
+        )
+
+
+# --- progress reports -----------------------------------------------------------------------
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    """Progress reports as requested and rendered: read-only (members download them on the
+    report pages, where access is checked)."""
+
+    list_display = (
+        "id",
+        "plan",
+        "theme",
+        "language",
+        "as_of",
+        "status",
+        "page_count",
+        "size",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("status", "language", "plan")
+    list_select_related = ("plan", "theme", "requested_by")
+    search_fields = ("sha256", "requested_by__username")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "plan",
+        "theme",
+        "language",
+        "as_of",
+        "status",
+        "error",
+        "stored_as",
+        "sha256",
+        "size",
+        "page_count",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("file"))
+    def stored_as(self, obj):
+        # The name only: files are not served from MEDIA_URL, the report page serves them.
+        return obj.file.name or "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

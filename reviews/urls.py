@@ -1,8 +1,22 @@
 from django.urls import path
 
-from . import views
+from . import reminder_views, report_views, views
 
 urlpatterns = [
     path("reviews/", views.review_list, name="review-list"),
+    path("reviews/new/", views.review_create, name="review-create"),
     path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
+    path("reminders/", reminder_views.my_reminders, name="my-reminders"),
+    path("reviews/<int:pk>/start/", views.review_start, name="review-start"),
+    path(
+        "reviews/<int:pk>/themes/<int:theme_id>/assessment/",
+        views.review_assessment,
+        name="review-assessment",
+    ),
+    path("reviews/<int:pk>/complete/", views.review_complete, name="review-complete"),
+    path("reviews/<int:pk>/reopen/", views.review_reopen, name="review-reopen"),
+    path("reviews/<int:pk>/schedule/", views.review_schedule, name="review-schedule"),
+    path("reports/", report_views.report_list, name="report-list"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/download/", report_views.report_download, name="report-download"),
 ]

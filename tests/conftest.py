@@ -36,6 +36,13 @@ def _compiled_catalogues():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(settings):
+    """Tasks run in-process in tests, even where CI sets CELERY_BROKER_URL; the one test of a
+    real worker (tests/reviews/test_celery_worker.py) turns this off for itself."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files go to a per-test directory, never to the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,8 +1,11 @@
 """The IT administrators' /admin/: every model is there, history stays append-only."""
 
+import datetime
+
 import pytest
 
-from cooperation.models import Activity, StatusUpdate
+from cooperation.models import Activity, ActivityStatus, StatusUpdate
+from tests.admin_forms import admin_form_data
 from tests.factories import StatusUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +89,72 @@ def test_impossible_ids_are_form_errors_not_crashes(world, client_for, value):
         {"theme": value, "title_en": "x", "participants": [value], "commitment": value},
     )
     assert response.status_code == 200
+
+
+def test_a_plan_cannot_become_its_own_predecessor(world, client_for):
+    plan = world.plan
+    client = client_for(world.admin)
+    url = f"/admin/cooperation/actionplan/{plan.pk}/change/"
+
+    response = client.post(url, admin_form_data(client.get(url), predecessor=plan.pk))
+
+    assert response.status_code == 200  # the form shows the error
+    assert "predecessor" in response.context["adminform"].form.errors
+    plan.refresh_from_db()
+    assert plan.predecessor_id is None
+
+
+def test_a_completed_activity_keeps_its_end_date_in_the_admin(world, client_for):
+    activity = world.hki_activity
+    Activity.objects.filter(pk=activity.pk).update(
+        status=ActivityStatus.COMPLETED, actual_end=datetime.date(2021, 5, 1)
+    )
+    client = client_for(world.admin)
+    url = f"/admin/cooperation/activity/{activity.pk}/change/"
+
+    response = client.post(url, admin_form_data(client.get(url), actual_end=""))
+
+    assert response.status_code == 200  # the form shows the error
+    assert "actual_end" in response.context["adminform"].form.errors
+    assert Activity.objects.get(pk=activity.pk).actual_end == datetime.date(2021, 5, 1)
+
+
+def test_an_agency_cannot_become_its_own_parent_in_the_admin(world, client_for):
+    agency = world.hki_agency
+    client = client_for(world.admin)
+    url = f"/admin/partners/agency/{agency.pk}/change/"
+
+    response = client.post(url, admin_form_data(client.get(url), parent=agency.pk))
+
+    assert response.status_code == 200
+    agency.refresh_from_db()
+    assert agency.parent_id is None
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("theme", "other_theme"),  # into another partnership's plan
+        ("first_lead_agency", "bj_agency"),  # a Beijing agency on the Helsinki side
+        ("commitment", "commitment"),  # a commitment of another theme
+    ],
+)
+def test_the_admin_keeps_an_activitys_rules(world, client_for, field, value):
+    activity = world.hki_activity
+    activity.theme = world.themes[1]
+    activity.save()
+    client = client_for(world.admin)
+    url = f"/admin/cooperation/activity/{activity.pk}/change/"
+
+    response = client.post(
+        url, admin_form_data(client.get(url), **{field: getattr(world, value).pk})
+    )
+
+    assert response.status_code == 200  # the form shows the error
+    assert field in response.context["adminform"].form.errors
+    stored = Activity.objects.get(pk=activity.pk)
+    assert (stored.theme, stored.first_lead_agency, stored.commitment) == (
+        world.themes[1],
+        world.hki_agency,
+        None,
+    )

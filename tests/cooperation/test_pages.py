@@ -521,6 +521,25 @@ def test_the_history_is_newest_first_with_creation_last(world, client_for):
     assert history.index("Second note") < history.index("First note") < history.index("Created")
 
 
+def test_times_on_the_activity_pages_are_unambiguous_in_english(world, client_for):
+    # "03/04/2021" is 3 April to a Finn and 4 March to an American: spell the month out.
+    activity = world.hki_activity
+    when = datetime.datetime(2021, 3, 4, 10, 30, tzinfo=datetime.UTC)
+    StatusUpdateFactory(activity=activity, sequence=1, author=world.hki_staff)
+    activity.status_updates.update(created_at=when)
+    Activity.objects.filter(pk=activity.pk).update(updated_at=when, updated_by=world.hki_staff)
+    EvidenceFactory(activity=activity)
+    activity.evidence.update(uploaded_at=when)
+    client = client_for(world.official)
+
+    page = text_of(client.get(url("activity-detail", activity.pk)))
+    listing = text_of(client.get(url("activity-list")))
+
+    assert "03/04/2021" not in page and "03/04/2021" not in listing
+    assert "March 4, 2021" in page
+    assert "March 4, 2021" in listing
+
+
 def test_outsiders_and_missing_activities_get_404(world, client_for):
     assert (
         get_as(
@@ -582,13 +601,50 @@ def test_the_new_activity_form_limits_its_choices_to_the_plan(world, client_for)
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?theme=xyz", "?theme=", "?theme=-3", "?theme=99999999999999999999999"]
+    "query",
+    [
+        "",
+        "?theme=xyz",
+        "?theme=",
+        "?theme=-3",
+        "?theme=99999999999999999999999",
+        # A digit to str.isdigit() that int() refuses.
+        "?theme=%C2%B2",
+    ],
 )
 def test_the_new_activity_form_ignores_a_junk_theme(world, client_for, query):
     response = client_for(world.hki_coordinator).get(url("activity-create") + query)
 
     assert response.status_code == 200
     assert response.context["plan"] == world.plan
+
+
+def test_a_posted_theme_int_cannot_read_is_a_form_error(world, client_for):
+    response = client_for(world.hki_coordinator).post(
+        url("activity-create"), create_data(world, theme="²")
+    )
+
+    assert response.status_code == 400
+    assert "theme" in response.context["form"].errors
+    assert not Activity.objects.filter(title_en="Smart city forum").exists()
+
+
+def test_participants_come_from_the_partnership_or_third_parties(world, client_for):
+    tallinn_agency = AgencyFactory(city=world.other_partnership.first_city)
+    third_party = AgencyFactory(city=None)
+    client = client_for(world.hki_staff)
+
+    form = client.get(url("activity-create")).context["form"]
+    choices = set(form.fields["participants"].queryset)
+    assert third_party in choices and world.bj_other_agency in choices
+    assert tallinn_agency not in choices
+
+    response = client.post(
+        url("activity-create"), create_data(world, participants=[tallinn_agency.pk])
+    )
+    assert response.status_code == 400
+    assert "participants" in response.context["form"].errors
+    assert not Activity.objects.filter(title_en="Smart city forum").exists()
 
 
 def test_a_theme_of_another_partnership_is_not_found(world, client_for):

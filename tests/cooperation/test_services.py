@@ -123,6 +123,33 @@ def test_it_refuses_a_third_party_as_lead_agency(world):
     assert "first_lead_agency" in error_fields(excinfo)
 
 
+def test_it_refuses_a_participant_of_another_partnership(world):
+    tallinn_agency = AgencyFactory(city=world.other_partnership.first_city)
+    count = Activity.objects.count()
+
+    with pytest.raises(ValidationError) as excinfo:
+        create_activity(
+            user=world.hki_coordinator,
+            activity=new_activity(world, first_lead_agency=world.hki_agency),
+            participant_ids=[tallinn_agency.pk],
+        )
+
+    assert "participants" in error_fields(excinfo)
+    assert Activity.objects.count() == count
+
+
+def test_it_accepts_third_parties_and_both_sides_as_participants(world):
+    third_party = AgencyFactory(city=None)
+
+    created = create_activity(
+        user=world.hki_coordinator,
+        activity=new_activity(world),
+        participant_ids=[third_party.pk, world.bj_other_agency.pk, world.hki_other_agency.pk],
+    )
+
+    assert created.participants.count() == 3
+
+
 def test_it_requires_a_title_in_one_language(world):
     count = Activity.objects.count()
     activity = new_activity(
@@ -416,6 +443,21 @@ def test_it_refuses_a_completion_before_the_start(world):
     assert snapshot(world.hki_activity) == before
 
 
+@pytest.mark.parametrize("date", [None, "after-the-end"])
+def test_it_refuses_a_start_after_an_end_already_recorded(world, date):
+    # An edit may record an actual end on an open activity; starting it later cannot be saved.
+    activity = world.hki_activity
+    ended = today() - datetime.timedelta(days=20)
+    Activity.objects.filter(pk=activity.pk).update(actual_end=ended)
+    before = snapshot(activity)
+
+    with pytest.raises(ValidationError) as excinfo:
+        change(world, date=None if date is None else ended + datetime.timedelta(days=1))
+
+    assert "date" in error_fields(excinfo)
+    assert snapshot(activity) == before
+
+
 def test_it_refuses_a_future_date(world):
     before = snapshot(world.hki_activity)
 
@@ -611,6 +653,16 @@ def test_it_stores_evidence_under_a_generated_name(world, settings):
     assert path.is_relative_to(Path(settings.MEDIA_ROOT))
     assert path.read_bytes() == PDF
     assert fresh(world.hki_activity).updated_by == world.hki_staff
+
+
+def test_it_drops_invisible_characters_from_the_shown_file_name(world, settings):
+    # A right-to-left override would show "minutes\u202efdp.txt" as "minutestxt.pdf".
+    upload = SimpleUploadedFile("minutes\u202efdp\u200b.txt", b"plain notes", "text/plain")
+
+    evidence = add_evidence(user=world.hki_staff, activity=world.hki_activity, upload=upload)
+
+    assert evidence.original_name == "minutesfdp.txt"
+    assert evidence.content_type == "text/plain"
 
 
 def test_it_refuses_evidence_from_staff_of_an_uninvolved_agency(world, settings):

@@ -93,3 +93,34 @@ def test_beijing_staff_update_status_and_read_in_chinese(live_server, browser_pa
     body = page.inner_text("body")
     for name in ("外事交流", "科技与创业", "医疗卫生"):
         assert name in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_fit_a_phone_without_scrolling_sideways(live_server, browser_page, settings):
+    # Wide tables scroll inside their own box; the page itself never scrolls sideways.
+    settings.DEMO_PASSWORD = "demo-pass-e2e-1"
+    call_command("load_action_plan", verbosity=0)
+    call_command("create_demo_users", force=True, verbosity=0)
+    call_command("load_demo_data", verbosity=0)
+    from events.models import Event
+
+    funded = Activity.objects.filter(fundings__isnull=False).first()
+    event = Event.objects.filter(programme__isnull=False).first()
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "helsinki-coordinator")
+    page.fill("input[name=password]", "demo-pass-e2e-1")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    for path in [
+        f"/activities/{funded.pk}/",
+        f"/activities/{funded.pk}/edit/",
+        f"/events/{event.pk}/",
+        "/activities/",
+        "/events/",
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)

@@ -393,6 +393,9 @@ def test_it_refuses_an_item_that_ends_when_it_starts(world, client_for):
     [
         ({"starts_at": ""}, "This field is required."),
         ({"starts_at": "tomorrow-ish"}, "Enter a valid date/time."),
+        # Before year 1 in UTC: no datetime can hold it.
+        ({"starts_at": "0001-01-01T00:00", "ends_at": ""}, "Enter a valid date/time."),
+        ({"ends_at": "9999-12-31T23:59"}, "Enter a valid date/time."),
         ({"title_en": "", "title_zh_hans": ""}, "Give the item a title in English or in Chinese."),
         ({"organiser": "nope"}, "Select a valid choice."),
         ({"title_en": "x" * 301}, "Ensure this value has at most 300 characters"),

@@ -10,7 +10,16 @@ from django.core.management import call_command
 from django.utils import translation
 
 CATALOGUES = ["zh_Hans", "fi"]
-SOURCE_DIRS = ["config", "partners", "cooperation", "events", "reviews", "portal", "templates"]
+SOURCE_DIRS = [
+    "config",
+    "partners",
+    "cooperation",
+    "events",
+    "reviews",
+    "portal",
+    "api",
+    "templates",
+]
 SOURCE_DIRS += ["static", "locale"]
 IGNORED = shutil.ignore_patterns("__pycache__", "*.mo")
 

@@ -53,7 +53,7 @@ def _interpolate(value: str, env: dict) -> str:
 def _settings_variables() -> set[str]:
     text = (ROOT / "config" / "settings.py").read_text(encoding="utf-8")
     names = set(
-        re.findall(r"""(?:env\.\w+|_bool|_int|_secret)\(\s*["']([A-Z][A-Z0-9_]+)["']""", text)
+        re.findall(r"""(?:env\.\w+|_bool|_int|_secret|_rate)\(\s*["']([A-Z][A-Z0-9_]+)["']""", text)
     )
     return names
 

@@ -19,6 +19,9 @@ JUNK_VALUES = [
     "%00",
     "\x00",
     "名字",
+    # Digits to str.isdigit() that int() refuses (superscript two), and digits of another script.
+    "²",
+    "١٢",
     "🙂" * 50,
     "a" * 5000,
     '=HYPERLINK("http://x")',

@@ -1,10 +1,14 @@
 """Plan management (/manage/): coordinators run their plan, staff edit their events."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 
 from cooperation.models import Theme
 from partners.models import Profile, Role
+from tests.admin_forms import admin_form_data
+from tests.factories import ActionPlanFactory, AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,14 +86,30 @@ def test_coordinator_cannot_change_another_partnerships_theme(world, client_for)
     assert theme.name_en == before
 
 
-def test_coordinator_cannot_move_a_theme_into_another_plan(world, client_for):
+@pytest.mark.parametrize("other", ["other_plan", "predecessor"])
+def test_coordinator_cannot_move_a_theme_into_another_plan(world, client_for, other):
+    # Not even into another plan of their own: its activities would move plans with it.
     theme = world.themes[1]
-    response = client_for(world.hki_coordinator).post(
-        f"/manage/cooperation/theme/{theme.pk}/change/",
-        _theme_post(theme, plan=world.other_plan.pk),
+    target = world.other_plan
+    if other == "predecessor":
+        target = ActionPlanFactory(partnership=world.partnership, code="earlier-plan")
+    client_for(world.hki_coordinator).post(
+        f"/manage/cooperation/theme/{theme.pk}/change/", _theme_post(theme, plan=target.pk)
     )
-    assert response.status_code == 200  # the form shows the error
     assert Theme.objects.get(pk=theme.pk).plan_id == world.plan.pk
+
+
+def test_a_commitment_with_activities_stays_in_its_theme(world, client_for):
+    commitment = world.commitment
+    world.hki_activity.commitment = commitment
+    world.hki_activity.save()
+    client = client_for(world.hki_coordinator)
+    url = f"/manage/cooperation/commitment/{commitment.pk}/change/"
+
+    client.post(url, admin_form_data(client.get(url), theme=world.themes[1].pk))
+
+    commitment.refresh_from_db()
+    assert commitment.theme == world.themes[0] == world.hki_activity.theme
 
 
 @pytest.mark.parametrize("who", ["hki_staff", "bj_staff"])
@@ -175,8 +195,9 @@ def test_staff_cannot_manage_people(world, client_for):
 def test_impossible_ids_in_management_forms_are_form_errors(world, client_for, value):
     theme = world.themes[1]
     client = client_for(world.hki_coordinator)
+    # A theme's plan is chosen when it is added (it is read-only afterwards).
     response = client.post(
-        f"/manage/cooperation/theme/{theme.pk}/change/", _theme_post(theme, plan=value)
+        "/manage/cooperation/theme/add/", _theme_post(theme, plan=value, code="new", order=9)
     )
     assert response.status_code == 200
     response = client.post(
@@ -184,3 +205,145 @@ def test_impossible_ids_in_management_forms_are_form_errors(world, client_for, v
         {"theme": theme.pk, "order": 9, "code": "x", "text_en": "x", "agencies": [value]},
     )
     assert response.status_code == 200
+
+
+# --- found by adversarial testing -------------------------------------------------------------
+
+
+def test_an_agency_cannot_become_its_own_parent(world, client_for):
+    agency = world.hki_agency
+    client = client_for(world.hki_coordinator)
+    url = f"/manage/partners/agency/{agency.pk}/change/"
+
+    response = client.post(url, admin_form_data(client.get(url), parent=agency.pk))
+
+    assert response.status_code == 200  # the form shows the error
+    assert "parent" in response.context["adminform"].form.errors
+    agency.refresh_from_db()
+    assert agency.parent_id is None
+
+
+def test_agencies_of_another_partnership_are_not_offered_in_management(world, client_for):
+    tallinn_agency = AgencyFactory(
+        city=world.other_partnership.first_city, name_en="Tallinn office"
+    )
+    third_party = AgencyFactory(city=None)
+    client = client_for(world.hki_coordinator)
+    pages = {
+        f"/manage/cooperation/commitment/{world.commitment.pk}/change/": ["agencies"],
+        f"/manage/events/event/{world.event.pk}/change/": ["organisers"],
+        f"/manage/partners/agency/{world.hki_agency.pk}/change/": ["parent"],
+    }
+    for url, names in pages.items():
+        form = client.get(url).context["adminform"].form
+        for name in names:
+            choices = set(form.fields[name].queryset)
+            assert third_party in choices and world.bj_agency in choices, (url, name)
+            assert tallinn_agency not in choices, (url, name)
+    theme_page = client.get(f"/manage/cooperation/theme/{world.themes[0].pk}/change/")
+    inline = theme_page.context["inline_admin_formsets"][0].formset
+    assert tallinn_agency not in set(inline.empty_form.fields["agency"].queryset)
+    event_page = client.get(f"/manage/events/event/{world.event.pk}/change/")
+    host_cities = set(event_page.context["adminform"].form.fields["host_city"].queryset)
+    assert host_cities == {world.helsinki, world.beijing}
+    assert "Tallinn office" not in client.get("/manage/partners/agency/").content.decode()
+    autocomplete = "/manage/autocomplete/?app_label=events&model_name=event&field_name=organisers"
+    for user in (world.hki_coordinator, world.hki_staff):
+        found = client_for(user).get(autocomplete).json()["results"]
+        assert str(world.bj_agency.pk) in {r["id"] for r in found}
+        assert str(tallinn_agency.pk) not in {r["id"] for r in found}
+
+
+def test_a_commitment_cannot_be_given_an_agency_of_another_partnership(world, client_for):
+    tallinn_agency = AgencyFactory(city=world.other_partnership.first_city)
+    client = client_for(world.hki_coordinator)
+    url = f"/manage/cooperation/commitment/{world.commitment.pk}/change/"
+
+    response = client.post(url, admin_form_data(client.get(url), agencies=[tallinn_agency.pk]))
+
+    assert response.status_code == 200
+    assert not world.commitment.agencies.filter(pk=tallinn_agency.pk).exists()
+
+
+def test_list_filters_offer_nothing_of_another_partnership(world, client_for):
+    client = client_for(world.hki_coordinator)
+    world.other_theme.name_en = "Tallinn–Riga theme"
+    world.other_theme.save()
+    for url in [
+        "/manage/cooperation/commitment/",
+        "/manage/events/event/",
+        "/manage/partners/agency/",
+    ]:
+        body = client.get(url).content.decode()
+        assert "Tallinn" not in body and "Riga" not in body, url
+
+
+def test_the_plan_list_names_its_period_column_in_chinese(world, client_for):
+    client = client_for(world.hki_coordinator)
+    body = client.get("/manage/cooperation/actionplan/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert ">Period<" not in body.content.decode()
+
+
+def _event_change(client, event):
+    return client.get(f"/manage/events/event/{event.pk}/change/")
+
+
+def test_programme_times_in_management_are_the_host_citys(world, client_for):
+    # The event page reads and shows programme times in the host city's time zone: so does
+    # plan management, or an item typed there would land hours away from where it shows.
+    event = world.event  # hosted in Beijing
+    client = client_for(world.hki_coordinator)
+    page = _event_change(client, event)
+    data = admin_form_data(
+        page,
+        **{
+            "programme-TOTAL_FORMS": "1",
+            "programme-0-event": str(event.pk),
+            "programme-0-starts_at_0": "2019-11-05",
+            "programme-0-starts_at_1": "14:00",
+            "programme-0-title_en": "Opening",
+        },
+    )
+
+    response = client.post(f"/manage/events/event/{event.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item = event.programme.get()
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    assert item.starts_at == datetime.datetime(2019, 11, 5, 14, 0, tzinfo=beijing)
+    shown = _event_change(client, event).content.decode()
+    assert 'value="14:00:00"' in shown
+
+
+def test_a_programme_time_no_datetime_can_hold_is_a_form_error(world, client_for):
+    event = world.event
+    client = client_for(world.hki_coordinator)
+    data = admin_form_data(
+        _event_change(client, event),
+        **{
+            "programme-TOTAL_FORMS": "1",
+            "programme-0-event": str(event.pk),
+            "programme-0-starts_at_0": "0001-01-01",
+            "programme-0-starts_at_1": "00:00",
+            "programme-0-title_en": "Year one",
+        },
+    )
+
+    response = client.post(f"/manage/events/event/{event.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert not event.programme.exists()
+
+
+def test_a_person_cannot_be_created_without_a_side(world, client_for):
+    # Without a profile nobody could ever see, manage or deactivate the account here.
+    data = {
+        "username": "nobodys",
+        "usable_password": "true",
+        "password1": "A-long-unusual-passphrase-42",
+        "password2": "A-long-unusual-passphrase-42",
+        **_inline("profile", total=0, minimum=1, maximum=1),
+    }
+    response = client_for(world.hki_coordinator).post("/manage/portal/people/add/", data)
+    assert response.status_code == 200  # errors shown, nothing saved
+    assert not get_user_model().objects.filter(username="nobodys").exists()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import get_resolver
 
+from api.models import ApiToken, CalendarFeed
 from tests.factories import EvidenceFactory, ProgrammeItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,7 @@ def _rows():
         Row("password_change_done", "get", "/accounts/password/done/", (302, *[200] * 7)),
         Row("agency-list", "get", "/agencies/", (302, *[200] * 7)),
         Row("profile", "get", "/profile/", (302, *[200] * 7)),
+        Row("my-reminders", "get", "/reminders/", (302, *[200] * 7)),
         Row("theme-detail", "get", "/themes/{theme}/", (302, 200, 200, 200, 200, 200, 404, 200)),
         Row(
             "theme-detail",
@@ -160,6 +162,105 @@ def _rows():
         ),
         Row("review-list", "get", "/reviews/", (302, *[200] * 7)),
         Row("review-detail", "get", "/reviews/{review}/", (302, 200, 200, 200, 200, 200, 404, 200)),
+        # Reviews are worked by coordinators (and the admin); staff and officials read them.
+        Row(
+            "review-create",
+            "get",
+            "/reviews/new/?plan={plan}",
+            (302, 200, 200, 403, 403, 403, 404, 200),
+        ),
+        Row(
+            "review-create",
+            "post",
+            "/reviews/new/?plan={plan}",
+            (302, 400, 400, 403, 403, 403, 404, 400),
+            data={},
+        ),
+        Row(
+            "review-start",
+            "post",
+            "/reviews/{review}/start/",
+            (302, 400, 400, 403, 403, 403, 404, 400),
+            data={},
+        ),
+        Row(
+            "review-start",
+            "get",
+            "/reviews/{review}/start/",
+            (302, 405, 405, 405, 405, 405, 405, 405),
+        ),
+        Row(
+            "review-assessment",
+            "post",
+            "/reviews/{review}/themes/{theme}/assessment/",
+            (302, 400, 400, 403, 403, 403, 404, 400),
+            data={},
+        ),
+        Row(
+            "review-assessment",
+            "post",
+            "/reviews/{review}/themes/{other_theme}/assessment/",
+            (302, 404, 404, 403, 403, 403, 404, 404),
+            data={},
+        ),
+        Row(
+            "review-complete",
+            "post",
+            "/reviews/{review}/complete/",
+            (302, 400, 400, 403, 403, 403, 404, 400),
+            data={},
+        ),
+        Row(
+            "review-reopen",
+            "post",
+            "/reviews/{review}/reopen/",
+            (302, 400, 400, 403, 403, 403, 404, 400),
+            data={},
+        ),
+        Row(
+            "review-schedule",
+            "post",
+            "/reviews/{review}/schedule/",
+            (302, 400, 400, 403, 403, 403, 404, 400),
+            data={},
+        ),
+        # Spreadsheets and calendar files.
+        Row("activity-export-xlsx", "get", "/activities/export.xlsx", (302, *[200] * 7)),
+        Row("event-export-csv", "get", "/events/export.csv", (302, *[200] * 7)),
+        Row("event-export-xlsx", "get", "/events/export.xlsx", (302, *[200] * 7)),
+        Row(
+            "event-ics",
+            "get",
+            "/events/{event}/event.ics",
+            (302, 200, 200, 200, 200, 200, 404, 200),
+        ),
+        # Personal API tokens and the private calendar address: everyone's own only.
+        Row("api-tokens", "get", "/profile/tokens/", (302, *[200] * 7)),
+        Row("api-tokens", "post", "/profile/tokens/", (302, *[400] * 7), data={}),
+        # The token is the Helsinki coordinator's: nobody else's to revoke.
+        Row(
+            "api-token-revoke",
+            "post",
+            "/profile/tokens/{token}/revoke/",
+            (302, 302, 404, 404, 404, 404, 404, 404),
+            data={},
+        ),
+        Row("calendar-settings", "get", "/profile/calendar/", (302, *[200] * 7)),
+        Row("calendar-settings", "post", "/profile/calendar/", (302, *[200] * 7), data={}),
+        Row("calendar-revoke", "post", "/profile/calendar/revoke/", (302,) * 8, data={}),
+        # The feed needs no login: its address is the secret (the coordinator's feed here).
+        Row("calendar-feed", "get", "/calendar/{feed}.ics", (200,) * 8),
+        Row("calendar-feed", "get", "/calendar/scf_not-a-feed.ics", (404,) * 8),
+        # Progress reports: every member may ask for one and download the plan's reports.
+        Row("report-list", "get", "/reports/", (302, *[200] * 7)),
+        Row("report-list", "post", "/reports/", (302, *[400] * 7), data={}),
+        Row("report-detail", "get", "/reports/{report}/", (302, 200, 200, 200, 200, 200, 404, 200)),
+        Row(
+            "report-download",
+            "get",
+            "/reports/{report}/download/",
+            (302, 200, 200, 200, 200, 200, 404, 200),
+        ),
         Row(
             "set_language",
             "post",
@@ -168,6 +269,30 @@ def _rows():
             data={"language": "zh-hans", "next": "/"},
         ),
     ]
+
+
+def _done_report(plan):
+    """A finished progress report of ``plan`` with a small stand-in file."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reviews.models import ProgressReport
+
+    report = ProgressReport(
+        plan=plan,
+        language="en",
+        as_of=datetime.date(2021, 12, 31),
+        status="done",
+        sha256="0" * 64,
+        size=9,
+        page_count=1,
+        finished_at=timezone.now(),
+    )
+    report.file.save("report.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    report.save()
+    return report
 
 
 ROWS = _rows()
@@ -192,6 +317,9 @@ def test_every_url_for_every_role(world, client_for, row, role, expected):
         "review": world.review.pk,
         "evidence": EvidenceFactory(activity=world.hki_activity).pk,
         "item": ProgrammeItemFactory(event=world.event).pk,
+        "report": _done_report(world.plan).pk,
+        "token": ApiToken.issue(user=world.hki_coordinator, name="script")[0].pk,
+        "feed": CalendarFeed.issue(user=world.hki_coordinator)[1],
     }
     user = None if role == "anonymous" else getattr(world, role)
     client = client_for(user)
@@ -209,8 +337,9 @@ def test_the_matrix_names_every_url():
     def walk(patterns):
         for pattern in patterns:
             if hasattr(pattern, "url_patterns"):
-                # The two admin sites have their own tests (test_plan_admin.py).
-                if getattr(pattern, "namespace", None) not in {"admin", "manage"}:
+                # The two admin sites have their own tests (test_plan_admin.py); the REST API
+                # has its own matrix of every endpoint × method × role (tests/api/).
+                if getattr(pattern, "namespace", None) not in {"admin", "manage", "api"}:
                     walk(pattern.url_patterns)
             elif pattern.name:
                 names.add(pattern.name)

@@ -1,4 +1,7 @@
-"""Review pages (read-only): the list with status badges and one review's assessment by theme."""
+"""Review pages as read: the list with status badges and one review's assessment by theme.
+
+The workflow (the forms coordinators work a review with) is tested in test_workflow.py.
+"""
 
 import datetime
 
@@ -19,6 +22,12 @@ COMPLETED_AT = datetime.datetime(2021, 11, 30, 12, 0, tzinfo=datetime.UTC)
 def main_of(response) -> str:
     content = response.content.decode()
     return content[content.index("<main") :]
+
+
+def section_of(content: str, theme) -> str:
+    """The review page's section of one theme."""
+    section = content[content.index(f'<section class="card theme-review" id="theme-{theme.pk}"') :]
+    return section[: section.index("</section>")]
 
 
 def row_of(content: str, text: str) -> str:
@@ -103,8 +112,9 @@ def test_it_lists_reviews_in_constant_queries(world, client_for, django_assert_n
     for i in range(extra):
         f.ReviewFactory(plan=world.plan, due_date=datetime.date(2020, 1, 1 + i % 28))
     client = client_for(world.official)
-    # 1 session, 2 user, 3 profile, 4 the reviews with their plan.
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 profile, 4 the reviews with their plan, 5 the user's plans (for
+    # the "new ad-hoc review" button).
+    with django_assert_num_queries(5):
         response = client.get(reverse("review-list"))
     assert response.status_code == 200
 
@@ -132,7 +142,8 @@ def test_it_answers_404_for_a_missing_review(world, client_for, pk):
     assert response.status_code == 404
 
 
-def test_it_has_no_writes_yet(world, client_for):
+def test_the_review_page_itself_takes_no_posts(world, client_for):
+    # Its forms post to their own URLs.
     response = client_for(world.hki_coordinator).post(
         reverse("review-detail", args=[world.review.pk])
     )
@@ -164,12 +175,15 @@ def test_it_shows_the_assessment_by_theme(world, client_for):
     assert 'class="badge review-completed"' in content
     economy = row_of(content, "Economy")
     assert 'class="badge rating-at_risk"' in economy and "At risk" in economy
-    assert "Dialogue held once." in economy
-    assert reverse("theme-detail", args=[world.themes[0].pk]) in content
     assert "Not assessed yet" in row_of(content, "Education")
-    culture = row_of(content, "Culture")
-    assert "rating-on_track" in culture and "Festivals every year." in culture
+    assert "rating-on_track" in row_of(content, "Culture")
     assert content.index("Economy") < content.index("Education") < content.index("Culture")
+    # Each theme's own section: its narrative, and a link to the theme.
+    economy = section_of(content, world.themes[0])
+    assert "Dialogue held once." in economy and "At risk" in economy
+    assert reverse("theme-detail", args=[world.themes[0].pk]) in economy
+    assert "Festivals every year." in section_of(content, world.themes[2])
+    assert "Not assessed yet" in section_of(content, world.themes[1])
     assert "Continue the plan" in content
     assert "Keep going; add a theme on climate." in content
 
@@ -198,7 +212,8 @@ def test_it_shows_a_review_in_constant_queries(world, client_for, django_assert_
             f.ThemeAssessmentFactory(review=world.review, theme=theme, assessed_by=world.official)
     client = client_for(world.hki_staff)
     # 1 session, 2 user, 3 profile, 4 the review with plan and partnership, 5 the plan's
-    # themes, 6 the assessments with who made them.
-    with django_assert_num_queries(6):
+    # themes, 6 their commitments, 7 the assessments with who made them, 8 the numbers of
+    # activities by theme, commitment and status.
+    with django_assert_num_queries(8):
         response = client.get(reverse("review-detail", args=[world.review.pk]))
     assert response.status_code == 200

@@ -1,0 +1,87 @@
+"""Serializer fields of the API: translated content in one object, ids that cannot overflow."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from partners.fields import MAX_ID
+
+# Content languages (modeltranslation's): the JSON key and the model field suffix.
+LANGUAGES = {"en": "en", "zh-hans": "zh_hans"}
+
+TRANSLATED_SCHEMA = {
+    "type": "object",
+    "description": "The text in each content language; a language left out is kept as it is "
+    "on PATCH and emptied on PUT and POST.",
+    "properties": {lang: {"type": "string"} for lang in LANGUAGES},
+    "additionalProperties": False,
+}
+
+
+@extend_schema_field(TRANSLATED_SCHEMA)
+class TranslatedField(serializers.Field):
+    """``"title": {"en": "…", "zh-hans": "…"}`` for the fields ``title_en``, ``title_zh_hans``.
+
+    Read: both languages ("" when missing). Write: any of the languages; unknown keys and
+    non-strings are refused; lengths are the model's.
+    """
+
+    default_error_messages = {
+        "not_a_dict": _("Give an object with the keys “en” and “zh-hans”."),
+        "unknown_language": _("Unknown language “%(name)s”: use “en” or “zh-hans”."),
+        "not_a_string": _("Give the text in %(language)s as a string."),
+        "too_long": _("At most %(max)s characters in %(language)s."),
+        "required": _("Give the text in English or in Chinese."),
+    }
+
+    def __init__(self, name: str, *, max_length: int | None = None, require_one=False, **kwargs):
+        self.name = name
+        self.max_length = max_length
+        self.require_one = require_one
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def model_field(self, language: str) -> str:
+        return f"{self.name}_{LANGUAGES[language]}"
+
+    def to_representation(self, obj):
+        return {lang: getattr(obj, self.model_field(lang), None) or "" for lang in LANGUAGES}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("not_a_dict")
+        out = {}
+        for key, value in data.items():
+            if key not in LANGUAGES:
+                self.fail("unknown_language", name=str(key)[:20])
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                self.fail("not_a_string", language=key)
+            value = value.strip()
+            if "\x00" in value:
+                self.fail("not_a_string", language=key)
+            if self.max_length and len(value) > self.max_length:
+                self.fail("too_long", max=self.max_length, language=key)
+            out[self.model_field(key)] = value
+        partial = getattr(self.root, "partial", False)
+        if not partial:
+            for lang in LANGUAGES:
+                out.setdefault(self.model_field(lang), "")
+        if self.require_one and not partial and not any(out.values()):
+            self.fail("required")
+        return out
+
+
+class SafePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id; anything a database key cannot hold is "not found", never an overflow."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        text = str(data).strip()
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+            self.fail("does_not_exist", pk_value=text[:30])
+        return super().to_internal_value(int(text))

@@ -1,0 +1,175 @@
+"""Pages of the profile for programs: personal API tokens, the private calendar address, and
+that calendar feed itself.
+
+A secret (token or calendar address) is shown once, in the answer to the request that made
+it, and never again: only its hash is stored. The feed needs no login (calendar programs
+cannot log in): its address is the secret, and it answers 404 once revoked.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from events import ical
+from events import selectors as event_selectors
+from partners import access
+from partners.templatetags.content import tr_text
+from reviews import selectors as review_selectors
+
+from .models import ApiToken, CalendarFeed
+
+MAX_ACTIVE_TOKENS = 20
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("What the token is for, e.g. “agency reporting script”."),
+    )
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The user's tokens; POST makes one and shows its key, this once."""
+    user = request.user
+    form = TokenForm(request.POST or None)
+    new_key = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
+                form.add_error(
+                    None,
+                    _("You have %(count)d active tokens: revoke one before making another.")
+                    % {"count": MAX_ACTIVE_TOKENS},
+                )
+                status = 400
+            else:
+                _token, new_key = ApiToken.issue(user=user, name=form.cleaned_data["name"])
+                access.log.info("API token created: user=%s", user.get_username())
+                form = TokenForm()
+        else:
+            status = 400
+    tokens = ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at", "-id")
+    response = render(
+        request,
+        "api/tokens.html",
+        {"form": form, "tokens": tokens, "new_key": new_key},
+        status=status,
+    )
+    return _no_store(response)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if token.is_active:
+        token.revoke()
+        access.log.info("API token revoked: user=%s", request.user.get_username())
+        messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("api-tokens")
+
+
+# --- the calendar ---------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    """The private calendar address; POST makes a new one (the old one stops working)."""
+    user = request.user
+    new_url = None
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                for feed in CalendarFeed.objects.active().filter(user=user):
+                    feed.revoke()
+                _feed, secret = CalendarFeed.issue(user=user)
+        except IntegrityError:  # two clicks at once: the other one made it
+            messages.error(request, _("A calendar address was just made. Try again."))
+            return redirect("calendar-settings")
+        new_url = ical.absolute(reverse("calendar-feed", args=[secret]))
+    feed = CalendarFeed.objects.active().filter(user=user).first()
+    response = render(request, "api/calendar.html", {"feed": feed, "new_url": new_url})
+    return _no_store(response)
+
+
+@login_required
+@require_POST
+def calendar_revoke(request):
+    feeds = list(CalendarFeed.objects.active().filter(user=request.user))
+    for feed in feeds:
+        feed.revoke()
+    if feeds:
+        messages.success(request, _("Your calendar address was turned off."))
+    return redirect("calendar-settings")
+
+
+def _feed_language(user) -> str:
+    profile = access.profile_of(user)
+    return (profile.preferred_language if profile else "") or "en"
+
+
+def review_deadlines(user):
+    """The due dates of the user's reviews, as calendar deadlines."""
+    reviews = (
+        review_selectors.reviews_visible_to(user).select_related("plan").order_by("due_date", "id")
+    )
+    for review in reviews:
+        yield ical.Deadline(
+            uid=f"review-{review.pk}-due@{ical.uid_domain()}",
+            date=review.due_date,
+            summary=_("Review due: %(title)s") % {"title": tr_text(review, "title")},
+            description=tr_text(review.plan, "title"),
+            url=ical.absolute(reverse("review-detail", args=[review.pk])),
+        )
+
+
+@never_cache
+@require_GET
+def calendar_feed(request, token: str):
+    """The events of the user's plans and their review deadlines (no login: the address is
+    the secret). In the user's preferred language, else English."""
+    if len(token) > 100:
+        raise Http404
+    try:
+        feed = CalendarFeed.objects.by_secret(token)
+    except CalendarFeed.DoesNotExist:
+        raise Http404 from None
+    feed.touch()
+    user = feed.user
+    with translation.override(_feed_language(user)):
+        events = (
+            event_selectors.events_visible_to(user)
+            .filter(start_date__isnull=False)
+            .select_related("host_city")
+            .order_by("start_date", "id")
+        )
+        calendar = ical.calendar_of(
+            _("Sister-city cooperation"),
+            events,
+            event_url=lambda e: ical.absolute(reverse("event-detail", args=[e.pk])),
+            deadlines=review_deadlines(user),
+        )
+        return ical.ics_response(calendar, "calendar.ics", download=False)

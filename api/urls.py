@@ -1,0 +1,52 @@
+"""/api/: version 1 of the REST API, its OpenAPI schema and its documentation."""
+
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "api"
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.include_format_suffixes = False
+router.register("partnerships", views.PartnershipViewSet, basename="partnership")
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("commitments", views.CommitmentViewSet, basename="commitment")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("events", views.EventViewSet, basename="event")
+router.register("reviews", views.ReviewViewSet, basename="review")
+
+# The documentation pages load only our own static files (drf-spectacular-sidecar) and no
+# inline script (the split view serves Swagger UI's set-up as a script file). Both viewers
+# style themselves at run time, so these two pages alone allow inline styles.
+_docs_csp = csp_update({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path(
+        "docs/",
+        _docs_csp(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api:schema", template_name="api/swagger_ui.html"
+            )
+        ),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        _docs_csp(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
+]

@@ -1,0 +1,190 @@
+"""Spreadsheets: the filtered activities (and, for the events app, any table) as CSV or Excel.
+
+One table, two formats: a header and rows of plain values (text, numbers, dates, booleans)
+built once, written as CSV (UTF-8 with a BOM, so that Excel reads Chinese right) or as an
+xlsx workbook (openpyxl, streamed row by row). Both are in the language of the request.
+
+Spreadsheet formulas cannot be smuggled in through content ("CSV injection", OWASP): a CSV
+cell starting with = + - @ or a tab or carriage return gets a leading apostrophe; an Excel
+cell holding text is always stored as text (never as a formula) and such cells are marked
+with Excel's own quote prefix.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from partners.models import Agency
+from partners.templatetags.content import tr_text
+
+from . import selectors
+from .forms import ActivityFilter
+
+# Cells starting with these are formulas to a spreadsheet (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Excel holds at most this many characters in a cell.
+XLSX_MAX_CELL = 32_767
+
+
+def _text(value) -> str | None:
+    """Booleans and datetimes as text (local time); None for other values."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return None
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    text = _text(value)
+    if text is None:
+        text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel reads the file as UTF-8 (Chinese) only with a BOM.
+    writer = csv.writer(response)
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+    return response
+
+
+def _xlsx_cell(sheet, value, *, bold=False):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    text = _text(value)
+    if text is not None:
+        value = text
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_CELL]
+        cell = WriteOnlyCell(sheet, value=value)
+        # Text stays text: openpyxl would store "=…" as a formula and "#N/A" as an error.
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    elif isinstance(value, int | float | Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+    elif isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+    else:
+        cell = WriteOnlyCell(sheet, value=None if value is None else str(value))
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def xlsx_response(
+    filename: str, sheet_title: str, header: Sequence, rows: Iterable[Sequence]
+) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31] or "Sheet")
+    sheet.freeze_panes = "A2"
+    sheet.append([_xlsx_cell(sheet, h, bold=True) for h in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def stamped(stem: str, ending: str) -> str:
+    return f"{stem}-{timezone.localdate().isoformat()}.{ending}"
+
+
+# --- activities -----------------------------------------------------------------------------
+
+
+def _agency_name(agency: Agency | None) -> str:
+    return tr_text(agency, "name") if agency is not None else ""
+
+
+def activity_header() -> list[str]:
+    return [
+        _("ID"),
+        _("Action plan"),
+        _("Theme"),
+        _("Commitment"),
+        _("Title"),
+        _("Status"),
+        _("Lead agency (first city)"),
+        _("Lead agency (second city)"),
+        _("Other participants"),
+        _("Planned start"),
+        _("Planned end"),
+        _("Actual start"),
+        _("Actual end"),
+        _("Description"),
+        _("Outcomes"),
+        _("Demo data"),
+        _("Last updated"),
+    ]
+
+
+def activity_rows(activities) -> Iterable[list]:
+    """One row of plain values per activity (of ``selectors.activity_list(...,
+    with_participants=True)``), in the active language."""
+    for a in activities:
+        yield [
+            a.pk,
+            tr_text(a.theme.plan, "title"),
+            f"{a.theme.order}. {tr_text(a.theme, 'name')}",
+            tr_text(a.commitment, "text"),
+            tr_text(a, "title"),
+            a.get_status_display(),
+            _agency_name(a.first_lead_agency),
+            _agency_name(a.second_lead_agency),
+            "; ".join(_agency_name(p) for p in a.participants.all()),
+            a.planned_start,
+            a.planned_end,
+            a.actual_start,
+            a.actual_end,
+            tr_text(a, "description"),
+            tr_text(a, "outcomes"),
+            a.is_demo,
+            a.updated_at,
+        ]
+
+
+@login_required
+@require_GET
+def activity_export_xlsx(request):
+    """The filtered activities (all pages) as an Excel workbook, in the page's language."""
+    queryset = selectors.activity_list(request.user, with_participants=True)
+    data = request.GET if any(k != "page" for k in request.GET) else None
+    filterset = ActivityFilter(data, queryset=queryset, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return redirect(f"{reverse('activity-list')}?{request.GET.urlencode()}")
+    return xlsx_response(
+        stamped("activities", "xlsx"),
+        _("Activities"),
+        activity_header(),
+        activity_rows(filterset.qs),
+    )

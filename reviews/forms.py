@@ -1,0 +1,210 @@
+"""Forms of the review page and of a new ad-hoc review.
+
+Forms check types (a date, a number, one of the choices); the rules of each change live in
+``reviews.services``, whose ValidationErrors the views put on the forms with
+``cooperation.forms.add_service_errors``. Choices such as the rating or the conclusion are
+optional here so that the service's clearer message is the one shown when they are missing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Conclusion, Rating, Review, ThemeAssessment, default_reminder_days
+
+DATE_WIDGET_FORMAT = "%Y-%m-%d"
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format=DATE_WIDGET_FORMAT)
+
+
+def _text_area(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _mark_languages(form: forms.BaseForm) -> None:
+    for name, field in form.fields.items():
+        if name.endswith("_zh_hans"):
+            field.widget.attrs["lang"] = "zh-Hans"
+        elif name.endswith("_en"):
+            field.widget.attrs["lang"] = "en"
+
+
+class ReminderDaysField(forms.CharField):
+    """Lead times typed as "90, 30, 7", cleaned to a list of whole numbers of days."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Reminders (days before the due date)"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Whole numbers of days from 1 to 365, separated by commas, such as 90, 30, 7. "
+                "While the review is overdue, reminders follow weekly."
+            ),
+        )
+        kwargs.setdefault("max_length", 2000)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def clean(self, value):
+        return services.parse_reminder_days(super().clean(value))
+
+
+class VersionForm(forms.Form):
+    """A button that acts on the review as the user saw it (start, reopen)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = review.version
+
+
+class AssessmentForm(forms.Form):
+    """The rating and narrative of one theme. ``saved_at`` is when the assessment the user
+    saw was saved (empty when there was none): the service refuses a stale one."""
+
+    rating = forms.ChoiceField(label=_("Rating"), required=False)
+    narrative_en = forms.CharField(
+        label=_("Narrative in English"),
+        required=False,
+        max_length=services.TEXT_MAX_LENGTH,
+        widget=_text_area(),
+    )
+    narrative_zh_hans = forms.CharField(
+        label=_("Narrative in Chinese"),
+        required=False,
+        max_length=services.TEXT_MAX_LENGTH,
+        widget=_text_area(),
+    )
+    saved_at = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, assessment: ThemeAssessment | None, **kwargs):
+        if assessment is not None and not args and "data" not in kwargs:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "rating": assessment.rating,
+                    "narrative_en": assessment.narrative_en,
+                    "narrative_zh_hans": assessment.narrative_zh_hans,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = [("", "—"), *Rating.choices]
+        self.fields["saved_at"].initial = assessment.updated_at.isoformat() if assessment else ""
+        _mark_languages(self)
+
+    def clean_saved_at(self) -> datetime.datetime | None:
+        value = self.cleaned_data.get("saved_at") or ""
+        if not value:
+            return None
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(
+                _("The form was damaged. Reload the page and try again."), code="saved_at"
+            ) from None
+
+    def bilingual_row(self):
+        return (self["narrative_en"], self["narrative_zh_hans"])
+
+    def set_saved_at(self, assessment: ThemeAssessment | None) -> None:
+        """After a conflict: act on the assessment as it is now when submitted again."""
+        data = self.data.copy()
+        data[self.add_prefix("saved_at")] = assessment.updated_at.isoformat() if assessment else ""
+        self.data = data
+
+
+class CompletionForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("Conclusion"), required=False)
+    conclusions_text_en = forms.CharField(
+        label=_("Conclusions in English"),
+        required=False,
+        max_length=services.TEXT_MAX_LENGTH,
+        widget=_text_area(6),
+    )
+    conclusions_text_zh_hans = forms.CharField(
+        label=_("Conclusions in Chinese"),
+        required=False,
+        max_length=services.TEXT_MAX_LENGTH,
+        widget=_text_area(6),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, review: Review, **kwargs):
+        if not args and "data" not in kwargs:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "conclusion": review.conclusion,
+                    "conclusions_text_en": review.conclusions_text_en,
+                    "conclusions_text_zh_hans": review.conclusions_text_zh_hans,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["conclusion"].choices = [("", "—"), *Conclusion.choices]
+        self.fields["version"].initial = review.version
+        _mark_languages(self)
+
+    def bilingual_row(self):
+        return (self["conclusions_text_en"], self["conclusions_text_zh_hans"])
+
+
+class ScheduleForm(forms.Form):
+    due_date = forms.DateField(label=_("Due date"), widget=_date_input())
+    reminder_days = ReminderDaysField()
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, review: Review, **kwargs):
+        if not args and "data" not in kwargs:
+            kwargs.setdefault(
+                "initial", {"due_date": review.due_date, "reminder_days": review.reminder_days}
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = review.version
+
+
+class ReviewCreateForm(forms.Form):
+    """A new ad-hoc review."""
+
+    title_en = forms.CharField(
+        label=_("Title in English"), required=False, max_length=services.TITLE_MAX_LENGTH
+    )
+    title_zh_hans = forms.CharField(
+        label=_("Title in Chinese"), required=False, max_length=services.TITLE_MAX_LENGTH
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"),
+        required=False,
+        max_length=services.TEXT_MAX_LENGTH,
+        widget=_text_area(),
+    )
+    description_zh_hans = forms.CharField(
+        label=_("Description in Chinese"),
+        required=False,
+        max_length=services.TEXT_MAX_LENGTH,
+        widget=_text_area(),
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=_date_input())
+    reminder_days = ReminderDaysField(initial=default_reminder_days)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _mark_languages(self)
+
+    def bilingual_rows(self):
+        return [
+            (self["title_en"], self["title_zh_hans"]),
+            (self["description_en"], self["description_zh_hans"]),
+        ]

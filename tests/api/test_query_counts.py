@@ -1,0 +1,154 @@
+"""Every list of the API runs the same number of SQL queries at 10 rows and at 200.
+
+Each row carries its nested parts (participants, status history, funding, programme,
+assessments…), so that a missing prefetch shows as a count that grows with the rows.
+One page of 200 holds every row.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+# Every list starts with these, for a signed-in session:
+SIGNED_IN = [
+    "the session",
+    "the user",
+    "the user's profile (side and role, for partners.access)",
+]
+
+
+def _partnerships(world, n):
+    for _ in range(n):
+        f.PartnershipFactory(first_city=world.helsinki, second_city=f.CityFactory())
+
+
+def _plans(world, n):
+    for _ in range(n):
+        f.ActionPlanFactory(partnership=world.partnership)
+
+
+def _themes(world, n):
+    for _ in range(n):
+        theme = f.ThemeFactory(plan=world.plan)
+        f.ThemeAgencyFactory(theme=theme, agency=world.hki_agency)
+
+
+def _commitments(world, n):
+    for _ in range(n):
+        commitment = f.CommitmentFactory(theme=world.themes[1])
+        commitment.agencies.set([world.hki_agency, world.bj_agency])
+
+
+def _agencies(world, n):
+    for _ in range(n):
+        f.AgencyFactory(city=world.helsinki)
+
+
+def _activities(world, n):
+    author = world.hki_staff
+    for _ in range(n):
+        activity = f.ActivityFactory(
+            theme=world.themes[1],
+            first_lead_agency=world.hki_agency,
+            second_lead_agency=world.bj_agency,
+            participants=[world.hki_other_agency],
+            created_by=author,
+            updated_by=author,
+        )
+        f.StatusUpdateFactory(activity=activity, sequence=1, author=author)
+        f.FundingFactory(activity=activity)
+
+
+def _events(world, n):
+    for _ in range(n):
+        event = f.EventFactory(
+            plan=world.plan,
+            themes=[world.themes[0]],
+            organisers=[world.hki_agency],
+            activities=[world.hki_activity],
+        )
+        f.ProgrammeItemFactory(event=event)
+
+
+def _reviews(world, n):
+    for _ in range(n):
+        review = f.ReviewFactory(plan=world.plan, due_date=datetime.date(2022, 1, 1))
+        f.ThemeAssessmentFactory(review=review, theme=world.themes[0], assessed_by=world.hki_staff)
+
+
+LISTS = {
+    "partnerships": (
+        _partnerships,
+        [
+            "count",
+            "partnerships with their two cities (joined)",
+        ],
+    ),
+    "plans": (_plans, ["count", "plans with their partnership and its cities (joined)"]),
+    "themes": (
+        _themes,
+        ["count", "themes with plan and partnership (joined)", "responsible agencies"],
+    ),
+    "commitments": (_commitments, ["count", "commitments", "their agencies"]),
+    "agencies": (_agencies, ["count", "agencies"]),
+    "activities": (
+        _activities,
+        [
+            "count",
+            "activities with theme, plan, partnership, leads, authors (joined)",
+            "participants",
+            "status history with authors",
+            "funding",
+        ],
+    ),
+    "events": (
+        _events,
+        [
+            "count",
+            "events with plan, partnership, host city and series (joined)",
+            "themes",
+            "organisers with their cities",
+            "linked activities",
+            "programme items",
+        ],
+    ),
+    "reviews": (
+        _reviews,
+        ["count", "reviews with plan and partnership (joined)", "assessments with theme, author"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(LISTS))
+def test_a_list_runs_a_constant_number_of_queries(world, api_for, django_assert_num_queries, name):
+    add, queries = LISTS[name]
+    expected = len(SIGNED_IN) + len(queries)
+    client = api_for(world.hki_coordinator)
+    url = f"/api/v1/{name}/"
+
+    add(world, 10)
+    with django_assert_num_queries(expected):
+        small = client.get(url, {"page_size": 200})
+    assert small.status_code == 200
+    assert small.json()["count"] >= 10
+
+    add(world, 190)
+    with django_assert_num_queries(expected):
+        large = client.get(url, {"page_size": 200})
+    assert large.status_code == 200
+    assert len(large.json()["results"]) == 200
+
+
+def test_a_token_costs_one_query_more_at_most(world, token_for, django_assert_num_queries):
+    _activities(world, 5)
+    client = token_for(world.hki_coordinator)
+    client.get("/api/v1/plans/")  # the first use records last_used (one UPDATE)
+    # The token with its user (joined), the profile, then the list as above: no session.
+    with django_assert_num_queries(2 + 5):
+        assert client.get("/api/v1/activities/").status_code == 200
