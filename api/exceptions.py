@@ -3,7 +3,8 @@
 - 400: ``{"errors": {"field": ["message", …]}}``; nested fields are named with dots
   (``"title.zh-hans"``), errors about the request as a whole are under ``"non_field_errors"``
   and an unreadable body under ``"body"``.
-- 401, 403, 404, 405, 406, 409, 412, 415, 429: ``{"detail": "message", "code": "…"}``.
+- 401, 403, 404, 405, 406, 409, 412, 415, 429: ``{"detail": "message", "code": "…"}`` (a
+  report not ready to download, 409, also gives its ``"state"``).
 
 Rules broken inside a service arrive as Django's ValidationError naming model fields
 (``title_en``); they are reported under the API's names (``title.en``).
@@ -43,6 +44,17 @@ class PreconditionFailed(exceptions.APIException):
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class ReportNotReady(Conflict):
+    default_code = "report_not_ready"
+
+    def __init__(self, report_status: str):
+        super().__init__(
+            _("The report cannot be downloaded: its status is “%(status)s”.")
+            % {"status": report_status}
+        )
+        self.report_status = report_status
 
 
 def model_field_to_api(name: str) -> str:
@@ -119,6 +131,8 @@ def exception_handler(exc, context):
     code = getattr(detail, "code", None) or getattr(exc, "default_code", None)
     if code:
         body["code"] = str(code)
+    if isinstance(exc, ReportNotReady):
+        body["state"] = exc.report_status
     if isinstance(exc, PreconditionFailed):
         if exc.current_etag:
             body["current_etag"] = exc.current_etag

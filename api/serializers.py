@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,7 +22,9 @@ from cooperation.models import (
     Activity,
     ActivityStatus,
     Commitment,
+    Evidence,
     Funding,
+    FundingSource,
     Partnership,
     StatusUpdate,
     Theme,
@@ -31,7 +34,16 @@ from events import selectors as event_selectors
 from events.models import Event, EventSeries, ProgrammeItem
 from partners import access
 from partners.models import Agency, City
-from reviews.models import Conclusion, Rating, Review, ReviewKind, ThemeAssessment
+from reviews.models import (
+    Conclusion,
+    ProgressReport,
+    Rating,
+    ReportLanguage,
+    ReportStatus,
+    Review,
+    ReviewKind,
+    ThemeAssessment,
+)
 
 from .fields import SafePrimaryKeyRelatedField, TranslatedField
 
@@ -232,6 +244,52 @@ class FundingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Funding
         fields = ["id", "source", "funder", "amount", "currency"]
+
+
+class FundingWriteSerializer(StrictMixin, serializers.Serializer):
+    """One source's money. The currency (ISO 4217) and amount (not negative) rules are
+    cooperation.funding's: broken, they answer 400 naming the field."""
+
+    id = serializers.IntegerField(read_only=True)
+    source = serializers.ChoiceField(choices=FundingSource.choices)
+    funder = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.CharField(
+        max_length=3, required=False, help_text="Three-letter ISO 4217 code; EUR when left out."
+    )
+
+
+def _absolute(serializer, path: str) -> str:
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "activity",
+            "name",
+            "content_type",
+            "size",
+            "description",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        return _absolute(self, reverse("api:evidence-download", args=[obj.pk]))
+
+
+class EvidenceUploadSerializer(StrictMixin, serializers.Serializer):
+    file = serializers.FileField(help_text="Size and type rules as on the activity's page.")
+    description = serializers.CharField(max_length=300, allow_blank=True, required=False)
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):
@@ -544,6 +602,66 @@ class ReviewCompletionSerializer(StrictMixin, serializers.Serializer):
     conclusions_text = TranslatedField("conclusions_text", max_length=20000, required=False)
 
 
+# --- progress reports -----------------------------------------------------------------------
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    checksum = serializers.CharField(
+        source="sha256", read_only=True, help_text="SHA-256 of the PDF (hex), once done."
+    )
+    pages = serializers.IntegerField(source="page_count", read_only=True, allow_null=True)
+    state = serializers.ChoiceField(
+        source="status",
+        choices=ReportStatus.choices,
+        read_only=True,
+        help_text="queued, rendering, done (download_url is set) or failed (error says why).",
+    )
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "plan",
+            "theme",
+            "language",
+            "as_of",
+            "state",
+            "error",
+            "checksum",
+            "size",
+            "pages",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str | None:
+        if obj.status != ReportStatus.DONE:
+            return None
+        return _absolute(self, reverse("api:report-download", args=[obj.pk]))
+
+
+class ReportRequestSerializer(StrictMixin, serializers.Serializer):
+    plan = SafePrimaryKeyRelatedField(queryset=ActionPlan.objects.none())
+    theme = SafePrimaryKeyRelatedField(
+        queryset=Theme.objects.none(), required=False, allow_null=True
+    )
+    language = serializers.ChoiceField(choices=ReportLanguage.choices)
+    as_of = serializers.DateField(
+        required=False, help_text="The day the report shows the plan as of; today when left out."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        self.fields["plan"].queryset = cooperation_selectors.visible_plans(user)
+        self.fields["theme"].queryset = cooperation_selectors.visible_themes(user)
+
+
 # --- errors (for the schema) ----------------------------------------------------------------
 
 
@@ -571,3 +689,7 @@ class DetailSerializer(serializers.Serializer):
 class PreconditionFailedSerializer(DetailSerializer):
     current_etag = serializers.CharField(required=False)
     changed_fields = serializers.ListField(child=serializers.CharField())
+
+
+class ReportNotReadySerializer(DetailSerializer):
+    state = serializers.ChoiceField(choices=ReportStatus.choices)

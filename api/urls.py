@@ -24,6 +24,8 @@ router.register("agencies", views.AgencyViewSet, basename="agency")
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("events", views.EventViewSet, basename="event")
 router.register("reviews", views.ReviewViewSet, basename="review")
+router.register("reports", views.ReportViewSet, basename="report")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
 
 # The documentation pages load only our own static files (drf-spectacular-sidecar) and no
 # inline script (the split view serves Swagger UI's set-up as a script file). Both viewers

@@ -25,9 +25,11 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -41,13 +43,16 @@ from drf_spectacular.utils import (
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from cooperation import funding as cooperation_funding
 from cooperation import selectors as cooperation_selectors
 from cooperation import services as cooperation_services
 from cooperation.models import (
     Activity,
     Commitment,
+    Evidence,
     Funding,
     StatusUpdate,
     ThemeAgency,
@@ -58,13 +63,15 @@ from events.models import Event, ProgrammeItem
 from partners import access
 from partners.access import Action
 from partners.fields import MAX_ID
+from reviews import reports as review_reports
 from reviews import selectors as review_selectors
 from reviews import services as review_services
-from reviews.models import Review, ReviewKind, ThemeAssessment
+from reviews.models import ReportStatus, Review, ReviewKind, ThemeAssessment
+from reviews.report_views import download_name, visible_reports
 
 from . import filters
 from . import serializers as s
-from .exceptions import PreconditionFailed, model_field_to_api
+from .exceptions import PreconditionFailed, ReportNotReady, model_field_to_api
 from .permissions import AccessPermission
 
 # --- ETags ----------------------------------------------------------------------------------
@@ -111,6 +118,16 @@ WRITE_ERRORS = {
         s.PreconditionFailedSerializer, description="Changed since read: nothing was saved."
     ),
 }
+
+
+def _pk_or_404(raw) -> int:
+    raw = str(raw)
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
+        raise Http404
+    return int(raw)
+
+
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
 
 
 # --- the base of every resource -------------------------------------------------------------
@@ -434,6 +451,14 @@ ACTIVITY_WRITES = (
 )
 
 
+FUNDING_WRITES = (
+    "Who may change the activity. The currency is a three-letter ISO 4217 code (EUR, CNY…), "
+    "the amount is not negative. Each change moves the activity's ETag on; If-Match (the "
+    "activity's ETag) is checked when given."
+)
+FUNDING_ID = OpenApiParameter("funding_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
 @extend_schema_view(
     **_schema(
         "joint activities",
@@ -448,7 +473,8 @@ class ActivityViewSet(
     mixins.UpdateModelMixin,
     PortalViewSet,
 ):
-    """Joint activities, with their status history and funding (read-only)."""
+    """Joint activities, with their status history (read-only here: status changes go to
+    status-updates/) and funding (written through funding/)."""
 
     serializer_class = s.ActivitySerializer
     filterset_class = filters.ActivityApiFilter
@@ -569,10 +595,297 @@ class ActivityViewSet(
         response["ETag"] = etag_for(Activity.objects.only("pk", "version").get(pk=activity.pk))
         return response
 
+    # Funding (Article Three): who may change the activity, through cooperation.funding.
+
+    def _funding_answer(self, activity, data=None, code=status.HTTP_200_OK) -> Response:
+        response = Response(data, status=code)
+        response["ETag"] = etag_for(Activity.objects.only("pk", "version").get(pk=activity.pk))
+        return response
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The funding of an activity",
+        responses={200: s.FundingWriteSerializer(many=True), **READ_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a source of funding to an activity",
+        description=FUNDING_WRITES,
+        parameters=[IF_MATCH],
+        request=s.FundingWriteSerializer,
+        responses={201: s.FundingWriteSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="funding",
+        url_name="funding",
+        change_action=Action.CHANGE,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def funding(self, request, pk=None):
+        if request.method == "GET":
+            activity = self.get_object()
+            return Response(s.FundingWriteSerializer(activity.fundings.all(), many=True).data)
+        with transaction.atomic():
+            activity = self.get_object()
+            self.check_if_match(activity)
+            serializer = s.FundingWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            funding = cooperation_funding.add_funding(
+                user=request.user, activity=activity, **serializer.validated_data
+            )
+        return self._funding_answer(
+            activity, s.FundingWriteSerializer(funding).data, status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary="Change a source of funding of an activity",
+        description=FUNDING_WRITES,
+        parameters=[IF_MATCH, FUNDING_ID],
+        request=s.FundingWriteSerializer,
+        responses={200: s.FundingWriteSerializer, **WRITE_ERRORS},
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove a source of funding from an activity",
+        description=FUNDING_WRITES,
+        parameters=[IF_MATCH, FUNDING_ID],
+        request=None,
+        responses={204: None, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["put", "patch", "delete"],
+        url_path=r"funding/(?P<funding_id>[^/.]+)",
+        url_name="funding-detail",
+        change_action=Action.CHANGE,
+        delete_action=Action.CHANGE,
+        filter_backends=[],
+    )
+    def funding_detail(self, request, pk=None, funding_id=None):
+        with transaction.atomic():
+            activity = self.get_object()
+            try:
+                funding = activity.fundings.select_for_update().get(pk=_pk_or_404(funding_id))
+            except Funding.DoesNotExist:
+                raise Http404 from None
+            funding.activity = activity
+            self.check_if_match(activity)
+            if request.method == "DELETE":
+                cooperation_funding.delete_funding(user=request.user, funding=funding)
+                return self._funding_answer(activity, None, status.HTTP_204_NO_CONTENT)
+            serializer = s.FundingWriteSerializer(
+                funding, data=request.data, partial=request.method == "PATCH"
+            )
+            serializer.is_valid(raise_exception=True)
+            funding = cooperation_funding.update_funding(
+                user=request.user, funding=funding, **serializer.validated_data
+            )
+        return self._funding_answer(activity, s.FundingWriteSerializer(funding).data)
+
+    # Evidence: files attached to an activity, through cooperation.services.
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The evidence files of an activity, newest first",
+        responses={200: s.EvidenceSerializer(many=True), **READ_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Attach an evidence file to an activity",
+        description="Who may change the activity (multipart/form-data: file, description). "
+        "Size and type are checked as on the activity's page: refused with 400 under file.",
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="evidence",
+        url_name="evidence",
+        change_action=Action.CHANGE,
+        filter_backends=[],
+        pagination_class=None,
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def evidence(self, request, pk=None):
+        activity = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "GET":
+            rows = Evidence.objects.filter(activity=activity).order_by("-uploaded_at", "-id")
+            return Response(s.EvidenceSerializer(rows, many=True, context=context).data)
+        serializer = s.EvidenceUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            evidence = cooperation_services.add_evidence(
+                user=request.user,
+                activity=activity,
+                upload=serializer.validated_data["file"],
+                description=serializer.validated_data.get("description", ""),
+            )
+        except DjangoValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise
+            raise serializers.ValidationError({"file": list(error.messages)}) from None
+        return Response(
+            s.EvidenceSerializer(evidence, context=context).data, status=status.HTTP_201_CREATED
+        )
+
     def get_serializer_class(self):
-        if self.action == "status_updates":
-            return s.StatusChangeSerializer
-        return super().get_serializer_class()
+        return {
+            "status_updates": s.StatusChangeSerializer,
+            "funding": s.FundingWriteSerializer,
+            "funding_detail": s.FundingWriteSerializer,
+            "evidence": s.EvidenceUploadSerializer,
+        }.get(self.action) or super().get_serializer_class()
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="One evidence file's details", responses={200: s.EvidenceSerializer, **READ_ERRORS}
+    ),
+    destroy=extend_schema(
+        summary="Remove an evidence file",
+        description="Who may change the activity.",
+        responses={204: None, **ERRORS},
+    ),
+)
+class EvidenceViewSet(mixins.DestroyModelMixin, PortalViewSet):
+    """Evidence files of activities; they are attached under /activities/{id}/evidence/."""
+
+    serializer_class = s.EvidenceSerializer
+    delete_action = Action.CHANGE
+
+    def get_queryset(self):
+        return cooperation_selectors.visible_evidence(self.request.user).prefetch_related(
+            "activity__participants"
+        )
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj.activity)
+
+    def etag(self, obj) -> str:
+        return etag_for(obj, self.get_serializer(obj).data)
+
+    @transaction.atomic
+    def perform_destroy(self, instance):
+        cooperation_services.delete_evidence(user=self.request.user, evidence=instance)
+
+    @extend_schema(
+        summary="Download an evidence file",
+        responses={(200, "application/octet-stream"): FILE, **READ_ERRORS},
+    )
+    @action(detail=True, methods=["get"], url_path="download", url_name="download")
+    def download(self, request, pk=None):
+        evidence = self.get_object()
+        try:
+            handle = evidence.file.open("rb")
+        except (FileNotFoundError, ValueError):
+            raise Http404 from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+
+
+# --- progress reports -----------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List progress reports, newest first",
+        responses={200: s.ReportSerializer(many=True), 400: ERRORS[400]},
+    ),
+    retrieve=extend_schema(
+        summary="One progress report: its state, and where to download it when done",
+        responses={200: s.ReportSerializer, **READ_ERRORS},
+    ),
+    create=extend_schema(
+        summary="Ask for a progress report",
+        description="Any member of the plan's partnership. The report is rendered in the "
+        "background: 202 while it is queued (poll the Location), 201 when already done.",
+        request=s.ReportRequestSerializer,
+        responses={201: s.ReportSerializer, 202: s.ReportSerializer, **ERRORS},
+    ),
+)
+class ReportViewSet(mixins.ListModelMixin, PortalViewSet):
+    """PDF progress reports of a plan (or one theme of it) as of a date."""
+
+    serializer_class = s.ReportSerializer
+    ordering = ("-created_at", "-id")
+    ordering_fields = ("id", "created_at", "as_of")
+    # Any member may ask for a report (request_report checks the plan).
+    create_action = Action.VIEW
+
+    def get_queryset(self):
+        return visible_reports(self.request.user).order_by("-created_at", "-id")
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.ReportRequestSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        plan = data["plan"]
+        report = review_reports.request_report(
+            user=request.user,
+            plan=plan,
+            theme=data.get("theme"),
+            language=data["language"],
+            as_of=data.get("as_of") or review_reports.latest_report_date(plan),
+        )
+        report = self.fresh(report)
+        done = report.status == ReportStatus.DONE
+        response = self.detail_response(
+            report, status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED
+        )
+        response["Location"] = request.build_absolute_uri(
+            reverse("api:report-detail", args=[report.pk])
+        )
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        if response.status_code == status.HTTP_200_OK and response.data["state"] in (
+            ReportStatus.QUEUED,
+            ReportStatus.RENDERING,
+        ):
+            response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(
+        summary="Download a finished progress report (PDF)",
+        responses={
+            (200, "application/pdf"): FILE,
+            **READ_ERRORS,
+            409: OpenApiResponse(
+                s.ReportNotReadySerializer, description="Not rendered (yet): see its status."
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="download", url_name="download")
+    def download(self, request, pk=None):
+        report = self.get_object()
+        if report.status != ReportStatus.DONE:
+            raise ReportNotReady(report.status)
+        try:
+            handle = report.file.open("rb")
+        except (FileNotFoundError, ValueError):
+            raise Http404 from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=download_name(report),
+            content_type="application/pdf",
+        )
 
 
 # --- events ---------------------------------------------------------------------------------

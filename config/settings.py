@@ -205,6 +205,7 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 # In Finnish, content shows in English (modeltranslation falls back to its default).
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hans")}
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

@@ -1,8 +1,8 @@
 """Celery task for progress reports: a thin wrapper that takes an id and calls
 ``reports.render_report``. Queued by ``reports.request_report`` once the row is committed.
 
-The worker imports this module through ``reviews.tasks`` (Celery's autodiscovery looks for
-``tasks`` modules only).
+Celery's autodiscovery imports ``reviews.tasks`` only: that module must import this one
+(``from . import report_tasks``) for workers to know the task.
 """
 
 from __future__ import annotations

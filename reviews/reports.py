@@ -180,10 +180,6 @@ class ActivityRow:
     note: str = ""
     note_date: object = None
 
-    @property
-    def colour(self) -> str:
-        return STATUS_COLOURS[self.status]
-
 
 @dataclass
 class CommitmentRow:

@@ -6,7 +6,11 @@ import datetime
 
 from celery import shared_task
 
-from . import reminders
+# Celery discovers only `tasks` modules: importing the report task registers it with workers.
+from . import (
+    reminders,
+    report_tasks,  # noqa: F401
+)
 from .reminders import ReminderDeliveryFailed
 
 

@@ -11,14 +11,18 @@ portal's URL matrix leaves the ``api`` namespace to this file).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import get_resolver
 
-from tests.factories import AgencyFactory, ProgrammeItemFactory
+from reviews.models import ProgressReport, ReportLanguage
+from tests.api.test_reports import done_report
+from tests.factories import AgencyFactory, EvidenceFactory, FundingFactory, ProgrammeItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +43,12 @@ READ = (401, 200, 200, 200, 200, 200, 404, 200)  # an object of the Helsinki–B
 LIST = (401, *[200] * 7)
 NOPE = (401, *[405] * 7)  # no such operation on this route
 COORDINATORS = (401, 200, 200, 403, 403, 403, 404, 200)  # coordinators' work on an object
+HKI_ACTIVITY = (401, 200, 200, 200, 403, 403, 404, 200)  # who may change the Helsinki-led one
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _pdf_upload():
+    return SimpleUploadedFile("minutes.pdf", PDF_BYTES, content_type="application/pdf")
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ class Row:
     path: str  # formatted with the objects below
     expected: tuple
     data: dict | None = field(default=None, hash=False)
+    format: str = "json"  # or "multipart" (values may be callables: a fresh file per call)
 
 
 def _rows(o) -> list[Row]:
@@ -253,6 +264,71 @@ def _rows(o) -> list[Row]:
             (401, 201, 201, 201, 403, 403, 404, 201),
             {"to_status": "in_progress", "note": "Started."},
         ),
+        # --- funding: who may change the activity, through cooperation.funding ---
+        Row("activity-funding", "get", f"{v1}/activities/{o['activity']}/funding/", READ),
+        Row(
+            "activity-funding",
+            "post",
+            f"{v1}/activities/{o['activity']}/funding/",
+            tuple(201 if c == 200 else c for c in HKI_ACTIVITY),
+            {"source": "first_city", "amount": "2500.00", "currency": "EUR"},
+        ),
+        Row(
+            "activity-funding-detail",
+            "put",
+            f"{v1}/activities/{o['activity']}/funding/{o['funding']}/",
+            HKI_ACTIVITY,
+            {"source": "second_city", "amount": "10.00", "currency": "CNY", "funder": "BMC"},
+        ),
+        Row(
+            "activity-funding-detail",
+            "patch",
+            f"{v1}/activities/{o['activity']}/funding/{o['funding']}/",
+            HKI_ACTIVITY,
+            {"amount": "20.00"},
+        ),
+        Row(
+            "activity-funding-detail",
+            "delete",
+            f"{v1}/activities/{o['activity']}/funding/{o['funding']}/",
+            tuple(204 if c == 200 else c for c in HKI_ACTIVITY),
+        ),
+        # --- evidence: who may change the activity, through cooperation.services ---
+        Row("activity-evidence", "get", f"{v1}/activities/{o['activity']}/evidence/", READ),
+        Row(
+            "activity-evidence",
+            "post",
+            f"{v1}/activities/{o['activity']}/evidence/",
+            tuple(201 if c == 200 else c for c in HKI_ACTIVITY),
+            {"file": _pdf_upload, "description": "Minutes"},
+            format="multipart",
+        ),
+        Row("evidence-detail", "get", f"{v1}/evidence/{o['evidence']}/", READ),
+        Row(
+            "evidence-detail",
+            "delete",
+            f"{v1}/evidence/{o['evidence']}/",
+            tuple(204 if c == 200 else c for c in HKI_ACTIVITY),
+        ),
+        Row("evidence-download", "get", f"{v1}/evidence/{o['evidence']}/download/", READ),
+        # --- progress reports: any member asks for and downloads them ---
+        Row("report-list", "get", f"{v1}/reports/", LIST),
+        # Queued (rendered once the request's transaction commits, never here): 202.
+        Row(
+            "report-list",
+            "post",
+            f"{v1}/reports/",
+            (401, 202, 202, 202, 202, 202, 400, 202),
+            {"plan": plan, "language": "bilingual", "as_of": "2021-12-31"},
+        ),
+        Row("report-detail", "get", f"{v1}/reports/{o['report']}/", READ),
+        Row("report-download", "get", f"{v1}/reports/{o['report']}/download/", READ),
+        Row(
+            "report-download",
+            "get",
+            f"{v1}/reports/{o['queued_report']}/download/",
+            (401, 409, 409, 409, 409, 409, 404, 409),
+        ),
         # --- events: organised by the Helsinki agency ---
         Row("event-list", "get", f"{v1}/events/", LIST),
         Row(
@@ -361,6 +437,12 @@ def _objects(world) -> dict:
         "event": world.event.pk,
         "item": ProgrammeItemFactory(event=world.event).pk,
         "review": world.review.pk,
+        "funding": FundingFactory(activity=world.hki_activity).pk,
+        "evidence": EvidenceFactory(activity=world.hki_activity).pk,
+        "report": done_report(world.plan).pk,
+        "queued_report": ProgressReport.objects.create(
+            plan=world.plan, language=ReportLanguage.ENGLISH, as_of=datetime.date(2021, 6, 30)
+        ).pk,
     }
 
 
@@ -383,11 +465,13 @@ def _routes() -> dict[str, tuple[str, set[str]]]:
     return routes
 
 
-def _call(client, method, path, data):
+def _call(client, method, path, data, fmt="json"):
     call = getattr(client, method)
     if method in ("get", "delete"):
         return call(path)
-    return call(path, data or {}, format="json")
+    if fmt == "multipart":
+        data = {key: value() if callable(value) else value for key, value in data.items()}
+    return call(path, data or {}, format=fmt)
 
 
 def _run(world, api_for, rows):
@@ -397,7 +481,7 @@ def _run(world, api_for, rows):
             user = None if role == "anonymous" else getattr(world, role)
             cache.clear()  # request counts: this matrix is not about throttling
             with transaction.atomic():
-                response = _call(api_for(user), row.method, row.path, row.data)
+                response = _call(api_for(user), row.method, row.path, row.data, row.format)
                 transaction.set_rollback(True)
             if response.status_code != row.expected[index]:
                 body = getattr(response, "data", None) or response.content[:200]
@@ -446,6 +530,8 @@ def test_a_token_carries_exactly_its_users_permissions(world, token_for):
         for role in ("hki_staff", "official"):
             expected = row.expected[ROLES.index(role)]
             with transaction.atomic():
-                response = _call(token_for(getattr(world, role)), row.method, row.path, row.data)
+                response = _call(
+                    token_for(getattr(world, role)), row.method, row.path, row.data, row.format
+                )
                 transaction.set_rollback(True)
             assert response.status_code == expected, (row, role, response.status_code)

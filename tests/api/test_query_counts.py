@@ -12,6 +12,7 @@ import datetime
 import pytest
 
 from tests import factories as f
+from tests.api.test_reports import done_report
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,11 @@ def _reviews(world, n):
         f.ThemeAssessmentFactory(review=review, theme=world.themes[0], assessed_by=world.hki_staff)
 
 
+def _reports(world, n):
+    for _ in range(n):
+        done_report(world.plan, user=world.official, theme=world.themes[0])
+
+
 LISTS = {
     "partnerships": (
         _partnerships,
@@ -122,7 +128,37 @@ LISTS = {
         _reviews,
         ["count", "reviews with plan and partnership (joined)", "assessments with theme, author"],
     ),
+    "reports": (_reports, ["count", "reports with plan, theme and requester (joined)"]),
 }
+
+# The parts of one activity: its lists are not paginated (a handful of rows each).
+ACTIVITY_OBJECT = [
+    "the activity with theme, plan, partnership, leads, authors (joined)",
+    "participants",
+    "status history with authors",
+    "funding",
+]
+NESTED = {
+    "funding": (lambda activity: f.FundingFactory(activity=activity), []),
+    "evidence": (lambda activity: f.EvidenceFactory(activity=activity), ["evidence"]),
+}
+
+
+@pytest.mark.parametrize("name", list(NESTED))
+def test_an_activitys_list_runs_a_constant_number_of_queries(
+    world, api_for, django_assert_num_queries, name
+):
+    add, queries = NESTED[name]
+    expected = len(SIGNED_IN) + len(ACTIVITY_OBJECT) + len(queries)
+    client = api_for(world.hki_coordinator)
+    url = f"/api/v1/activities/{world.hki_activity.pk}/{name}/"
+    for size in (3, 30):
+        while getattr(world.hki_activity, "fundings" if name == "funding" else name).count() < size:
+            add(world.hki_activity)
+        with django_assert_num_queries(expected):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert len(response.json()) == size
 
 
 @pytest.mark.parametrize("name", list(LISTS))

@@ -187,6 +187,12 @@ def test_the_celery_app_knows_the_beat_task():
     app.loader.import_default_modules()
     schedule = app.conf.beat_schedule["review-reminders"]
     assert schedule["task"] in app.tasks
+    # Workers must know every task the portal queues, not only the scheduled one.
+    for task in [
+        "reviews.tasks.deliver_reminder_task",
+        "reviews.report_tasks.render_progress_report",
+    ]:
+        assert task in app.tasks, task
     assert (schedule["schedule"].hour, schedule["schedule"].minute) == ({8}, {0})
     assert app.conf.timezone == "Europe/Helsinki"
 
