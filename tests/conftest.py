@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
@@ -33,6 +34,15 @@ def _compiled_catalogues():
     if stale and shutil.which("msgfmt"):
         for po in stale:
             call_command("compilemessages", locale=[po.parent.parent.name], verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request in another language leaves it active in the
+    thread (LocaleMiddleware does not reset it), which would leak into the next test."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -89,7 +89,7 @@ def test_constraint_messages_are_the_users_words():
     from cooperation.models import Activity
 
     activity = Activity(theme=ThemeFactory(), title_en="x", status="completed", actual_end=None)
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         activity.full_clean()
     assert "A completed activity needs its actual end date." in str(caught.value)
 
