@@ -25,6 +25,7 @@ from .models import (
     Funding,
     Partnership,
     PlanStatus,
+    ResponsibilityRole,
     Signatory,
     StatusUpdate,
     Theme,
@@ -275,3 +276,27 @@ def text_q(text: str) -> Q:
     for name in ("title_en", "title_zh_hans", "description_en", "description_zh_hans"):
         q |= Q(**{f"{name}__icontains": text})
     return q
+
+
+def responsibilities_by_side(theme, partnership) -> tuple[list[dict], list]:
+    """A theme's responsible agencies: per city of the partnership its lead and supporting
+    agencies, then the responsibilities of agencies on neither side (third parties).
+
+    Uses ``theme.responsibilities`` as prefetched (with their agencies) by the caller.
+    """
+    responsibilities = list(theme.responsibilities.all())
+    sides = []
+    for city in partnership.cities:
+        of_side = [r for r in responsibilities if r.agency.city_id == city.pk]
+        sides.append(
+            {
+                "city": city,
+                "lead": [r.agency for r in of_side if r.role == ResponsibilityRole.LEAD],
+                "supporting": [
+                    r.agency for r in of_side if r.role == ResponsibilityRole.SUPPORTING
+                ],
+            }
+        )
+    city_ids = {partnership.first_city_id, partnership.second_city_id}
+    others = [r for r in responsibilities if r.agency.city_id not in city_ids]
+    return sides, others

@@ -39,7 +39,7 @@ from .forms import (
     add_service_errors,
     funding_source_choices,
 )
-from .models import Activity, ResponsibilityRole
+from .models import Activity
 
 PAGE_SIZE = 25
 # The largest id a database key holds: anything above it cannot exist.
@@ -70,21 +70,7 @@ def _id_param(raw) -> int | None:
 def theme_detail(request, theme_id: int):
     theme = _get_or_404(selectors.theme_for_page, request.user, theme_id)
     partnership = theme.plan.partnership
-    responsibilities = list(theme.responsibilities.all())
-    sides = []
-    for city in partnership.cities:
-        of_side = [r for r in responsibilities if r.agency.city_id == city.pk]
-        sides.append(
-            {
-                "city": city,
-                "lead": [r.agency for r in of_side if r.role == ResponsibilityRole.LEAD],
-                "supporting": [
-                    r.agency for r in of_side if r.role == ResponsibilityRole.SUPPORTING
-                ],
-            }
-        )
-    city_ids = {partnership.first_city_id, partnership.second_city_id}
-    others = [r for r in responsibilities if r.agency.city_id not in city_ids]
+    sides, others = selectors.responsibilities_by_side(theme, partnership)
 
     activities = list(selectors.activities_of_theme(theme))
     commitments = list(theme.commitments.all())

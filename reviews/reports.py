@@ -52,12 +52,12 @@ from cooperation.models import (
     Activity,
     ActivityStatus,
     Commitment,
-    ResponsibilityRole,
     Signatory,
     StatusUpdate,
     Theme,
     ThemeAgency,
 )
+from cooperation.selectors import responsibilities_by_side
 from events.models import Event
 from partners import access
 from partners.access import Action
@@ -312,7 +312,6 @@ def collect(plan: ActionPlan, theme: Theme | None, as_of: datetime.date) -> Repo
         )
 
     partnership = plan.partnership
-    city_ids = {partnership.first_city_id, partnership.second_city_id}
     chapters = []
     totals: Counter = Counter()
     for th in themes:
@@ -329,24 +328,12 @@ def collect(plan: ActionPlan, theme: Theme | None, as_of: datetime.date) -> Repo
             target = c.target_count or 1
             commitment_rows.append(CommitmentRow(c, under, completed, target, completed >= target))
         loose = [r for rs in by_commitment.values() for r in rs]
-        responsibilities = list(th.responsibilities.all())
-        sides = []
-        for city in partnership.cities:
-            mine = [r for r in responsibilities if r.agency.city_id == city.pk]
-            sides.append(
-                {
-                    "city": city,
-                    "lead": [r.agency for r in mine if r.role == ResponsibilityRole.LEAD],
-                    "supporting": [
-                        r.agency for r in mine if r.role == ResponsibilityRole.SUPPORTING
-                    ],
-                }
-            )
+        sides, others = responsibilities_by_side(th, partnership)
         chapters.append(
             ThemeChapter(
                 theme=th,
                 sides=sides,
-                others=[r for r in responsibilities if r.agency.city_id not in city_ids],
+                others=others,
                 commitments=commitment_rows,
                 loose=loose,
                 counts=dict(counts),
