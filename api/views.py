@@ -60,7 +60,7 @@ from cooperation.models import (
 from events import selectors as event_selectors
 from events import services as event_services
 from events.models import Event, ProgrammeItem
-from partners import access
+from partners import access, clock
 from partners.access import Action
 from partners.fields import MAX_ID
 from reviews import reports as review_reports
@@ -840,7 +840,7 @@ class ReportViewSet(mixins.ListModelMixin, PortalViewSet):
             plan=plan,
             theme=data.get("theme"),
             language=data["language"],
-            as_of=data.get("as_of") or review_reports.latest_report_date(plan),
+            as_of=data.get("as_of") or clock.today_for(request.user),
         )
         report = self.fresh(report)
         done = report.status == ReportStatus.DONE

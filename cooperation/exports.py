@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from partners import clock
 from partners.models import Agency
 from partners.templatetags.content import tr_text
 
@@ -116,7 +117,7 @@ def xlsx_response(
 
 
 def stamped(stem: str, ending: str) -> str:
-    return f"{stem}-{timezone.localdate().isoformat()}.{ending}"
+    return f"{stem}-{clock.today_for(None).isoformat()}.{ending}"
 
 
 # --- activities -----------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners import access
+from partners import access, clock
 from partners.access import Action
 from partners.models import Agency
 
@@ -37,20 +36,6 @@ class ActivityConflict(Exception):
         super().__init__("activity changed meanwhile")
         self.current = current
         self.differences = differences
-
-
-def _today(activity: Activity | None = None) -> datetime.date:
-    """Today, as late as it is in either city: Beijing's morning is still Helsinki's night."""
-    if activity is None:
-        return timezone.localdate()
-    partnership = activity.theme.plan.partnership
-    dates = []
-    for city in (partnership.first_city, partnership.second_city):
-        try:
-            dates.append(timezone.localdate(timezone=zoneinfo.ZoneInfo(city.time_zone)))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            dates.append(timezone.localdate())
-    return max(dates)
 
 
 def _check_title(activity: Activity) -> None:
@@ -218,7 +203,9 @@ def change_activity_status(
         raise ValidationError({"note": _("Say in a note what happened.")})
     if activity.status in CLOSED_STATUSES and not access.can(user, Action.REOPEN, activity):
         raise _status_error(_("Only a coordinator can reopen a completed or cancelled activity."))
-    if date is not None and date > _today(activity):
+    # The acting person's calendar decides what "the future" is (partners.clock).
+    today = clock.today_for(user)
+    if date is not None and date > today:
         raise ValidationError({"date": _("The date cannot be in the future.")})
 
     update_fields = ["status", "version", "updated_by", "updated_at"]
@@ -241,7 +228,7 @@ def change_activity_status(
         activity.actual_end = end
         update_fields.append("actual_end")
     elif to_status == ActivityStatus.IN_PROGRESS:
-        start = date or activity.actual_start or _today(activity)
+        start = date or activity.actual_start or today
         if activity.actual_end and start > activity.actual_end:
             # An edit may have recorded an end already: the start cannot come after it.
             raise ValidationError({"date": _("The actual end cannot be before the actual start.")})

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 
 from cooperation.models import ActionPlan, Activity, Partnership, Theme
-from partners import access
+from partners import access, clock
 from partners.models import Agency, City
 
 from .models import DelegationMember, Event, ProgrammeItem
@@ -105,11 +103,7 @@ def event_detail_queryset(user) -> QuerySet[Event]:
 
 def event_time_zone(event: Event) -> datetime.tzinfo:
     """The host city's time zone (programme times are local); the portal's when unknown."""
-    name = event.host_city.time_zone if event.host_city_id else settings.TIME_ZONE
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
+    return clock.zone_of(event.host_city if event.host_city_id else None)
 
 
 def programme_item_visible_to(user, pk: int) -> ProgrammeItem:

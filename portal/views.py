@@ -9,12 +9,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
 from cooperation import selectors
 from cooperation.models import ActivityStatus
-from partners import access
+from partners import access, clock
 from partners.access import Action
 
 from . import selectors as portal_selectors
@@ -64,7 +63,7 @@ def dashboard(request, plan_id: int):
         plan = selectors.plan_for_dashboard(user, plan_id)
     except ObjectDoesNotExist:
         raise Http404 from None
-    today = timezone.localdate()
+    today = clock.today_for(user)
 
     counts = selectors.status_counts_by_theme(plan)
     themes = [

@@ -27,7 +27,7 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,7 +41,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext, ngettext
 
 from cooperation.models import CLOSED_STATUSES, Activity, PlanStatus, ThemeAgency
-from partners import access
+from partners import access, clock
 from partners.models import Agency, Role
 from partners.templatetags.content import tr_text
 
@@ -300,7 +300,7 @@ def sweep(*, today: datetime.date | None = None, dry_run: bool = False) -> Sweep
     and queues nothing. Safe to run any number of times, concurrently too.
     """
     as_of = today
-    today = today or timezone.localdate()
+    today = today or clock.today_for(None)
     now = timezone.now()
     result = SweepResult(today=today, dry_run=dry_run)
 
@@ -478,10 +478,7 @@ def retry_now(reminder_ids) -> RetryResult:
 
 def time_zone_of(profile) -> ZoneInfo:
     """The time zone of the person's city (the portal's own when unknown or misspelt)."""
-    try:
-        return ZoneInfo(profile.city.time_zone)
-    except (AttributeError, ValueError, ZoneInfoNotFoundError):
-        return ZoneInfo(settings.TIME_ZONE)
+    return clock.zone_of(getattr(profile, "city", None))
 
 
 def long_date(value: datetime.date) -> str:

@@ -12,14 +12,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cooperation import selectors as cooperation_selectors
 from cooperation.forms import add_service_errors
 from cooperation.models import ActionPlan, Theme
-from partners import access
+from partners import access, clock
 from partners.fields import SafeModelChoiceField
 from partners.templatetags.content import tr_text
 
@@ -81,7 +80,7 @@ class ReportRequestForm(forms.Form):
         current = cooperation_selectors.current_plan(plans)
         if current is not None:
             self.fields["plan"].initial = current.pk
-        self.fields["as_of"].initial = timezone.localdate()
+        self.fields["as_of"].initial = clock.today_for(user)
 
     def clean(self):
         data = super().clean()

@@ -20,7 +20,6 @@ languages of an item are two floated columns. ``bench/report_bench.py`` measures
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
 import logging
@@ -32,9 +31,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -59,7 +57,7 @@ from cooperation.models import (
 )
 from cooperation.selectors import responsibilities_by_side
 from events.models import Event
-from partners import access
+from partners import access, clock
 from partners.access import Action
 
 from .models import ProgressReport, ReportLanguage, ReportStatus, Review, ThemeAssessment
@@ -155,11 +153,7 @@ def _css_string(text: str) -> str:
 
 def _city_zones(plan: ActionPlan) -> list[ZoneInfo]:
     """The time zones of the plan's two cities (the portal's own when they are unknown)."""
-    zones = []
-    for city in plan.partnership.cities:
-        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
-            zones.append(ZoneInfo(city.time_zone))
-    return zones or [ZoneInfo(settings.TIME_ZONE)]
+    return [clock.zone_of(city) for city in plan.partnership.cities]
 
 
 def end_of_day(plan: ActionPlan, as_of: datetime.date) -> datetime.datetime:
@@ -647,7 +641,7 @@ def request_report(
         raise ReportRequestError({"theme": _("This theme belongs to another plan.")})
     if language not in ReportLanguage.values:
         raise ReportRequestError({"language": _("Choose one of the listed languages.")})
-    if as_of > latest_report_date(plan):
+    if as_of > clock.today_for(user):
         raise ReportRequestError({"as_of": _("The report date cannot be in the future.")})
     with transaction.atomic():
         report = ProgressReport.objects.create(
@@ -666,11 +660,6 @@ def queue_render(report_id: int) -> None:
     from .report_tasks import render_progress_report
 
     transaction.on_commit(lambda: render_progress_report.delay(report_id), robust=True)
-
-
-def latest_report_date(plan: ActionPlan) -> datetime.date:
-    """Today, as late as it is in either city of the plan."""
-    return max(timezone.localdate(timezone=tz) for tz in _city_zones(plan))
 
 
 def _file_digest(path: Path) -> tuple[str, int]:

@@ -7,11 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
 from cooperation.models import Activity, ActivityStatus, Commitment, Theme
-from partners import access
+from partners import access, clock
 
 from .models import Review, ReviewStatus, ThemeAssessment
 
@@ -21,7 +20,7 @@ def reviews_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[
 
     A review is overdue when its due date has passed and it is not completed.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today_for(user)
     return Review.objects.filter(access.partnership_q(user, "plan__partnership")).annotate(
         is_overdue=ExpressionWrapper(
             Q(due_date__lt=today) & ~Q(status=ReviewStatus.COMPLETED),

@@ -16,14 +16,13 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cooperation import selectors as plan_selectors
 from cooperation.forms import add_service_errors
 from cooperation.models import Theme
-from partners import access
+from partners import access, clock
 from partners.access import Action
 
 from . import selectors, services
@@ -107,7 +106,7 @@ def _render_review(request, review: Review, *, bound=None, conflict=None, status
             )
     for row in rows:
         row.conflict = bool(conflict and conflict.get("theme_id") == row.theme.pk)
-    days_left = (review.due_date - timezone.localdate()).days
+    days_left = (review.due_date - clock.today_for(request.user)).days
     return render(
         request,
         "reviews/review_detail.html",

@@ -5,10 +5,10 @@ import threading
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.utils import timezone
 
 from cooperation.models import Activity, ActivityStatus, Evidence, StatusUpdate
 from cooperation.services import (
@@ -25,8 +25,22 @@ from tests.factories import AgencyFactory, CommitmentFactory, UserFactory
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
+# Status dates are read on the acting person's calendar (partners.clock). The tests of this
+# module run at a pinned instant where Helsinki and Beijing share a date; the midnight tests
+# below move to the hours where they do not.
+PINNED = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.UTC)
+HELSINKI_MIDNIGHT = datetime.datetime(2026, 11, 30, 22, 0, 30, tzinfo=datetime.UTC)
+BEIJING_MIDNIGHT = datetime.datetime(2026, 11, 30, 16, 0, 30, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(PINNED, tick=True):
+        yield
+
+
 def today():
-    return timezone.localdate()
+    return datetime.date(2026, 11, 30)
 
 
 def error_fields(excinfo) -> set[str]:
@@ -760,3 +774,63 @@ def test_it_clears_the_end_date_when_reopening_to_any_open_status(world):
     assert stored.status == ActivityStatus.IN_PROGRESS
     assert stored.actual_end is None
     assert stored.actual_start == today()
+
+
+# --- whose today: the acting person's city (partners.clock) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("instant", "user_name", "their_today"),
+    [
+        # 00:00:30 in Beijing, 18:00:30 in Helsinki.
+        (BEIJING_MIDNIGHT, "hki_staff", datetime.date(2026, 11, 30)),
+        (BEIJING_MIDNIGHT, "bj_staff", datetime.date(2026, 12, 1)),
+        # 00:00:30 in Helsinki, 06:00:30 in Beijing.
+        (HELSINKI_MIDNIGHT, "hki_staff", datetime.date(2026, 12, 1)),
+        (HELSINKI_MIDNIGHT, "bj_staff", datetime.date(2026, 12, 1)),
+        # An administrator has no city: the portal's (Helsinki's) calendar.
+        (BEIJING_MIDNIGHT, "admin", datetime.date(2026, 11, 30)),
+    ],
+)
+def test_a_status_date_is_read_on_the_acting_persons_calendar(
+    world, instant, user_name, their_today
+):
+    user = getattr(world, user_name)
+    with time_machine.travel(instant, tick=False):
+        change(world, user=user, activity=world.joint_activity, note="Started.")
+        assert fresh(world.joint_activity).actual_start == their_today
+
+        with pytest.raises(ValidationError) as excinfo:
+            change(
+                world,
+                user=user,
+                activity=world.joint_activity,
+                to_status=ActivityStatus.COMPLETED,
+                note="Done.",
+                date=their_today + datetime.timedelta(days=1),
+            )
+        assert "date" in error_fields(excinfo)
+
+        change(
+            world,
+            user=user,
+            activity=world.joint_activity,
+            to_status=ActivityStatus.COMPLETED,
+            note="Done.",
+            date=their_today,
+        )
+    assert fresh(world.joint_activity).actual_end == their_today
+
+
+def test_helsinki_staff_cannot_complete_on_beijings_new_day_before_their_midnight(world):
+    with (
+        time_machine.travel(BEIJING_MIDNIGHT, tick=False),
+        pytest.raises(ValidationError) as excinfo,
+    ):
+        change(
+            world,
+            to_status=ActivityStatus.COMPLETED,
+            note="Done.",
+            date=datetime.date(2026, 12, 1),
+        )
+    assert "date" in error_fields(excinfo)

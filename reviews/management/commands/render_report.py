@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperation.models import ActionPlan, Theme
+from partners import clock
 from reviews.models import ReportLanguage
-from reviews.reports import latest_report_date, write_report_pdf
+from reviews.reports import write_report_pdf
 
 
 def _date(text: str) -> datetime.date:
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             theme_obj = Theme.objects.filter(pk=theme, plan=plan_obj).first()
             if theme_obj is None:
                 raise CommandError(f"--theme: plan {plan} has no theme with id {theme}")
-        as_of = as_of or latest_report_date(plan_obj)
+        as_of = as_of or clock.today_for(None)
 
         target = Path(output).expanduser().resolve()
         if not target.parent.is_dir():
