@@ -46,9 +46,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cooperation import funding as cooperation_funding
 from cooperation import selectors as cooperation_selectors
-from cooperation import services as cooperation_services
 from cooperation.models import (
     Activity,
     Commitment,
@@ -57,6 +55,9 @@ from cooperation.models import (
     StatusUpdate,
     ThemeAgency,
 )
+from cooperation.services import activities as cooperation_services
+from cooperation.services import evidence as evidence_services
+from cooperation.services import funding as cooperation_funding
 from events import selectors as event_selectors
 from events import services as event_services
 from events.models import Event, ProgrammeItem
@@ -720,7 +721,7 @@ class ActivityViewSet(
         serializer = s.EvidenceUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            evidence = cooperation_services.add_evidence(
+            evidence = evidence_services.add_evidence(
                 user=request.user,
                 activity=activity,
                 upload=serializer.validated_data["file"],
@@ -775,7 +776,7 @@ class EvidenceViewSet(mixins.DestroyModelMixin, PortalViewSet):
 
     @transaction.atomic
     def perform_destroy(self, instance):
-        cooperation_services.delete_evidence(user=self.request.user, evidence=instance)
+        evidence_services.delete_evidence(user=self.request.user, evidence=instance)
 
     @extend_schema(
         summary="Download an evidence file",

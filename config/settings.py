@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our own static files
     "axes",
     "csp",
+    "core",
     "partners",
     "cooperation",
     "events",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
 from partners.models import Agency
 
-from . import selectors, services
+from . import selectors
 from .models import (
     ActionPlan,
     Activity,
@@ -30,6 +30,7 @@ from .models import (
     FundingSource,
     Theme,
 )
+from .services import activities as services
 from .uploads import ALLOWED_ENDINGS, max_upload_bytes
 
 DATE_WIDGET_FORMAT = "%Y-%m-%d"

@@ -53,6 +53,13 @@ class Partnership(models.Model):
     def access_cities(self) -> set[int]:
         return {self.first_city_id, self.second_city_id}
 
+    def includes_city(self, city) -> bool:
+        return city is not None and city.pk in self.access_cities()
+
+    def includes_agency(self, agency) -> bool:
+        """An agency of either side, or a third party (an organisation of no city)."""
+        return agency.city_id is None or agency.city_id in self.access_cities()
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -29,7 +29,7 @@ from partners.access import Action
 from partners.models import Agency
 from partners.templatetags.content import tr_text
 
-from . import exports, selectors, services
+from . import exports, selectors
 from .forms import (
     ActivityFilter,
     ActivityForm,
@@ -40,6 +40,8 @@ from .forms import (
     funding_source_choices,
 )
 from .models import Activity
+from .services import activities as services
+from .services import evidence as evidence_services
 
 PAGE_SIZE = 25
 # The largest id a database key holds: anything above it cannot exist.
@@ -253,7 +255,7 @@ def evidence_upload(request, activity_id: int):
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            evidence = services.add_evidence(
+            evidence = evidence_services.add_evidence(
                 user=user,
                 activity=activity,
                 upload=form.cleaned_data["file"],
@@ -290,7 +292,7 @@ def evidence_delete(request, evidence_id: int):
     evidence = _get_or_404(selectors.evidence_for_user, user, evidence_id)
     access.require(user, Action.CHANGE, evidence.activity)
     name, activity_id = evidence.original_name, evidence.activity_id
-    services.delete_evidence(user=user, evidence=evidence)
+    evidence_services.delete_evidence(user=user, evidence=evidence)
     messages.success(request, _("“%(name)s” was deleted.") % {"name": name})
     return redirect(reverse("activity-detail", args=[activity_id]) + "#evidence")
 

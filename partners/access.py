@@ -47,9 +47,39 @@ class Action(StrEnum):
 STAFF_EDITABLE_ACTIONS = {Action.CHANGE, Action.CHANGE_STATUS}
 
 
+class _System:
+    """The portal itself at work: the plan loader, management commands and scheduled tasks.
+
+    Services take the acting person as ``user``; these callers act on nobody's behalf and may
+    do what an administrator may. Only code can pass it: no request ever carries it.
+    """
+
+    is_active = True
+    is_superuser = True
+    is_staff = False
+    is_authenticated = True
+    is_anonymous = False
+    pk = id = None
+    username = "system"
+
+    def get_username(self) -> str:
+        return self.username
+
+    def __str__(self) -> str:
+        return self.username
+
+
+SYSTEM = _System()
+
+
+def person(user):
+    """The user to record as author (``created_by``, ``updated_by``): None for the system."""
+    return None if user is SYSTEM or not getattr(user, "is_authenticated", False) else user
+
+
 def profile_of(user) -> Profile | None:
     """The user's profile, cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
+    if user is SYSTEM or not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_portal_profile"):
         try:
@@ -141,6 +171,17 @@ def require(user, action: Action | str, obj) -> None:
             Action(action),
             type(obj).__name__,
             getattr(obj, "pk", None),
+        )
+        raise PermissionDenied
+
+
+def require_admin(user) -> None:
+    """Raise PermissionDenied unless ``user`` is an administrator (or the system): the set-up of
+    cities, partnerships and new plans is theirs."""
+    if not is_admin(user):
+        log.warning(
+            "permission refused: user=%s action=administer",
+            getattr(user, "username", None) or "anonymous",
         )
         raise PermissionDenied
 

@@ -39,7 +39,7 @@ from cooperation.models import (
     StatusUpdate,
     Theme,
 )
-from cooperation.services import change_activity_status, create_activity
+from cooperation.services.activities import change_activity_status, create_activity
 from events.models import DelegationMember, Event, EventKind, ProgrammeItem
 from partners.models import Agency, City
 

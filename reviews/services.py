@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from cooperation.models import ActionPlan, Theme
+from core import writes
 from partners import access
 from partners.access import Action
 
@@ -42,6 +43,7 @@ EARLIEST_DUE_DATE = datetime.date(1900, 1, 1)
 LATEST_DUE_DATE = datetime.date(2200, 12, 31)
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 20000
+DETAIL_FIELDS = ("title_en", "title_zh_hans", "description_en", "description_zh_hans")
 
 
 class ReviewConflict(Exception):
@@ -438,4 +440,42 @@ def update_review_schedule(
     current.reminder_days = days
     current.version += 1
     current.save(update_fields=["due_date", "reminder_days", "version"])
+    return current
+
+
+@transaction.atomic
+def update_review_details(
+    *,
+    user,
+    review: Review,
+    expected_version: int | None = None,
+    **changes,
+) -> Review:
+    """Change a review's title and description (in either language), at any stage.
+
+    Like every write of a review, it moves its version on, so that forms open elsewhere are
+    stale. ``expected_version`` (when given) is the version the user saw.
+    """
+    current = _locked(review)
+    access.require(user, Action.MANAGE, current)
+    if expected_version is not None:
+        _check_version(current, expected_version)
+    unknown = set(changes) - set(DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"update_review_details() cannot write {sorted(unknown)}")
+    errors: dict = {}
+    for name, value in changes.items():
+        limit = TITLE_MAX_LENGTH if name.startswith("title") else TEXT_MAX_LENGTH
+        changes[name] = _clean_text(value, field=name, max_length=limit, errors=errors)
+    title_en = changes.get("title_en", current.title_en)
+    title_zh_hans = changes.get("title_zh_hans", current.title_zh_hans)
+    if not title_en and not title_zh_hans:
+        errors["title_en"] = _("Give the review a title in English or in Chinese.")
+    if errors:
+        raise ValidationError(errors)
+    changed = writes.set_changes(current, changes, allowed=DETAIL_FIELDS)
+    if changed:
+        current.version += 1
+        # Checked above: the model would ask for an English title, create_review does not.
+        current.save(update_fields=[*changed, "version"])
     return current

@@ -1,5 +1,5 @@
 """Activity funding and evidence through the API: the same rules as the activity's page
-(cooperation.funding, cooperation.services.add_evidence / delete_evidence)."""
+(cooperation.services.funding, cooperation.services.evidence)."""
 
 from __future__ import annotations
 

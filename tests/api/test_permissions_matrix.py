@@ -264,7 +264,7 @@ def _rows(o) -> list[Row]:
             (401, 201, 201, 201, 403, 403, 404, 201),
             {"to_status": "in_progress", "note": "Started."},
         ),
-        # --- funding: who may change the activity, through cooperation.funding ---
+        # --- funding: who may change the activity, through cooperation.services.funding ---
         Row("activity-funding", "get", f"{v1}/activities/{o['activity']}/funding/", READ),
         Row(
             "activity-funding",

@@ -11,15 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from cooperation.models import Activity, ActivityStatus, Evidence, StatusUpdate
-from cooperation.services import (
+from cooperation.services.activities import (
     ActivityConflict,
-    add_evidence,
     change_activity_status,
     create_activity,
-    delete_evidence,
     themes_for_new_activity,
 )
-from cooperation.services import update_activity as _update_activity
+from cooperation.services.activities import update_activity as _update_activity
+from cooperation.services.evidence import add_evidence, delete_evidence
 from tests.factories import AgencyFactory, CommitmentFactory, UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

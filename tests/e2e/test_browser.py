@@ -6,8 +6,8 @@ import shutil
 import pytest
 from django.core.management import call_command
 
-from cooperation import services
 from cooperation.models import Activity, StatusUpdate, Theme
+from cooperation.services import activities as services
 from partners.models import Agency
 
 CHROMIUM = "/usr/bin/chromium"

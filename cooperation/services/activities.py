@@ -1,24 +1,23 @@
-"""Writes that carry rules. The pages, the admin, the API and tasks all call these."""
+"""Joint activities: creating one, editing it (with the optimistic version check) and changing
+its status with an append-only history. Every door (pages, API, /admin/, loaders) calls these.
+"""
 
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners import access, clock
 from partners.access import Action
 from partners.models import Agency
 
-from .models import CLOSED_STATUSES, Activity, ActivityStatus, Evidence, StatusUpdate, Theme
-from .uploads import inspect_upload
+from ..models import CLOSED_STATUSES, Activity, ActivityStatus, StatusUpdate, Theme
 
 
 @dataclass
@@ -43,6 +42,22 @@ def _check_title(activity: Activity) -> None:
         raise ValidationError(
             {"title_en": _("Give the activity a title in English or in Chinese.")}
         )
+
+
+def _check_dates(activity: Activity, *, completed: bool) -> None:
+    """Ends after starts; a completed activity keeps the date it was completed."""
+    errors = {}
+    for start, end, message in (
+        ("planned_start", "planned_end", _("The planned end cannot be before the start.")),
+        ("actual_start", "actual_end", _("The actual end cannot be before the start.")),
+    ):
+        first, last = getattr(activity, start), getattr(activity, end)
+        if first and last and last < first:
+            errors[end] = message
+    if completed and activity.actual_end is None:
+        errors["actual_end"] = _("A completed activity keeps the date it was completed.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_agencies(*, user, activity: Activity, participant_ids: Iterable[int]) -> None:
@@ -83,10 +98,11 @@ def create_activity(*, user, activity: Activity, participant_ids: Iterable[int] 
     if activity.commitment_id and activity.commitment.theme_id != activity.theme_id:
         raise ValidationError({"commitment": _("This commitment belongs to another theme.")})
     _check_title(activity)
+    _check_dates(activity, completed=False)
     _check_agencies(user=user, activity=activity, participant_ids=participant_ids)
     activity.status = ActivityStatus.PLANNED
-    activity.created_by = user
-    activity.updated_by = user
+    activity.created_by = access.person(user)
+    activity.updated_by = access.person(user)
     activity.version = 1
     activity.save()
     activity.participants.set(participant_ids)
@@ -148,12 +164,13 @@ def update_activity(
     if activity.commitment_id and activity.commitment.theme_id != activity.theme_id:
         raise ValidationError({"commitment": _("This commitment belongs to another theme.")})
     _check_title(activity)
+    _check_dates(activity, completed=current.status == ActivityStatus.COMPLETED)
     _check_agencies(user=user, activity=activity, participant_ids=participant_ids)
     # Status has its own path with its own history: an edit never changes it.
     writable = [f for f in fields if f not in {"status", "version", "id"}]
     activity.status = current.status
     activity.version = current.version + 1
-    activity.updated_by = user
+    activity.updated_by = access.person(user)
     activity.save(update_fields=[*writable, "version", "updated_by", "updated_at"])
     activity.participants.set(participant_ids)
     return activity
@@ -241,14 +258,14 @@ def change_activity_status(
     sequence = activity.status_updates.count() + 1
     activity.status = to_status
     activity.version += 1
-    activity.updated_by = user
+    activity.updated_by = access.person(user)
     activity.save(update_fields=update_fields)
     try:
         with transaction.atomic():
             update = StatusUpdate.objects.create(
                 activity=activity,
                 sequence=sequence,
-                author=user,
+                author=access.person(user),
                 from_status=from_status,
                 to_status=to_status,
                 note=note,
@@ -258,40 +275,6 @@ def change_activity_status(
             _("Someone else changed the status at the same time. Try again.")
         ) from None
     return update
-
-
-def _shown_name(name: str | None) -> str:
-    """The file name as shown and offered for download, without control and invisible
-    formatting characters (a right-to-left override can make "x.txt" read as "x.pdf")."""
-    cleaned = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in {"Cc", "Cf"})
-    return cleaned.strip() or "file"
-
-
-@transaction.atomic
-def add_evidence(*, user, activity: Activity, upload, description: str = "") -> Evidence:
-    """Attach a file to an activity after checking its size and, by content, its type."""
-    access.require(user, Action.CHANGE, activity)
-    content_type = inspect_upload(upload)
-    evidence = Evidence(
-        activity=activity,
-        original_name=_shown_name(upload.name)[:255],
-        content_type=content_type,
-        size=upload.size,
-        description=(description or "").strip()[:300],
-        uploaded_by=user,
-    )
-    evidence.file.save(upload.name or "file", upload, save=False)
-    evidence.save()
-    Activity.objects.filter(pk=activity.pk).update(updated_at=timezone.now(), updated_by=user)
-    return evidence
-
-
-@transaction.atomic
-def delete_evidence(*, user, evidence: Evidence) -> None:
-    access.require(user, Action.CHANGE, evidence.activity)
-    stored = evidence.file
-    evidence.delete()
-    transaction.on_commit(lambda: stored.storage.delete(stored.name))
 
 
 def themes_for_new_activity(user, plan) -> list[Theme]:

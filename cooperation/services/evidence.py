@@ -1,0 +1,50 @@
+"""Evidence files of an activity: attaching one (checked by content) and deleting one."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db import transaction
+from django.utils import timezone
+
+from partners import access
+from partners.access import Action
+
+from ..models import Activity, Evidence
+from ..uploads import inspect_upload
+
+
+def _shown_name(name: str | None) -> str:
+    """The file name as shown and offered for download, without control and invisible
+    formatting characters (a right-to-left override can make "x.txt" read as "x.pdf")."""
+    cleaned = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in {"Cc", "Cf"})
+    return cleaned.strip() or "file"
+
+
+@transaction.atomic
+def add_evidence(*, user, activity: Activity, upload, description: str = "") -> Evidence:
+    """Attach a file to an activity after checking its size and, by content, its type."""
+    access.require(user, Action.CHANGE, activity)
+    content_type = inspect_upload(upload)
+    evidence = Evidence(
+        activity=activity,
+        original_name=_shown_name(upload.name)[:255],
+        content_type=content_type,
+        size=upload.size,
+        description=(description or "").strip()[:300],
+        uploaded_by=access.person(user),
+    )
+    evidence.file.save(upload.name or "file", upload, save=False)
+    evidence.save()
+    Activity.objects.filter(pk=activity.pk).update(
+        updated_at=timezone.now(), updated_by=access.person(user)
+    )
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(*, user, evidence: Evidence) -> None:
+    access.require(user, Action.CHANGE, evidence.activity)
+    stored = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))

@@ -1,0 +1,94 @@
+"""An activity's funding (Article Three): adding, changing and removing one source's money.
+
+The currency is a three-letter ISO 4217 code (given in any case, stored in capitals) and the
+amount is not negative. Who may change the activity may change its funding. Each write moves
+the activity's version on (its ETag changes, an edit form open elsewhere becomes stale) and
+records who changed it and when. The activity form's funding rows, the API's funding endpoint,
+/admin/ and the demo loader all write here.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import writes
+from partners import access
+from partners.access import Action
+
+from ..models import Activity, Funding
+
+FIELDS = ("source", "funder", "amount", "currency")
+
+
+def _touch(activity: Activity, user) -> None:
+    Activity.objects.filter(pk=activity.pk).update(
+        version=F("version") + 1, updated_at=timezone.now(), updated_by=access.person(user)
+    )
+
+
+def _check(funding: Funding) -> None:
+    errors = {}
+    funding.currency = (funding.currency or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", funding.currency):
+        errors["currency"] = [
+            _("Give the currency as its three-letter ISO 4217 code, such as EUR or CNY.")
+        ]
+    try:
+        negative = funding.amount is not None and Decimal(funding.amount) < 0
+    except (InvalidOperation, TypeError, ValueError):
+        negative = False  # the model's own check names a number that is no number
+    if negative:
+        errors["amount"] = [_("The amount cannot be negative.")]
+    funding.funder = (funding.funder or "").strip()
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def add_funding(
+    *, user, activity: Activity, source: str, amount, currency: str = "EUR", funder: str = ""
+) -> Funding:
+    access.require(user, Action.CHANGE, activity)
+    funding = Funding(
+        activity=activity, source=source, funder=funder, amount=amount, currency=currency
+    )
+    _check(funding)
+    writes.save_new(funding)
+    _touch(activity, user)
+    return funding
+
+
+@transaction.atomic
+def update_funding(*, user, funding: Funding, **changes) -> Funding:
+    """Change ``source``, ``funder``, ``amount`` and/or ``currency`` of ``funding``."""
+    current = (
+        Funding.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .get(pk=funding.pk)
+    )
+    access.require(user, Action.CHANGE, current.activity)
+    changed = writes.set_changes(current, changes, allowed=FIELDS)
+    _check(current)
+    if changed:
+        writes.save_changed(current, {*changed, "currency", "funder"})
+        _touch(current.activity, user)
+    return current
+
+
+@transaction.atomic
+def delete_funding(*, user, funding: Funding) -> None:
+    current = (
+        Funding.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .get(pk=funding.pk)
+    )
+    access.require(user, Action.CHANGE, current.activity)
+    current.delete()
+    _touch(current.activity, user)

@@ -1,0 +1,194 @@
+"""Every write of the partners app: cities, agencies, and the people of each side.
+
+Cities are set up by administrators and the plan loader. An agency is managed by the
+coordinators of its own side (any coordinator for a third party, an organisation of no city):
+its parent is an agency of the same side, and no agency is its own ancestor. The people of a
+side are managed by its coordinators: a person has a side, a role and (agency staff always)
+an agency of that side; administrators are managed in /admin/ only. Everyone chooses their own
+preferred language.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import writes
+
+from . import access
+from .access import Action
+from .models import Agency, City, Profile
+
+CITY_FIELDS = (
+    "code",
+    "name_en",
+    "name_zh_hans",
+    "country_en",
+    "country_zh_hans",
+    "time_zone",
+    "default_language",
+)
+AGENCY_FIELDS = ("code", "city", "kind", "name_en", "name_zh_hans", "parent", "website")
+PERSON_FIELDS = ("username", "first_name", "last_name", "email", "is_active")
+PROFILE_FIELDS = ("city", "role", "agency", "preferred_language")
+
+
+# --- cities ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_city(*, user, **values) -> City:
+    access.require_admin(user)
+    city = City()
+    writes.set_changes(city, values, allowed=CITY_FIELDS)
+    return writes.save_new(city)
+
+
+@transaction.atomic
+def update_city(*, user, city: City, **changes) -> City:
+    access.require_admin(user)
+    current = City.objects.select_for_update().get(pk=city.pk)
+    changed = writes.set_changes(current, changes, allowed=CITY_FIELDS)
+    return writes.save_changed(current, changed)
+
+
+# --- agencies -------------------------------------------------------------------------------
+
+
+def _check_parent(agency: Agency) -> None:
+    parent = agency.parent
+    if parent is None:
+        return
+    if parent.city_id != agency.city_id:
+        raise ValidationError({"parent": _("The parent agency must be on the same side.")})
+    seen = set()
+    while parent is not None and parent.pk not in seen:
+        if agency.pk is not None and parent.pk == agency.pk:
+            raise ValidationError({"parent": _("An agency cannot be its own parent.")})
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+@transaction.atomic
+def create_agency(*, user, **values) -> Agency:
+    agency = Agency()
+    writes.set_changes(agency, values, allowed=AGENCY_FIELDS)
+    # Managed by the coordinators of the side it is on.
+    access.require(user, Action.CHANGE, agency)
+    _check_parent(agency)
+    return writes.save_new(agency)
+
+
+@transaction.atomic
+def update_agency(*, user, agency: Agency, **changes) -> Agency:
+    current = Agency.objects.select_for_update().get(pk=agency.pk)
+    access.require(user, Action.CHANGE, current)
+    changed = writes.set_changes(current, changes, allowed=AGENCY_FIELDS)
+    if "city" in changed:
+        # Moving it to another side is also a change on that side.
+        access.require(user, Action.CHANGE, current)
+    _check_parent(current)
+    return writes.save_changed(current, changed)
+
+
+@transaction.atomic
+def delete_agency(*, user, agency: Agency) -> None:
+    """Remove an agency; refused (ProtectedError) while anything refers to it."""
+    access.require(user, Action.DELETE, agency)
+    agency.delete()
+
+
+# --- people of a side -----------------------------------------------------------------------
+
+
+def _require_manages(user, profile: Profile, person) -> None:
+    access.require(user, Action.CHANGE, profile)
+    if (person.is_superuser or person.is_staff) and not access.is_admin(user):
+        # Administrators are managed in /admin/, never by coordinators.
+        raise PermissionDenied
+
+
+def _check_profile(profile: Profile) -> None:
+    errors: dict[str, str] = {}
+    agency = profile.agency
+    if agency is not None and agency.city_id != profile.city_id:
+        errors["agency"] = _("The agency must be on the person's side.")
+    languages = {code for code, _name in settings.LANGUAGES}
+    if profile.preferred_language and profile.preferred_language not in languages:
+        errors["preferred_language"] = _("Choose one of the listed languages.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_person(*, user, username: str, password: str | None, city: City, role: str, **values):
+    """A new person of a side. Without a password they cannot log in until one is set."""
+    User = get_user_model()
+    person_values = {k: v for k, v in values.items() if k in PERSON_FIELDS}
+    profile_values = {k: v for k, v in values.items() if k not in PERSON_FIELDS}
+    person = User(username=username)
+    writes.set_changes(person, person_values, allowed=PERSON_FIELDS)
+    profile = Profile(city=city, role=role)
+    writes.set_changes(profile, profile_values, allowed=PROFILE_FIELDS)
+    _require_manages(user, profile, person)
+    _check_profile(profile)
+    if password:
+        validate_password(password, user=person)
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    writes.save_new(person)
+    profile.user = person
+    writes.save_new(profile)
+    return person
+
+
+@transaction.atomic
+def update_person(*, user, person, **changes):
+    """Change a person's name, address, activity, side, role, agency or language."""
+    User = get_user_model()
+    current = User.objects.select_for_update().get(pk=person.pk)
+    profile = Profile.objects.select_for_update().select_related("city").get(user=current)
+    _require_manages(user, profile, current)
+    person_changes = {k: v for k, v in changes.items() if k in PERSON_FIELDS}
+    profile_changes = {k: v for k, v in changes.items() if k not in PERSON_FIELDS}
+    changed = writes.set_changes(current, person_changes, allowed=PERSON_FIELDS)
+    profile_changed = writes.set_changes(profile, profile_changes, allowed=PROFILE_FIELDS)
+    if "city" in profile_changed:
+        # Moving a person to another side is also a change of that side's people.
+        access.require(user, Action.CHANGE, profile)
+    _check_profile(profile)
+    writes.save_changed(current, changed, exclude=["password"])
+    writes.save_changed(profile, profile_changed)
+    return current
+
+
+@transaction.atomic
+def set_password(*, user, person, password: str) -> None:
+    """Set another person's password (their coordinator), or one's own."""
+    if person.pk != getattr(user, "pk", None):
+        _require_manages(user, Profile.objects.get(user=person), person)
+    validate_password(password, user=person)
+    person.set_password(password)
+    person.save(update_fields=["password"])
+
+
+@transaction.atomic
+def delete_person(*, user, person) -> None:
+    profile = Profile.objects.get(user=person)
+    _require_manages(user, profile, person)
+    person.delete()
+
+
+@transaction.atomic
+def set_preferred_language(*, user, language: str) -> Profile:
+    """The one thing everyone changes on their own profile."""
+    profile = Profile.objects.select_for_update().get(user_id=user.pk)
+    writes.set_changes(profile, {"preferred_language": language}, allowed=PROFILE_FIELDS)
+    _check_profile(profile)
+    profile.save(update_fields=["preferred_language"])
+    return profile
