@@ -30,7 +30,6 @@ from cooperation.models import (
     Theme,
     ThemeAgency,
 )
-from events import selectors as event_selectors
 from events.models import Event, EventSeries, ProgrammeItem
 from partners import access
 from partners.models import Agency, City
@@ -64,7 +63,7 @@ def visible_agencies(user):
 
 
 def visible_cities(user):
-    return event_selectors.cities_of(user)
+    return cooperation_selectors.visible_cities(user).order_by("code")
 
 
 class StrictMixin:

@@ -8,8 +8,6 @@ Forms validate input (types, choices, dates in order); the rules of a change liv
 
 from __future__ import annotations
 
-import re
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,6 +15,7 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ParsingModelForm
 from partners.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
 from partners.models import Agency
 
@@ -167,7 +166,7 @@ BILINGUAL_FIELDS = [
 ]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ParsingModelForm):
     """Create or edit an activity. The status is not on this form: it has its own history.
 
     ``plan`` limits the themes, commitments and lead agencies; ``user`` limits the themes to
@@ -281,22 +280,6 @@ class ActivityForm(forms.ModelForm):
         else:
             del self.fields["version"]
 
-    def clean(self):
-        cleaned = super().clean()
-        for start, end, message in (
-            ("planned_start", "planned_end", _("The planned end cannot be before the start.")),
-            ("actual_start", "actual_end", _("The actual end cannot be before the start.")),
-        ):
-            if cleaned.get(start) and cleaned.get(end) and cleaned[end] < cleaned[start]:
-                self.add_error(end, message)
-        if (
-            self.instance.status == ActivityStatus.COMPLETED
-            and "actual_end" in cleaned
-            and not cleaned["actual_end"]
-        ):
-            self.add_error("actual_end", _("A completed activity keeps the date it was completed."))
-        return cleaned
-
     def bilingual_rows(self):
         return [(self[en], self[zh]) for en, zh in BILINGUAL_FIELDS]
 
@@ -318,7 +301,7 @@ def funding_source_choices(partnership, *, blank=False) -> list[tuple[str, str]]
     return [("", "—"), *choices] if blank else choices
 
 
-class FundingForm(forms.ModelForm):
+class FundingForm(ParsingModelForm):
     class Meta:
         model = Funding
         fields = ["source", "funder", "amount", "currency"]
@@ -330,21 +313,6 @@ class FundingForm(forms.ModelForm):
         if partnership is not None:
             self.fields["source"].choices = funding_source_choices(partnership, blank=True)
 
-    def clean_currency(self):
-        value = (self.cleaned_data.get("currency") or "").strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", value):
-            raise ValidationError(
-                _("Give the currency as its three-letter ISO 4217 code, such as EUR or CNY."),
-                code="currency",
-            )
-        return value
-
-    def clean_amount(self):
-        amount = self.cleaned_data.get("amount")
-        if amount is not None and amount < 0:
-            raise ValidationError(_("The amount cannot be negative."), code="negative")
-        return amount
-
 
 FundingFormSet = forms.inlineformset_factory(
     Activity,
@@ -354,6 +322,8 @@ FundingFormSet = forms.inlineformset_factory(
     can_delete=True,
     max_num=30,
     validate_max=True,
+    # A forged TOTAL_FORMS never builds more forms than a person could fill in.
+    absolute_max=30,
 )
 
 

@@ -4,7 +4,6 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
@@ -112,11 +111,6 @@ class ActionPlan(models.Model):
 
     def __str__(self):
         return self.title
-
-    def clean(self):
-        # The database refuses it too, but a form that leaves out the id cannot check that.
-        if self.pk is not None and self.predecessor_id == self.pk:
-            raise ValidationError({"predecessor": _("A plan cannot be its own predecessor.")})
 
     @property
     def period(self) -> str:
@@ -365,27 +359,6 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.title
-
-    def clean(self):
-        """What every form of an activity keeps, the admin's too (cooperation.services checks
-        the same, and more, for the portal)."""
-        errors = {}
-        # The database refuses it too, but only after a form without the status accepted it.
-        if self.status == ActivityStatus.COMPLETED and self.actual_end is None:
-            errors["actual_end"] = _("A completed activity needs its actual end date.")
-        if self.theme_id is not None:
-            if self.commitment_id is not None and self.commitment.theme_id != self.theme_id:
-                errors["commitment"] = _("This commitment belongs to another theme.")
-            partnership = self.theme.plan.partnership
-            for field, city_id in (
-                ("first_lead_agency", partnership.first_city_id),
-                ("second_lead_agency", partnership.second_city_id),
-            ):
-                agency = getattr(self, field)
-                if agency is not None and agency.city_id != city_id:
-                    errors[field] = _("This agency is not on that city's side.")
-        if errors:
-            raise ValidationError(errors)
 
     def access_cities(self) -> set[int]:
         return self.theme.plan.partnership.access_cities()

@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import RowsRefused, save_rows
 from partners import access
 from partners.access import Action
 from partners.models import Agency
@@ -42,6 +43,7 @@ from .forms import (
 from .models import Activity
 from .services import activities as services
 from .services import evidence as evidence_services
+from .services import funding as funding_services
 
 PAGE_SIZE = 25
 # The largest id a database key holds: anything above it cannot exist.
@@ -326,6 +328,18 @@ def _funding_formset(data, activity, plan):
     )
 
 
+def _save_funding(user, activity, formset) -> None:
+    """The funding rows the user changed, each through the funding service."""
+    save_rows(
+        formset,
+        create=lambda values: funding_services.add_funding(user=user, activity=activity, **values),
+        update=lambda row, changes: funding_services.update_funding(
+            user=user, funding=row, **changes
+        ),
+        delete=lambda row: funding_services.delete_funding(user=user, funding=row),
+    )
+
+
 @login_required
 def activity_create(request):
     user = request.user
@@ -362,8 +376,9 @@ def activity_create(request):
                     created = services.create_activity(
                         user=user, activity=form.instance, participant_ids=_participant_ids(form)
                     )
-                    formset.instance = created
-                    formset.save()
+                    _save_funding(user, created, formset)
+            except RowsRefused:
+                pass  # the errors are on the funding rows
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -431,7 +446,7 @@ def activity_edit(request, activity_id: int):
                         participant_ids=_participant_ids(form),
                         labels=form.labels(),
                     )
-                    formset.save()
+                    _save_funding(user, activity, formset)
             except services.ActivityConflict as exc:
                 current = exc.current
                 who = current.updated_by
@@ -444,6 +459,8 @@ def activity_edit(request, activity_id: int):
                 changed = form.data.copy()
                 changed["version"] = str(current.version)
                 form.data = changed
+            except RowsRefused:
+                pass  # the errors are on the funding rows
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

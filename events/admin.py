@@ -1,10 +1,18 @@
+"""Events in the IT administrators' /admin/, writing through ``events.services``.
+
+The ``…Writes`` and ``…Rows`` classes connect an admin (or inline) to the services; /manage/
+(``portal.plan_admin``) uses the same ones.
+"""
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.utils import timezone
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from core.admin import ServiceAdminMixin, ServiceInlineMixin
 from partners.fields import SafeChoiceFieldsAdminMixin
 
+from . import services
 from .models import DelegationMember, Event, EventSeries, ProgrammeItem
 from .selectors import event_time_zone
 
@@ -22,23 +30,77 @@ class HostCityTimeMixin:
             return response
 
 
+# --- the service connections, shared with /manage/ ------------------------------------------
+
+
+class SeriesWrites(ServiceAdminMixin):
+    def get_readonly_fields(self, request, obj=None):
+        # A series stays in its plan (services.update_series refuses a move too).
+        return ("plan",) if obj is not None else ()
+
+    def create(self, request, values):
+        return services.create_series(user=request.user, **values)
+
+    def update(self, request, obj, changes):
+        return services.update_series(user=request.user, series=obj, **changes)
+
+    def delete(self, request, obj):
+        services.delete_series(user=request.user, series=obj)
+
+
+class EventWrites(HostCityTimeMixin, ServiceAdminMixin):
+    def create(self, request, values):
+        return services.create_event(user=request.user, **values)
+
+    def update(self, request, obj, changes):
+        return services.update_event(user=request.user, event=obj, **changes)
+
+    def delete(self, request, obj):
+        services.delete_event(user=request.user, event=obj)
+
+
+class ProgrammeRows(ServiceInlineMixin):
+    def create_row(self, request, parent, values):
+        return services.add_programme_item(user=request.user, event=parent, **values)
+
+    def update_row(self, request, obj, changes):
+        return services.update_programme_item(user=request.user, item=obj, **changes)
+
+    def delete_row(self, request, obj):
+        services.delete_programme_item(user=request.user, item=obj)
+
+
+class DelegationRows(ServiceInlineMixin):
+    def create_row(self, request, parent, values):
+        return services.add_delegation_member(user=request.user, event=parent, **values)
+
+    def update_row(self, request, obj, changes):
+        return services.update_delegation_member(user=request.user, member=obj, **changes)
+
+    def delete_row(self, request, obj):
+        services.remove_delegation_member(user=request.user, member=obj)
+
+
+# --- /admin/ --------------------------------------------------------------------------------
+
+
 @admin.register(EventSeries)
-class EventSeriesAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
+class EventSeriesAdmin(SeriesWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("name", "plan", "recurrence")
 
 
-class ProgrammeItemInline(SafeChoiceFieldsAdminMixin, TranslationTabularInline):
+class ProgrammeItemInline(ProgrammeRows, SafeChoiceFieldsAdminMixin, TranslationTabularInline):
     model = ProgrammeItem
     extra = 0
 
 
-class DelegationMemberInline(SafeChoiceFieldsAdminMixin, TranslationTabularInline):
+class DelegationMemberInline(DelegationRows, SafeChoiceFieldsAdminMixin, TranslationTabularInline):
     model = DelegationMember
     extra = 0
 
 
 @admin.register(Event)
-class EventAdmin(HostCityTimeMixin, SafeChoiceFieldsAdminMixin, TranslationAdmin):
+class EventAdmin(EventWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("title", "kind", "host_city", "start_date", "end_date", "year", "is_demo")
     list_filter = ("kind", "host_city", "plan")
     search_fields = ("title_en", "title_zh_hans")

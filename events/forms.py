@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cooperation import selectors as cooperation_selectors
 from partners.fields import SafeModelChoiceField
 from partners.templatetags.content import tr_text
 
@@ -41,8 +42,10 @@ class EventFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = selectors.plans_of(user)
-        self.fields["host_city"].queryset = selectors.cities_of(user)
+        self.fields["plan"].queryset = cooperation_selectors.visible_plans(user)
+        self.fields["host_city"].queryset = cooperation_selectors.visible_cities(user).order_by(
+            "code"
+        )
         self.fields["kind"].choices = [("", _("All kinds")), *EventKind.choices]
 
     def filters(self) -> dict:

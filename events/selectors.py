@@ -7,11 +7,11 @@ import datetime
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 
-from cooperation.models import ActionPlan, Activity, Partnership, Theme
+from cooperation.models import ActionPlan, Activity, Theme
 from partners import access, clock
 from partners.models import Agency, City
 
-from .models import DelegationMember, Event, ProgrammeItem
+from .models import DelegationMember, Event, EventSeries, ProgrammeItem
 
 
 def events_visible_to(user) -> QuerySet[Event]:
@@ -19,18 +19,17 @@ def events_visible_to(user) -> QuerySet[Event]:
     return Event.objects.filter(access.partnership_q(user, "plan__partnership"))
 
 
-def plans_of(user) -> QuerySet[ActionPlan]:
-    return ActionPlan.objects.filter(access.partnership_q(user, "partnership")).order_by(
-        "-period_start_year", "id"
-    )
+def series_visible_to(user) -> QuerySet[EventSeries]:
+    return EventSeries.objects.filter(access.partnership_q(user, "plan__partnership"))
 
 
-def cities_of(user) -> QuerySet[City]:
-    """The cities of the user's partnerships (the possible host cities)."""
-    partnerships = Partnership.objects.filter(access.partnership_q(user))
-    return City.objects.filter(
-        Q(pk__in=partnerships.values("first_city")) | Q(pk__in=partnerships.values("second_city"))
-    ).order_by("code")
+def events_editable_by(user, events: QuerySet[Event]) -> QuerySet[Event]:
+    """Of ``events``, those the user may edit: all for coordinators, for agency staff the
+    ones their agency organises (``access.editable_agency_ids``)."""
+    agencies = access.editable_agency_ids(user)
+    if agencies is None:
+        return events
+    return events.filter(organisers__in=agencies).distinct()
 
 
 def event_list(

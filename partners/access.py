@@ -101,7 +101,14 @@ def role_of(user) -> str | None:
 
 
 def is_coordinator(user) -> bool:
+    """Coordinators' work (administrators may do it too): plans, themes, commitments,
+    agencies, people, events and reviews of their partnerships."""
     return is_admin(user) or role_of(user) == Role.COORDINATOR
+
+
+def is_agency_staff(user) -> bool:
+    """Staff of an agency: their agency's activities and the events it organises."""
+    return not is_admin(user) and role_of(user) == Role.AGENCY_STAFF
 
 
 def may_enter_management(user) -> bool:

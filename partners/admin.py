@@ -1,18 +1,44 @@
+"""Cities, agencies and people's profiles in the IT administrators' /admin/, written through
+``partners.services`` (``AgencyWrites`` is shared with /manage/)."""
+
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
+from core.admin import ServiceAdminMixin
+
+from . import services
 from .fields import SafeChoiceFieldsAdminMixin
 from .models import Agency, City, Profile
 
 
+class AgencyWrites(ServiceAdminMixin):
+    def create(self, request, values):
+        return services.create_agency(user=request.user, **values)
+
+    def update(self, request, obj, changes):
+        return services.update_agency(user=request.user, agency=obj, **changes)
+
+    def delete(self, request, obj):
+        services.delete_agency(user=request.user, agency=obj)
+
+
 @admin.register(City)
-class CityAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
+class CityAdmin(ServiceAdminMixin, SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("name", "country", "time_zone", "default_language")
     search_fields = ("code", "name_en", "name_zh_hans")
 
+    def create(self, request, values):
+        return services.create_city(user=request.user, **values)
+
+    def update(self, request, obj, changes):
+        return services.update_city(user=request.user, city=obj, **changes)
+
+    def delete(self, request, obj):
+        services.delete_city(user=request.user, city=obj)
+
 
 @admin.register(Agency)
-class AgencyAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
+class AgencyAdmin(AgencyWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("name", "city", "kind", "parent")
     list_filter = ("city", "kind")
     search_fields = ("code", "name_en", "name_zh_hans")
@@ -20,8 +46,24 @@ class AgencyAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(SafeChoiceFieldsAdminMixin, admin.ModelAdmin):
+class ProfileAdmin(ServiceAdminMixin, SafeChoiceFieldsAdminMixin, admin.ModelAdmin):
+    """A user's side, role and agency: given to an existing account (one made in the auth
+    section), changed as the coordinators change them in /manage/."""
+
     list_display = ("user", "city", "agency", "role", "preferred_language")
     list_filter = ("city", "role")
     search_fields = ("user__username", "user__email")
     list_select_related = ("user", "city", "agency")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("user",) if obj is not None else ()
+
+    def create(self, request, values):
+        return services.create_profile(user=request.user, **values)
+
+    def update(self, request, obj, changes):
+        services.update_person(user=request.user, person=obj.user, **changes)
+        return obj
+
+    def delete(self, request, obj):
+        services.delete_profile(user=request.user, profile=obj)

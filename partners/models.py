@@ -1,7 +1,6 @@
 """Cities, the agencies on each city's side, and the people who work the plan."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -76,11 +75,6 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        # The database refuses it too, but a form that leaves out the id cannot check that.
-        if self.pk is not None and self.parent_id == self.pk:
-            raise ValidationError({"parent": _("An agency cannot be its own parent.")})
 
     @property
     def is_third_party(self) -> bool:

@@ -56,6 +56,13 @@ def update_city(*, user, city: City, **changes) -> City:
     return writes.save_changed(current, changed)
 
 
+@transaction.atomic
+def delete_city(*, user, city: City) -> None:
+    """Remove a city; refused (ProtectedError) while anything refers to it."""
+    access.require_admin(user)
+    city.delete()
+
+
 # --- agencies -------------------------------------------------------------------------------
 
 
@@ -148,6 +155,23 @@ def create_person(*, user, username: str, password: str | None, city: City, role
 
 
 @transaction.atomic
+def create_profile(*, user, person, city: City, role: str, **values) -> Profile:
+    """Give an existing account a side, a role and (staff) an agency."""
+    profile = Profile(user=person, city=city, role=role)
+    writes.set_changes(profile, values, allowed=PROFILE_FIELDS)
+    _require_manages(user, profile, person)
+    _check_profile(profile)
+    return writes.save_new(profile)
+
+
+@transaction.atomic
+def delete_profile(*, user, profile: Profile) -> None:
+    """Take a person's side and role away (they keep their account, and see nothing)."""
+    _require_manages(user, profile, profile.user)
+    profile.delete()
+
+
+@transaction.atomic
 def update_person(*, user, person, **changes):
     """Change a person's name, address, activity, side, role, agency or language."""
     User = get_user_model()
@@ -168,12 +192,16 @@ def update_person(*, user, person, **changes):
 
 
 @transaction.atomic
-def set_password(*, user, person, password: str) -> None:
-    """Set another person's password (their coordinator), or one's own."""
+def set_person_password(*, user, person, password: str | None) -> None:
+    """Set another person's password (their coordinator), or one's own; None turns logging
+    in with a password off."""
     if person.pk != getattr(user, "pk", None):
         _require_manages(user, Profile.objects.get(user=person), person)
-    validate_password(password, user=person)
-    person.set_password(password)
+    if password is None:
+        person.set_unusable_password()
+    else:
+        validate_password(password, user=person)
+        person.set_password(password)
     person.save(update_fields=["password"])
 
 

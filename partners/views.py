@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import access
+from . import access, services
 from .forms import PreferredLanguageForm
 
 security_log = logging.getLogger("portal.security")
@@ -50,8 +50,7 @@ def profile(request):
         form = PreferredLanguageForm(request.POST or None, instance=membership)
         if request.method == "POST" and form.is_valid():
             language = form.cleaned_data["preferred_language"]
-            membership.preferred_language = language
-            membership.save(update_fields=["preferred_language"])
+            services.set_preferred_language(user=request.user, language=language)
             response = redirect("profile")
             # Take effect now: the switcher's cookie would otherwise outrank the preference.
             if language:

@@ -1,27 +1,37 @@
 """Plan management at /manage/: where coordinators run their plan, and staff edit their events.
 
 This is a second Django admin site, scoped to the user's partnerships. It is not the IT
-administrators' /admin/: every list shows only rows of the user's partnerships, and every
-permission question goes to ``partners.access``, exactly as the pages do.
+administrators' /admin/: every list shows only rows of the user's partnerships (the apps'
+selectors), every permission question goes to ``partners.access``, and every save goes through
+the apps' services (``core.admin``), exactly as the pages and the API do.
 """
+
+import copy
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from cooperation import selectors
+from cooperation.admin import CommitmentWrites, PlanWrites, ResponsibilityRows, ThemeWrites
 from cooperation.models import ActionPlan, Commitment, Theme, ThemeAgency
-from events.admin import HostCityTimeMixin
+from core.admin import ServiceAdminMixin, ServiceInlineMixin, form_values
+from events import selectors as event_selectors
+from events.admin import DelegationRows, EventWrites, ProgrammeRows, SeriesWrites
 from events.models import DelegationMember, Event, EventSeries, ProgrammeItem
 from partners import access
+from partners import selectors as partner_selectors
+from partners import services as partner_services
 from partners.access import Action
+from partners.admin import AgencyWrites
 from partners.fields import SafeChoiceFieldsAdminMixin
-from partners.models import Agency, City, Profile, Role
+from partners.models import Agency, City, Profile
+from reviews.admin import ReviewWrites
 from reviews.models import Review
 
 from .models import People
@@ -52,20 +62,14 @@ site = PlanManagementSite(name="manage")
 # rendering it, and crash on impossible ones. Plain selects are short lists in one plan.
 
 
-def _visible_plans(user):
-    return ActionPlan.objects.filter(access.partnership_q(user, "partnership"))
-
-
 def _scoped_choices(user, model):
     """Choices of a relation field: only what belongs to the user's partnerships (or None)."""
     if model is ActionPlan:
-        return _visible_plans(user)
+        return selectors.visible_plans(user)
     if model is Theme:
-        return Theme.objects.filter(access.partnership_q(user, "plan__partnership")).select_related(
-            "plan"
-        )
+        return selectors.visible_themes(user)
     if model is EventSeries:
-        return EventSeries.objects.filter(access.partnership_q(user, "plan__partnership"))
+        return event_selectors.series_visible_to(user)
     if model is Agency:
         # Agencies of the partnerships' sides and third parties, never another partnership's.
         return selectors.visible_agencies(user).select_related("city").order_by("name")
@@ -92,7 +96,7 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedMixin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin):
+class ScopedMixin(ServiceAdminMixin, ScopedChoicesMixin, SafeChoiceFieldsAdminMixin):
     """Rows of the user's partnerships only; permissions from partners.access.
 
     ``partnership_path`` leads from the model to its partnership. Coordinators manage; an
@@ -107,9 +111,10 @@ class ScopedMixin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin):
         return qs.filter(access.partnership_q(request.user, self.partnership_path))
 
     def has_module_permission(self, request):
-        if access.is_coordinator(request.user):
-            return True
-        return self.staff_may_change and access.role_of(request.user) == Role.AGENCY_STAFF
+        user = request.user
+        return access.is_coordinator(user) or (
+            self.staff_may_change and access.is_agency_staff(user)
+        )
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
@@ -130,13 +135,8 @@ class ScopedMixin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin):
             return access.is_coordinator(request.user)
         return access.can(request.user, Action.MANAGE, obj)
 
-    def save_model(self, request, obj, form, change):
-        # The form's choices already keep to the user's plans; this refuses a forged POST.
-        access.require(request.user, Action.CHANGE if self.staff_may_change else Action.MANAGE, obj)
-        super().save_model(request, obj, form, change)
 
-
-class ScopedInlineMixin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin):
+class ScopedInlineMixin(ServiceInlineMixin, ScopedChoicesMixin, SafeChoiceFieldsAdminMixin):
     def has_add_permission(self, request, obj=None):
         return obj is not None and self._may_change(request, obj)
 
@@ -154,8 +154,11 @@ class ScopedInlineMixin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin):
         return access.can(request.user, action, parent)
 
 
+# --- the plan, its themes and commitments ---------------------------------------------------
+
+
 @admin.register(ActionPlan, site=site)
-class PlanAdmin(ScopedMixin, TranslationAdmin):
+class PlanAdmin(PlanWrites, ScopedMixin, TranslationAdmin):
     partnership_path = "partnership"
     list_display = ("title", "period_display", "signed_on", "status")
     fields = (
@@ -169,21 +172,24 @@ class PlanAdmin(ScopedMixin, TranslationAdmin):
     )
 
     def has_add_permission(self, request, obj=None):
-        # New plans (and partnerships) are set up by administrators or the loader.
+        # New plans (and partnerships) are set up by administrators or the plan loader.
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return access.is_admin(request.user)
 
     @admin.display(description=_("Period"))
     def period_display(self, obj):
         return obj.period
 
 
-class ThemeAgencyInline(ScopedInlineMixin, admin.TabularInline):
+class ThemeAgencyInline(ResponsibilityRows, ScopedInlineMixin, admin.TabularInline):
     model = ThemeAgency
     extra = 0
 
 
 @admin.register(Theme, site=site)
-class ThemeAdmin(ScopedMixin, TranslationAdmin):
+class ThemeAdmin(ThemeWrites, ScopedMixin, TranslationAdmin):
     partnership_path = "plan__partnership"
     list_display = ("order", "name", "plan")
     list_display_links = ("name",)
@@ -191,13 +197,9 @@ class ThemeAdmin(ScopedMixin, TranslationAdmin):
     fields = ("plan", "order", "code", "name", "summary")
     inlines = [ThemeAgencyInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        # A theme stays in its plan: its activities would silently move plans with it.
-        return ("plan",) if obj is not None else ()
-
 
 @admin.register(Commitment, site=site)
-class CommitmentAdmin(ScopedMixin, TranslationAdmin):
+class CommitmentAdmin(CommitmentWrites, ScopedMixin, TranslationAdmin):
     partnership_path = "theme__plan__partnership"
     list_display = ("__str__", "theme", "target_count", "frequency")
     # RelatedOnly: a plain filter would list every theme, other partnerships' too.
@@ -207,13 +209,12 @@ class CommitmentAdmin(ScopedMixin, TranslationAdmin):
     fields = ("theme", "order", "code", "text", "target_count", "frequency", "agencies")
     filter_horizontal = ("agencies",)
 
-    def get_readonly_fields(self, request, obj=None):
-        # A commitment stays in its theme: the activities working towards it are under it.
-        return ("theme",) if obj is not None else ()
+
+# --- agencies -------------------------------------------------------------------------------
 
 
 @admin.register(Agency, site=site)
-class AgencyAdmin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin, TranslationAdmin):
+class AgencyAdmin(AgencyWrites, ScopedChoicesMixin, SafeChoiceFieldsAdminMixin, TranslationAdmin):
     """Agencies of both sides are visible; coordinators change those of their own side."""
 
     list_display = ("name", "city", "kind", "parent")
@@ -232,7 +233,7 @@ class AgencyAdmin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin, TranslationAdm
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request) or (
-            obj is None and access.role_of(request.user) == Role.AGENCY_STAFF
+            obj is None and access.is_agency_staff(request.user)
         )
 
     def has_add_permission(self, request):
@@ -247,17 +248,15 @@ class AgencyAdmin(ScopedChoicesMixin, SafeChoiceFieldsAdminMixin, TranslationAdm
         return obj is not None and access.can(request.user, Action.DELETE, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "city" and not access.is_admin(request.user):
-            profile = access.profile_of(request.user)
-            kwargs["queryset"] = City.objects.filter(pk=profile.city_id)
+        if db_field.name == "city":
+            kwargs["queryset"] = partner_selectors.cities_managed_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        access.require(request.user, Action.CHANGE, obj)
-        super().save_model(request, obj, form, change)
+
+# --- events ---------------------------------------------------------------------------------
 
 
-class EventSeriesAdmin(ScopedMixin, TranslationAdmin):
+class EventSeriesAdmin(SeriesWrites, ScopedMixin, TranslationAdmin):
     partnership_path = "plan__partnership"
     list_display = ("name", "plan", "recurrence")
     fields = ("plan", "code", "name", "description", "recurrence")
@@ -266,20 +265,20 @@ class EventSeriesAdmin(ScopedMixin, TranslationAdmin):
 site.register(EventSeries, EventSeriesAdmin)
 
 
-class ProgrammeItemInline(ScopedInlineMixin, TranslationTabularInline):
+class ProgrammeItemInline(ProgrammeRows, ScopedInlineMixin, TranslationTabularInline):
     model = ProgrammeItem
     extra = 0
     staff_may_change = True
 
 
-class DelegationMemberInline(ScopedInlineMixin, TranslationTabularInline):
+class DelegationMemberInline(DelegationRows, ScopedInlineMixin, TranslationTabularInline):
     model = DelegationMember
     extra = 0
     staff_may_change = True
 
 
 @admin.register(Event, site=site)
-class EventAdmin(HostCityTimeMixin, ScopedMixin, TranslationAdmin):
+class EventAdmin(EventWrites, ScopedMixin, TranslationAdmin):
     partnership_path = "plan__partnership"
     staff_may_change = True
     list_display = ("title", "kind", "host_city", "start_date", "end_date", "year")
@@ -304,40 +303,39 @@ class EventAdmin(HostCityTimeMixin, ScopedMixin, TranslationAdmin):
     inlines = [ProgrammeItemInline, DelegationMemberInline]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        agencies = access.editable_agency_ids(request.user)
-        if agencies is not None:
-            # Staff see here only the events their agency organises.
-            qs = qs.filter(organisers__in=agencies).distinct()
-        return qs
+        # Staff see here only the events their agency organises.
+        return event_selectors.events_editable_by(request.user, super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
-        if access.is_coordinator(request.user):
+        if obj is None or access.can(request.user, Action.MANAGE, obj):
             return ()
-        # Staff change an event's content, not which plan it belongs to or who organises it.
+        # Staff change an event's content, not which plan it belongs to or who organises it
+        # (events.services.update_event refuses it too).
         return ("plan", "organisers")
 
 
+# --- reviews --------------------------------------------------------------------------------
+
+
 @admin.register(Review, site=site)
-class ReviewAdmin(ScopedMixin, TranslationAdmin):
+class ReviewAdmin(ReviewWrites, ScopedMixin, TranslationAdmin):
     """Titles and descriptions. The workflow, the schedule and new reviews are worked on the
     review pages, through reviews.services, where their rules and version checks live."""
 
     partnership_path = "plan__partnership"
     list_display = ("title", "kind", "due_date", "status")
     fields = ("plan", "kind", "title", "description", "due_date", "status")
-    readonly_fields = ("plan", "kind", "due_date", "status")
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # An edit here makes copies open on the review page stale, as any other edit does.
-        type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)
+
+# --- people of a side -----------------------------------------------------------------------
 
 
 class ProfileInline(SafeChoiceFieldsAdminMixin, admin.StackedInline):
+    """A person's side, role, agency and language: written with the person (PeopleAdmin)."""
+
     model = Profile
     can_delete = False
     min_num = 1
@@ -351,14 +349,14 @@ class ProfileInline(SafeChoiceFieldsAdminMixin, admin.StackedInline):
         return super().get_formset(request, obj, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not access.is_admin(request.user):
-            # Coordinators manage the people of their own side only.
+        # Coordinators place people on their own side only (people.create_person checks).
+        if db_field.name == "city":
+            kwargs["queryset"] = partner_selectors.cities_managed_by(request.user)
             own = access.profile_of(request.user)
-            if db_field.name == "city":
-                kwargs["queryset"] = City.objects.filter(pk=own.city_id)
+            if own is not None:
                 kwargs["initial"] = own.city_id
-            elif db_field.name == "agency":
-                kwargs["queryset"] = Agency.objects.filter(city_id=own.city_id)
+        elif db_field.name == "agency":
+            kwargs["queryset"] = partner_selectors.agencies_managed_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None):
@@ -367,8 +365,24 @@ class ProfileInline(SafeChoiceFieldsAdminMixin, admin.StackedInline):
     has_add_permission = has_change_permission = has_view_permission
 
 
+def _password_form_for(acting_user):
+    """The admin's password form, set through the people service as ``acting_user``."""
+
+    class PasswordForm(AdminPasswordChangeForm):
+        def set_password_and_save(self, user, commit=True, **kwargs):
+            usable = self.cleaned_data["set_usable_password"]
+            partner_services.set_person_password(
+                user=acting_user,
+                person=user,
+                password=self.cleaned_data["password1"] if usable else None,
+            )
+            return user
+
+    return PasswordForm
+
+
 @admin.register(People, site=site)
-class PeopleAdmin(UserAdmin):
+class PeopleAdmin(ServiceAdminMixin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "role", "agency", "is_active")
     list_select_related = ("profile__agency",)
     list_filter = ("profile__role", "is_active")
@@ -390,12 +404,8 @@ class PeopleAdmin(UserAdmin):
         return profile.agency if profile and profile.agency else ""
 
     def get_queryset(self, request):
-        # Administrators are managed in /admin/, never by coordinators.
-        qs = super().get_queryset(request).filter(is_superuser=False, is_staff=False)
-        if access.is_admin(request.user):
-            return qs
-        own = access.profile_of(request.user)
-        return qs.filter(profile__city_id=own.city_id) if own else qs.none()
+        people = super().get_queryset(request)
+        return partner_selectors.people_managed_by(request.user, people).select_related("profile")
 
     def has_module_permission(self, request):
         return access.is_coordinator(request.user)
@@ -414,3 +424,46 @@ class PeopleAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return obj is not None and self.has_change_permission(request, obj)
+
+    # A person and their profile are one write, made when both forms are read.
+
+    def save_model(self, request, obj, form, change):
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        profile_formset = formsets[0]
+        profile_form = profile_formset.forms[0]
+        # What the admin's change message reads (the profile is written with the person).
+        profile_formset.new_objects, profile_formset.deleted_objects = [], []
+        profile_formset.changed_objects = (
+            [(profile_form.instance, profile_form.changed_data)] if change else []
+        )
+        profile = form_values(
+            profile_form,
+            fields=None if change else list(profile_form.cleaned_data),
+            exclude={"user"},
+        )
+        if change:
+            person = form_values(form, exclude={"password"})
+            partner_services.update_person(
+                user=request.user, person=form.instance, **person, **profile
+            )
+            return
+        usable = form.cleaned_data.get("usable_password", "true") != "false"
+        created = partner_services.create_person(
+            user=request.user,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data.get("password1") if usable else None,
+            **profile,
+        )
+        form.instance.pk = created.pk
+        form.instance._state.adding = False
+
+    def delete(self, request, obj):
+        partner_services.delete_person(user=request.user, person=obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's view, with a form that writes through the service as this user.
+        per_request = copy.copy(self)
+        per_request.change_password_form = _password_form_for(request.user)
+        return UserAdmin.user_change_password(per_request, request, id, form_url)

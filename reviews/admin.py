@@ -5,22 +5,69 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from core.admin import ServiceAdminMixin
 from partners.fields import SafeChoiceFieldsAdminMixin
 
-from . import reminders
+from . import reminders, services
 from .models import ProgressReport, Reminder, Review, ThemeAssessment
 
 
+class ReviewWrites(ServiceAdminMixin):
+    """Reviews through ``reviews.services``: new ones, and their titles and descriptions. The
+    workflow (assessments, completion, the schedule) is worked on the review pages, where its
+    rules and version checks live: here it is shown, read-only. Shared with /manage/."""
+
+    workflow_fields = (
+        "code",
+        "due_date",
+        "reminder_days",
+        "status",
+        "conclusion",
+        "conclusions_text_en",
+        "conclusions_text_zh_hans",
+        "completed_at",
+        "version",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.workflow_fields if obj is None else ("plan", "kind", *self.workflow_fields)
+
+    def create(self, request, values):
+        return services.create_review(user=request.user, **values)
+
+    def update(self, request, obj, changes):
+        return services.update_review_details(user=request.user, review=obj, **changes)
+
+    def delete(self, request, obj):
+        services.delete_review(user=request.user, review=obj)
+
+
 class ThemeAssessmentInline(SafeChoiceFieldsAdminMixin, TranslationStackedInline):
+    """Assessments are made on the review page (``services.save_assessment``)."""
+
     model = ThemeAssessment
     extra = 0
+    can_delete = False
+    readonly_fields = ("theme", "rating", "narrative_en", "narrative_zh_hans", "assessed_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Review)
-class ReviewAdmin(SafeChoiceFieldsAdminMixin, TranslationAdmin):
+class ReviewAdmin(ReviewWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_display = ("title", "plan", "kind", "due_date", "status")
     list_filter = ("kind", "status", "plan")
     inlines = [ThemeAssessmentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            # A new review is scheduled with its due date; the rest follows the workflow.
+            return tuple(f for f in self.workflow_fields if f not in ("due_date", "reminder_days"))
+        return super().get_readonly_fields(request, obj)
 
 
 # --- reminders ------------------------------------------------------------------------------

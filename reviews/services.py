@@ -479,3 +479,16 @@ def update_review_details(
         # Checked above: the model would ask for an English title, create_review does not.
         current.save(update_fields=[*changed, "version"])
     return current
+
+
+@transaction.atomic
+def delete_review(*, user, review: Review) -> None:
+    """Remove an ad-hoc review. The plan's mid-term review and evaluation are Article Four's:
+    they are rescheduled, not removed."""
+    current = _locked(review)
+    access.require(user, Action.MANAGE, current)
+    if current.kind in FORMAL_KINDS:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("The plan's formal reviews cannot be removed; reschedule them.")}
+        )
+    current.delete()

@@ -279,3 +279,14 @@ def change_activity_status(
 
 def themes_for_new_activity(user, plan) -> list[Theme]:
     return [t for t in plan.themes.all() if access.can(user, Action.CREATE_ACTIVITY, t)]
+
+
+@transaction.atomic
+def delete_activity(*, user, activity: Activity) -> None:
+    """Remove an activity with its history, funding and evidence files (administrators only:
+    coordinators cancel an activity instead, which keeps its record)."""
+    access.require_admin(user)
+    stored = [e.file for e in activity.evidence.all()]
+    activity.delete()
+    for file in stored:
+        transaction.on_commit(lambda file=file: file.storage.delete(file.name))

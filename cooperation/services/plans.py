@@ -72,6 +72,14 @@ def update_partnership(*, user, partnership: Partnership, **changes) -> Partners
     return writes.save_changed(current, changed)
 
 
+@transaction.atomic
+def delete_partnership(*, user, partnership: Partnership) -> None:
+    """Remove a partnership with its plans (administrators only); refused (ProtectedError)
+    while activities are filed under its plans' themes."""
+    access.require_admin(user)
+    partnership.delete()
+
+
 # --- plans ----------------------------------------------------------------------------------
 
 
@@ -95,7 +103,7 @@ def _check_plan(plan: ActionPlan, coordinators: Iterable[Agency] | None) -> None
         if predecessor.partnership_id != plan.partnership_id:
             errors["predecessor"] = _("The predecessor must be a plan of the same partnership.")
         elif plan.pk is not None and _succeeds(predecessor, plan.pk):
-            errors["predecessor"] = _("A plan cannot come after itself.")
+            errors["predecessor"] = _("A plan cannot be its own predecessor.")
     if coordinators is not None:
         partnership = plan.partnership
         if any(a.city_id is None or not partnership.includes_agency(a) for a in coordinators):
@@ -188,3 +196,11 @@ def update_signatory(*, user, signatory: Signatory, **changes) -> Signatory:
 def remove_signatory(*, user, signatory: Signatory) -> None:
     access.require(user, Action.MANAGE, signatory.plan)
     signatory.delete()
+
+
+@transaction.atomic
+def delete_plan(*, user, plan: ActionPlan) -> None:
+    """Remove a plan and everything of it (administrators only); refused (ProtectedError)
+    while activities are filed under its themes."""
+    access.require_admin(user)
+    plan.delete()
