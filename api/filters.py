@@ -21,7 +21,7 @@ from events.models import Event, EventKind
 from partners.models import Agency, AgencyKind
 from reviews.models import Review, ReviewKind, ReviewStatus
 
-from . import serializers as api_serializers
+from .visibility import visible_agencies, visible_cities
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -64,11 +64,11 @@ def _themes(request):
 
 
 def _cities(request):
-    return api_serializers.visible_cities(_user(request))
+    return visible_cities(_user(request))
 
 
 def _agencies(request):
-    return api_serializers.visible_agencies(_user(request))
+    return visible_agencies(_user(request))
 
 
 def _updated_since(field: str = "updated_at"):
