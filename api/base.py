@@ -21,6 +21,7 @@ from .permissions import AccessPermission
 
 
 def pk_or_404(raw) -> int:
+    """An id from the URL; anything a database key cannot hold is 404, never an overflow."""
     raw = str(raw)
     if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
         raise Http404
@@ -58,15 +59,13 @@ class PortalViewSet(viewsets.GenericViewSet):
         self.check_permissions(request)
 
     def get_object(self):
-        raw = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
-        if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
-            raise Http404
+        pk = pk_or_404(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
         queryset = self.filter_queryset_for_object(self.get_queryset())
         if self.request.method not in ("GET", "HEAD", "OPTIONS") and connection.in_atomic_block:
             # Writes lock the row: the If-Match check and the save see the same version.
             queryset = queryset.select_for_update(of=("self",))
         try:
-            obj = queryset.get(pk=int(raw))
+            obj = queryset.get(pk=pk)
         except queryset.model.DoesNotExist:
             raise Http404 from None
         self.check_object_permissions(self.request, obj)

@@ -98,7 +98,6 @@ class ReportNotReadySerializer(DetailSerializer):
 
 # --- documented answers ---------------------------------------------------------------------
 
-ETAG_HEADER = OpenApiResponse(description="The object; its ETag in the ETag header.")
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,

@@ -21,11 +21,10 @@ from events import services as event_services
 from events.models import Event, EventSeries, ProgrammeItem
 from partners import access
 from partners.access import Action
-from partners.fields import MAX_ID
 from partners.models import Agency, City
 
 from .. import filters
-from ..base import PortalViewSet
+from ..base import PortalViewSet, pk_or_404
 from ..fields import SafePrimaryKeyRelatedField, TranslatedField
 from ..model_writes import ModelWritesMixin
 from ..schema import ALL_WRITES, ERRORS, resource_schema
@@ -228,11 +227,8 @@ class EventViewSet(ModelWritesMixin, mixins.ListModelMixin, PortalViewSet):
     @transaction.atomic
     def programme_item(self, request, pk=None, item_id=None):
         event = self.get_object()
-        raw = str(item_id)
-        if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
-            raise Http404
         try:
-            item = event.programme.get(pk=int(raw))
+            item = event.programme.get(pk=pk_or_404(item_id))
         except ProgrammeItem.DoesNotExist:
             raise Http404 from None
         event_services.delete_programme_item(user=request.user, item=item)
