@@ -1,7 +1,10 @@
-"""Serializer fields of the API: translated content in one object, ids that cannot overflow."""
+"""Serializer fields of the API: translated content in one object, ids that cannot overflow,
+web addresses that may be left empty."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -85,3 +88,19 @@ class SafePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
             self.fail("does_not_exist", pk_value=text[:30])
         return super().to_internal_value(int(text))
+
+
+@extend_schema_field(
+    {"type": "string", "maxLength": 200, "description": "A web address (http or https), or empty."}
+)
+class OptionalURLField(serializers.CharField):
+    """A URL or nothing (DRF's URLField would document "" as an invalid URI)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value:
+            try:
+                URLValidator()(value)
+            except DjangoValidationError:
+                raise serializers.ValidationError(_("Enter a valid URL.")) from None
+        return value

@@ -21,8 +21,6 @@ from events.models import Event, EventKind
 from partners.models import Agency, AgencyKind
 from reviews.models import Review, ReviewKind, ReviewStatus
 
-from . import serializers as api_serializers
-
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(SafeModelChoiceFilter):
@@ -64,11 +62,11 @@ def _themes(request):
 
 
 def _cities(request):
-    return api_serializers.visible_cities(_user(request))
+    return cooperation_selectors.visible_cities(_user(request))
 
 
 def _agencies(request):
-    return api_serializers.visible_agencies(_user(request))
+    return cooperation_selectors.visible_agencies(_user(request))
 
 
 def _updated_since(field: str = "updated_at"):

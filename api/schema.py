@@ -1,4 +1,23 @@
-"""The description at the top of the OpenAPI schema (a drf-spectacular post-processing hook)."""
+"""The OpenAPI schema: what the viewsets share in it, and the view that serves it.
+
+The description at the top (``describe``, a drf-spectacular post-processing hook), the
+serializers that only document the error shapes of ``api.exceptions``, the documented
+answers of a resource's standard operations (``resource_schema``), and ``SchemaView``.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import permissions, serializers
+
+from reviews.models import ReportStatus
 
 DESCRIPTION = """\
 Everything a person does in the portal's pages, a program can do here, with the same
@@ -42,3 +61,96 @@ is 429 with `Retry-After`.
 def describe(result, generator, request, public):
     result.setdefault("info", {})["description"] = DESCRIPTION
     return result
+
+
+# --- errors (their shapes, for the schema only) ---------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "description": "Messages per field (nested fields with dots, e.g. title.zh-hans); "
+        "errors about the whole request under non_field_errors, an unreadable body under body.",
+    }
+)
+class _ErrorMap(serializers.DictField):
+    pass
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    errors = _ErrorMap()
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+class PreconditionFailedSerializer(DetailSerializer):
+    current_etag = serializers.CharField(required=False)
+    changed_fields = serializers.ListField(child=serializers.CharField())
+
+
+class ReportNotReadySerializer(DetailSerializer):
+    state = serializers.ChoiceField(choices=ReportStatus.choices)
+
+
+# --- documented answers ---------------------------------------------------------------------
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag read. When it no longer matches, nothing changes and the answer "
+    "is 412. May be left out.",
+)
+ERRORS = {
+    400: OpenApiResponse(ValidationErrorSerializer, description="Invalid input."),
+    403: OpenApiResponse(DetailSerializer, description="Seen, but not yours to change."),
+    404: OpenApiResponse(DetailSerializer, description="No such object of your partnerships."),
+}
+READ_ERRORS = {404: ERRORS[404]}
+WRITE_ERRORS = {
+    **ERRORS,
+    409: OpenApiResponse(DetailSerializer, description="Other records refer to it."),
+    412: OpenApiResponse(
+        PreconditionFailedSerializer, description="Changed since read: nothing was saved."
+    ),
+}
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+
+ALL_WRITES = ("create", "update", "partial_update", "destroy")
+
+
+def resource_schema(name: str, serializer, *, writes: str = "", methods=()) -> dict:
+    """The documented answers of a resource's standard operations."""
+    described = {
+        "list": extend_schema(
+            summary=f"List {name}", responses={200: serializer(many=True), 400: ERRORS[400]}
+        ),
+        "retrieve": extend_schema(
+            summary=f"One of the {name}", responses={200: serializer, **READ_ERRORS}
+        ),
+    }
+    writes_of = {
+        "create": extend_schema(description=writes, responses={201: serializer, **ERRORS}),
+        "update": extend_schema(
+            description=writes, parameters=[IF_MATCH], responses={200: serializer, **WRITE_ERRORS}
+        ),
+        "partial_update": extend_schema(
+            description=writes, parameters=[IF_MATCH], responses={200: serializer, **WRITE_ERRORS}
+        ),
+        "destroy": extend_schema(
+            description=writes, parameters=[IF_MATCH], responses={204: None, **WRITE_ERRORS}
+        ),
+    }
+    described.update({name: schema for name, schema in writes_of.items() if name in methods})
+    return described
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema (YAML, or JSON with ?format=json). Public, like the docs."""
+
+    permission_classes = [permissions.AllowAny]

@@ -9,23 +9,33 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from .resources.activities import ActivityViewSet
+from .resources.agencies import AgencyViewSet
+from .resources.commitments import CommitmentViewSet
+from .resources.events import EventViewSet
+from .resources.evidence import EvidenceViewSet
+from .resources.partnerships import PartnershipViewSet
+from .resources.plans import PlanViewSet
+from .resources.reports import ReportViewSet
+from .resources.reviews import ReviewViewSet
+from .resources.themes import ThemeViewSet
+from .schema import SchemaView
 
 app_name = "api"
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.include_format_suffixes = False
-router.register("partnerships", views.PartnershipViewSet, basename="partnership")
-router.register("plans", views.PlanViewSet, basename="plan")
-router.register("themes", views.ThemeViewSet, basename="theme")
-router.register("commitments", views.CommitmentViewSet, basename="commitment")
-router.register("agencies", views.AgencyViewSet, basename="agency")
-router.register("activities", views.ActivityViewSet, basename="activity")
-router.register("events", views.EventViewSet, basename="event")
-router.register("reviews", views.ReviewViewSet, basename="review")
-router.register("reports", views.ReportViewSet, basename="report")
-router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("partnerships", PartnershipViewSet, basename="partnership")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("events", EventViewSet, basename="event")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("reports", ReportViewSet, basename="report")
+router.register("evidence", EvidenceViewSet, basename="evidence")
 
 # The documentation pages load only our own static files (drf-spectacular-sidecar) and no
 # inline script (the split view serves Swagger UI's set-up as a script file). Both viewers
@@ -34,7 +44,7 @@ _docs_csp = csp_update({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF,
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path(
         "docs/",
         _docs_csp(

@@ -107,6 +107,10 @@ def visible_themes(user) -> QuerySet[Theme]:
     )
 
 
+def visible_commitments(user) -> QuerySet[Commitment]:
+    return Commitment.objects.filter(access.partnership_q(user, _ACTIVITY_PATH))
+
+
 def _theme_parts() -> tuple[Prefetch, Prefetch]:
     return (
         Prefetch(

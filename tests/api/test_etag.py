@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.db.models import F
 
-from api import views
+from api.base import PortalViewSet
 from cooperation.models import Activity, StatusUpdate, Theme
 from events.models import Event
 from reviews.models import Review
@@ -84,14 +84,14 @@ def test_a_matching_star_or_missing_if_match_is_allowed(world, api_for, header):
 def test_without_if_match_a_concurrent_save_is_still_no_lost_update(world, api_for, monkeypatch):
     """Another request saves between this one's read and its write: the service's version
     check refuses the write (412) and names what changed."""
-    original = views.PortalViewSet.check_if_match
+    original = PortalViewSet.check_if_match
 
     def read_then_someone_saves(self, obj):
         etag = original(self, obj)
         Activity.objects.filter(pk=obj.pk).update(version=F("version") + 1, title_en="Theirs")
         return etag
 
-    monkeypatch.setattr(views.PortalViewSet, "check_if_match", read_then_someone_saves)
+    monkeypatch.setattr(PortalViewSet, "check_if_match", read_then_someone_saves)
     response = api_for(world.hki_coordinator).patch(
         url("activities", world.hki_activity), {"title": {"en": "Mine"}}, format="json"
     )

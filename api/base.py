@@ -1,0 +1,115 @@
+"""The base of every resource's viewset: rows of the user's partnerships, object permissions
+from partners.access, request rates checked before permissions, ETags and conditional reads."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import Http404
+from django.utils.cache import patch_vary_headers
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
+
+from cooperation.models import Activity
+from events.models import Event
+from partners.access import Action
+from partners.fields import MAX_ID
+from reviews.models import Review
+
+from . import etags
+from .etags import etag_for
+from .permissions import AccessPermission
+
+
+def pk_or_404(raw) -> int:
+    """An id from the URL; anything a database key cannot hold is 404, never an overflow."""
+    raw = str(raw)
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
+        raise Http404
+    return int(raw)
+
+
+class PortalViewSet(viewsets.GenericViewSet):
+    """Rows of the user's partnerships; object permissions from partners.access."""
+
+    permission_classes = [AccessPermission]
+    # Which access action a PATCH/PUT and a DELETE need (see permissions.action_for), and
+    # which one creating needs on the new object.
+    change_action = Action.MANAGE
+    delete_action = Action.MANAGE
+    create_action = Action.MANAGE
+    # Every list has a stable order: the selectors' order, else this one.
+    ordering = ("id",)
+    ordering_fields = ("id",)
+    search_fields: tuple = ()
+
+    def initial(self, request, *args, **kwargs):
+        """As DRF's, but request rates are checked before permissions: a client without a
+        valid token is throttled too (DRF would answer it 401 for ever)."""
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        neg = self.perform_content_negotiation(request)
+        request.accepted_renderer, request.accepted_media_type = neg
+        version, scheme = self.determine_version(request, *args, **kwargs)
+        request.version, request.versioning_scheme = version, scheme
+        try:
+            self.perform_authentication(request)
+        except exceptions.AuthenticationFailed:
+            self.check_throttles(request)  # counted as anonymous
+            raise
+        self.check_throttles(request)
+        self.check_permissions(request)
+
+    def get_object(self):
+        pk = pk_or_404(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
+        queryset = self.filter_queryset_for_object(self.get_queryset())
+        if self.request.method not in ("GET", "HEAD", "OPTIONS") and connection.in_atomic_block:
+            # Writes lock the row: the If-Match check and the save see the same version.
+            queryset = queryset.select_for_update(of=("self",))
+        try:
+            obj = queryset.get(pk=pk)
+        except queryset.model.DoesNotExist:
+            raise Http404 from None
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def filter_queryset_for_object(self, queryset):
+        return queryset
+
+    # ETags and conditional requests.
+
+    def etag(self, obj) -> str:
+        data = None
+        if not isinstance(obj, Activity | Review | Event):
+            data = self.get_serializer(obj).data
+        return etag_for(obj, data)
+
+    def check_if_match(self, obj) -> str:
+        current = self.etag(obj)
+        etags.check_if_match(self.request.headers.get("If-Match"), current)
+        return current
+
+    def detail_response(self, obj, status_code=status.HTTP_200_OK) -> Response:
+        data = self.get_serializer(obj).data
+        response = Response(data, status=status_code)
+        response["ETag"] = etag_for(obj, data)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        response = self.detail_response(obj)
+        if request.headers.get("If-None-Match") and response["ETag"] in etags.tags_in(
+            request.headers["If-None-Match"]
+        ):
+            not_modified = Response(status=status.HTTP_304_NOT_MODIFIED)
+            not_modified["ETag"] = response["ETag"]
+            return not_modified
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Answers depend on who asks and in which language (error messages).
+        patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
+        return response
+
+    def fresh(self, obj):
+        """The object again, with the joins of the list (after a write)."""
+        return self.get_queryset().get(pk=obj.pk)

@@ -1,0 +1,72 @@
+"""Agencies of the partnership's cities, and third parties."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import mixins
+
+from cooperation import selectors
+from partners import services
+from partners.access import Action
+from partners.models import Agency, City
+
+from .. import filters
+from ..base import PortalViewSet
+from ..fields import OptionalURLField, SafePrimaryKeyRelatedField, TranslatedField
+from ..schema import ALL_WRITES, resource_schema
+from ..serializers_base import StrictSerializer, user_of
+from ..service_writes import ServiceWritesMixin
+
+
+class AgencySerializer(StrictSerializer):
+    name = TranslatedField("name", max_length=200)
+    website = OptionalURLField(max_length=200, allow_blank=True, required=False)
+    city = SafePrimaryKeyRelatedField(
+        queryset=City.objects.none(),
+        allow_null=True,
+        required=False,
+        help_text="The city whose side the agency is on; null for a third party.",
+    )
+    parent = SafePrimaryKeyRelatedField(
+        queryset=Agency.objects.none(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Agency
+        fields = ["id", "code", "city", "kind", "name", "parent", "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = user_of(self)
+        self.limit("city", selectors.visible_cities(user))
+        self.limit("parent", selectors.visible_agencies(user))
+
+
+AGENCY_WRITES = "Coordinators add and change the agencies of their own side (any coordinator "
+AGENCY_WRITES += "those of no side: third parties), and remove those nothing refers to."
+
+
+@extend_schema_view(
+    **resource_schema("agencies", AgencySerializer, writes=AGENCY_WRITES, methods=ALL_WRITES)
+)
+class AgencyViewSet(ServiceWritesMixin, mixins.ListModelMixin, PortalViewSet):
+    """Agencies of the partnership's cities, and third parties."""
+
+    serializer_class = AgencySerializer
+    filterset_class = filters.AgencyFilter
+    change_action = Action.CHANGE
+    delete_action = Action.DELETE
+    ordering_fields = ("id", "code", "name_en", "name_zh_hans", "kind")
+    search_fields = ("code", "name_en", "name_zh_hans")
+
+    def get_queryset(self):
+        return selectors.visible_agencies(self.request.user).order_by("city_id", "code", "id")
+
+    def create_object(self, data):
+        return services.create_agency(user=self.request.user, **data)
+
+    def update_object(self, obj, data):
+        return services.update_agency(user=self.request.user, agency=obj, **data)
+
+    def delete_object(self, obj):
+        services.delete_agency(user=self.request.user, agency=obj)

@@ -1,0 +1,60 @@
+"""The base of every resource's serializers: unknown keys refused, relations limited to what
+the user can see, and the small helpers they share.
+
+Serializers turn JSON into values and back, and validate input *types*; the rules of a
+change (who may, what is consistent) stay in the services and in ``partners.access``.
+Translated content is one object per field: ``"title": {"en": "…", "zh-hans": "…"}``.
+Relations are ids; their choices are limited to what the user can see (anything else is
+"does not exist").
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .fields import SafePrimaryKeyRelatedField
+
+
+def user_of(serializer):
+    """The user of the request the serializer serves (None without a request)."""
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+def absolute_url(serializer, path: str) -> str:
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def id_list(**kwargs):
+    """A list of related ids (``"agencies": [3, 7]``)."""
+    return SafePrimaryKeyRelatedField(many=True, **kwargs)
+
+
+class StrictMixin:
+    """Refuses keys it does not know (a typo must not be silently ignored).
+
+    Read-only keys are accepted and ignored, so that a client can send back what it read.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {key[:50]: [_("Unknown field.")] for key in unknown[:20]}
+                )
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(StrictMixin, serializers.ModelSerializer):
+    serializer_related_field = SafePrimaryKeyRelatedField
+
+    def limit(self, name: str, queryset) -> None:
+        """Limit a relation's choices (a list relation's too) to ``queryset``."""
+        field = self.fields.get(name)
+        if field is None or field.read_only:
+            return
+        target = getattr(field, "child_relation", field)
+        target.queryset = queryset
