@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from core.admin import ServiceAdminMixin, ServiceInlineMixin
+from core.admin import BoundedInlineMixin, ServiceAdminMixin, ServiceInlineMixin
 from partners.fields import SafeChoiceFieldsAdminMixin
 
 from .models import (
@@ -165,7 +165,7 @@ class FundingInline(ServiceInlineMixin, SafeChoiceFieldsAdminMixin, admin.Tabula
         funding.delete_funding(user=request.user, funding=obj)
 
 
-class StatusUpdateInline(SafeChoiceFieldsAdminMixin, admin.TabularInline):
+class StatusUpdateInline(BoundedInlineMixin, SafeChoiceFieldsAdminMixin, admin.TabularInline):
     """The history is append-only: shown, never edited here."""
 
     model = StatusUpdate

@@ -151,7 +151,22 @@ class ServiceAdminMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
-class ServiceInlineMixin:
+class BoundedInlineMixin:
+    """An inline that builds at most the rows it has plus ``max_new_rows``, whatever
+    TOTAL_FORMS a forged post claims (Django's own bound is a thousand forms)."""
+
+    max_new_rows = 50
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset_class = super().get_formset(request, obj, **kwargs)
+        existing = 0
+        if obj is not None and obj.pk is not None:
+            existing = self.model._default_manager.filter(**{formset_class.fk.name: obj}).count()
+        formset_class.absolute_max = existing + self.max_new_rows
+        return formset_class
+
+
+class ServiceInlineMixin(BoundedInlineMixin):
     """An inline whose rows are written by services: ``create_row``, ``update_row``,
     ``delete_row``."""
 

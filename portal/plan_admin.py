@@ -20,7 +20,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from cooperation import selectors
 from cooperation.admin import CommitmentWrites, PlanWrites, ResponsibilityRows, ThemeWrites
 from cooperation.models import ActionPlan, Commitment, Theme, ThemeAgency
-from core.admin import ServiceAdminMixin, ServiceInlineMixin, form_values
+from core.admin import BoundedInlineMixin, ServiceAdminMixin, ServiceInlineMixin, form_values
 from events import selectors as event_selectors
 from events.admin import DelegationRows, EventWrites, ProgrammeRows, SeriesWrites
 from events.models import DelegationMember, Event, EventSeries, ProgrammeItem
@@ -333,13 +333,14 @@ class ReviewAdmin(ReviewWrites, ScopedMixin, TranslationAdmin):
 # --- people of a side -----------------------------------------------------------------------
 
 
-class ProfileInline(SafeChoiceFieldsAdminMixin, admin.StackedInline):
+class ProfileInline(BoundedInlineMixin, SafeChoiceFieldsAdminMixin, admin.StackedInline):
     """A person's side, role, agency and language: written with the person (PeopleAdmin)."""
 
     model = Profile
     can_delete = False
     min_num = 1
     max_num = 1
+    max_new_rows = 1
     fields = ("city", "role", "agency", "preferred_language")
 
     def get_formset(self, request, obj=None, **kwargs):

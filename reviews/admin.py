@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from core.admin import ServiceAdminMixin
+from core.admin import BoundedInlineMixin, ServiceAdminMixin
 from partners.fields import SafeChoiceFieldsAdminMixin
 
 from . import reminders, services
@@ -42,7 +42,9 @@ class ReviewWrites(ServiceAdminMixin):
         services.delete_review(user=request.user, review=obj)
 
 
-class ThemeAssessmentInline(SafeChoiceFieldsAdminMixin, TranslationStackedInline):
+class ThemeAssessmentInline(
+    BoundedInlineMixin, SafeChoiceFieldsAdminMixin, TranslationStackedInline
+):
     """Assessments are made on the review page (``services.save_assessment``)."""
 
     model = ThemeAssessment

@@ -347,3 +347,20 @@ def test_a_person_cannot_be_created_without_a_side(world, client_for):
     response = client_for(world.hki_coordinator).post("/manage/portal/people/add/", data)
     assert response.status_code == 200  # errors shown, nothing saved
     assert not get_user_model().objects.filter(username="nobodys").exists()
+
+
+def test_a_forged_row_count_builds_a_bounded_number_of_forms(world, client_for):
+    # Django's own bound is a thousand forms per inline; ours is the rows plus a few.
+    theme = world.themes[1]
+    data = _theme_post(theme, name_en="Education and training")
+    data["responsibilities-TOTAL_FORMS"] = "999999"
+
+    response = client_for(world.hki_coordinator).post(
+        f"/manage/cooperation/theme/{theme.pk}/change/", data
+    )
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert len(formset.forms) <= 50
+    assert formset.non_form_errors()
+    assert Theme.objects.get(pk=theme.pk).name_en == theme.name_en
