@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "reviews",
     "portal",
     "api",
+    "plandata",
 ]
 
 MIDDLEWARE = [

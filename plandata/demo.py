@@ -10,9 +10,6 @@ uses (``create_activity``, ``change_activity_status``), acting as the demo users
 for the work their agency leads, the coordinators for the rest. Afterwards the history is
 dated back to when it would have happened (the plan ran 2019–2023), and a few open activities
 are made stale (not updated for more than 90 days).
-
-It lives in the reviews app because it writes to cooperation and events (layers: partners ←
-cooperation ← events ← reviews).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from reviews.loading import DEFAULT_PLAN_FILE, load_plan_file, resolve_plan_path
+from plandata.loading import DEFAULT_PLAN_FILE, load_plan_file, resolve_plan_path
 
 
 class Command(BaseCommand):

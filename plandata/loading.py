@@ -1,8 +1,5 @@
 """Load an action plan from a TOML data file (format: ``data/plans/SCHEMA.md``).
 
-The loader lives in the reviews app because it writes to all four apps (partners ←
-cooperation ← events ← reviews) and only the top layer may import them all.
-
 How it behaves:
 
 - The whole file is checked first; every problem (missing key, unknown key, unknown code
