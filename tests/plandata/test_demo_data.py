@@ -20,7 +20,7 @@ from cooperation.models import (
 )
 from events.models import DelegationMember, Event, ProgrammeItem
 from plandata.demo import DEMO_USERNAMES, STALE_AFTER_DAYS
-from plandata.loading import load_plan_file
+from plandata.loader import load_plan_file
 
 PLAN = "hki-bj-2019-2023"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
