@@ -38,8 +38,8 @@ from cooperation.models import (
 )
 from events.models import Event, EventSeries
 from partners.models import Agency, City
+from plandata.datafile import CONTENT_LANGUAGES
 from plandata.planfile import (
-    CONTENT_LANGUAGES,
     FORMAL_REVIEW_KINDS,
     PlanFile,
     PlanFileError,

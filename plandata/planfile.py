@@ -8,19 +8,12 @@ refer to) but never writes; ``loader.py`` writes the checked ``PlanFile``.
 
 from __future__ import annotations
 
-import datetime
-import re
-import tomllib
 import zoneinfo
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
-from django.core.validators import validate_slug
-from django.db import models
 
 from cooperation.models import (
     ActionPlan,
@@ -34,12 +27,10 @@ from cooperation.models import (
 )
 from events.models import Event, EventKind, EventSeries, Recurrence
 from partners.models import Agency, AgencyKind, City
+from plandata.datafile import DataChecker, read_toml, unique
 from reviews.models import Review, ReviewKind
 
 DEFAULT_PLAN_FILE = Path("data") / "plans" / "helsinki-beijing-2019-2023.toml"
-
-#: Content languages: every translated text in a plan file has exactly these keys.
-CONTENT_LANGUAGES: tuple[str, ...] = tuple(settings.MODELTRANSLATION_LANGUAGES)
 
 FORMAL_REVIEW_KINDS = {ReviewKind.MID_TERM.value, ReviewKind.EVALUATION.value}
 
@@ -60,225 +51,12 @@ def resolve_plan_path(path: str | Path | None) -> Path:
     return candidate if candidate.exists() else path
 
 
-def _read_toml(path: Path) -> dict:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise PlanFileError(f"Plan file not found: {path}") from None
-    except OSError as exc:
-        raise PlanFileError(f"Cannot read plan file {path}: {exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PlanFileError(f"{path}: not UTF-8 text ({exc})") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = f"{path}: not valid TOML: {exc}"
-        found = re.search(r"at line (\d+)", str(exc))
-        lines = text.splitlines()
-        if found and 0 < int(found.group(1)) <= len(lines):
-            message += f"\n  line {found.group(1)}: {lines[int(found.group(1)) - 1].strip()}"
-            message += "\n  (dates are written 2019-10-11 and must exist; text is quoted)"
-        raise PlanFileError(message) from None
-
-
-def _max_length(model: type[models.Model], name: str) -> int | None:
-    return getattr(model._meta.get_field(name), "max_length", None)
-
-
-class _Checker:
-    """Checks the raw TOML data and builds a cleaned copy; collects every problem found."""
+class _Checker(DataChecker):
+    """Checks each section of a plan file (the values themselves: ``DataChecker``)."""
 
     def __init__(self, path: Path):
-        self.path = path
-        self.problems: list[str] = []
+        super().__init__(path, PlanFileError)
         self._time_zones = zoneinfo.available_timezones()
-        self._languages = [code for code, _name in settings.LANGUAGES]
-
-    # -- reporting ------------------------------------------------------------------------
-
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
-
-    def raise_if_problems(self) -> None:
-        if not self.problems:
-            return
-        count = len(self.problems)
-        shown = self.problems[:50]
-        more = [f"  … and {count - len(shown)} more"] if count > len(shown) else []
-        noun = "problem" if count == 1 else "problems"
-        raise PlanFileError(
-            "\n".join(
-                [f"{self.path}: {count} {noun}; nothing was loaded:"]
-                + [f"  - {p}" for p in shown]
-                + more
-            )
-        )
-
-    # -- structure ------------------------------------------------------------------------
-
-    @staticmethod
-    def where(section: str, index: int, item) -> str:
-        label = f"{section} #{index + 1}"
-        if isinstance(item, dict) and isinstance(item.get("code"), str):
-            label += f" ({item['code']!r})"
-        return label
-
-    def array(self, data: dict, key: str, where: str) -> list[dict]:
-        """An array of tables (``[[key]]``); missing means empty."""
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.problem(where, f"'{key}' must be a list of tables ([[{key}]])")
-            return []
-        return value
-
-    def keys(self, item: dict, where: str, required: Iterable[str], optional: Iterable[str] = ()):
-        required, optional = list(required), list(optional)
-        for key in required:
-            if key not in item:
-                self.problem(where, f"missing key '{key}'")
-        unknown = sorted(set(item) - set(required) - set(optional))
-        for key in unknown:
-            allowed = ", ".join(sorted(required + optional))
-            self.problem(where, f"unknown key '{key}' (allowed: {allowed})")
-
-    # -- values: each sets out[key] when the key is present and valid ----------------------
-
-    def string(self, src, out, key, where, *, model=None, name=None, choices=None):
-        if key not in src:
-            return
-        value = src[key]
-        if not isinstance(value, str) or not value.strip():
-            self.problem(where, f"'{key}' must be a non-empty string")
-            return
-        value = value.strip()
-        if choices is not None and value not in choices:
-            self.problem(
-                where, f"'{key}' is {value!r}; expected one of: {', '.join(map(str, choices))}"
-            )
-            return
-        limit = _max_length(model, name or key) if model else None
-        if limit and len(value) > limit:
-            self.problem(where, f"'{key}' is longer than {limit} characters")
-            return
-        out[key] = value
-
-    def code(self, src, out, key, where, *, model=None):
-        if key not in src:
-            return
-        value = src[key]
-        if not isinstance(value, str) or not value:
-            self.problem(where, f"'{key}' must be a non-empty code")
-            return
-        try:
-            validate_slug(value)
-        except ValidationError:
-            self.problem(
-                where, f"'{key}' {value!r} is not a valid code (letters, digits, '-' and '_')"
-            )
-            return
-        limit = _max_length(model, "code") if model is not None and key == "code" else None
-        if limit and len(value) > limit:
-            self.problem(where, f"'{key}' is longer than {limit} characters")
-            return
-        out[key] = value
-
-    def codes(self, src, out, key, where):
-        if key not in src:
-            return
-        value = src[key]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            self.problem(where, f"'{key}' must be a list of codes")
-            return
-        duplicates = sorted({v for v in value if value.count(v) > 1})
-        if duplicates:
-            self.problem(where, f"'{key}' lists {', '.join(duplicates)} more than once")
-            return
-        out[key] = list(value)
-
-    def text(self, src, out, key, where, *, model, name=None):
-        """A translated text: a table with exactly the content languages, none empty."""
-        if key not in src:
-            return
-        value = src[key]
-        wanted = " and ".join(f"'{lang}'" for lang in CONTENT_LANGUAGES)
-        if not isinstance(value, dict):
-            self.problem(where, f"'{key}' must be a table with {wanted} texts")
-            return
-        ok = True
-        for lang in CONTENT_LANGUAGES:
-            text = value.get(lang)
-            if lang not in value:
-                self.problem(where, f"'{key}' has no '{lang}' translation")
-                ok = False
-            elif not isinstance(text, str) or not text.strip():
-                self.problem(where, f"'{key}' has an empty '{lang}' translation")
-                ok = False
-        for lang in sorted(set(value) - set(CONTENT_LANGUAGES)):
-            self.problem(
-                where,
-                f"'{key}' has an unknown language {lang!r} (content languages: "
-                f"{', '.join(CONTENT_LANGUAGES)})",
-            )
-            ok = False
-        if not ok:
-            return
-        cleaned = {lang: value[lang].strip() for lang in CONTENT_LANGUAGES}
-        limit = _max_length(model, name or key)
-        for lang, text in cleaned.items():
-            if limit and len(text) > limit:
-                self.problem(where, f"'{key}' ({lang}) is longer than {limit} characters")
-                ok = False
-        if ok:
-            out[key] = cleaned
-
-    def date(self, src, out, key, where):
-        if key not in src:
-            return
-        value = src[key]
-        if isinstance(value, datetime.datetime):
-            self.problem(where, f"'{key}' must be a date (YYYY-MM-DD), not a date and time")
-            return
-        if isinstance(value, str):
-            try:
-                value = datetime.date.fromisoformat(value.strip())
-            except ValueError:
-                self.problem(where, f"'{key}' is not a valid date (YYYY-MM-DD): {src[key]!r}")
-                return
-        if not isinstance(value, datetime.date):
-            self.problem(where, f"'{key}' must be a date (YYYY-MM-DD)")
-            return
-        out[key] = value
-
-    def integer(self, src, out, key, where, *, minimum=0, maximum=32767):
-        if key not in src:
-            return
-        value = src[key]
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(where, f"'{key}' must be a whole number")
-            return
-        if not minimum <= value <= maximum:
-            self.problem(where, f"'{key}' must be between {minimum} and {maximum}, not {value}")
-            return
-        out[key] = value
-
-    def language_list(self, src, out, key, where):
-        if key not in src:
-            return
-        value = src[key]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(where, f"'{key}' must be a list of language codes")
-            return
-        unknown = [v for v in value if v not in self._languages]
-        if unknown:
-            self.problem(
-                where,
-                f"'{key}' has unknown language codes {', '.join(map(repr, unknown))} "
-                f"(known: {', '.join(self._languages)})",
-            )
-            return
-        out[key] = list(value)
 
     # -- sections -------------------------------------------------------------------------
 
@@ -452,19 +230,7 @@ class PlanFile:
     reviews: list = field(default_factory=list)
 
 
-def _unique(checker: _Checker, items, key_of, what: str) -> None:
-    seen: dict = {}
-    for where, item in items:
-        key = key_of(item)
-        if key is None:
-            continue
-        if key in seen:
-            checker.problem(where, f"{what} already used by {seen[key]}")
-        else:
-            seen[key] = where
-
-
-def _cycle_free(checker: _Checker, items, ref: str, what: str) -> None:
+def _cycle_free(checker: DataChecker, items, ref: str, what: str) -> None:
     """Report chains of ``ref`` (parent, predecessor) that loop back within the file."""
     links = {item["code"]: item.get(ref) for _w, item in items if item.get("code")}
     for where, item in items:
@@ -519,31 +285,31 @@ def check_plan_data(data: dict, path: Path) -> PlanFile:
 
     # -- uniqueness within the file -------------------------------------------------------
     code = _code_of
-    _unique(c, pf.cities, code, "city code")
-    _unique(c, pf.agencies, code, "agency code")
-    _unique(c, pf.plans, code, "plan code")
+    unique(c, pf.cities, code, "city code")
+    unique(c, pf.agencies, code, "agency code")
+    unique(c, pf.plans, code, "plan code")
     plan_code = _plan_and_code
-    _unique(c, pf.themes, plan_code, "theme code in this plan")
-    _unique(
+    unique(c, pf.themes, plan_code, "theme code in this plan")
+    unique(
         c,
         pf.themes,
         lambda t: (t.get("plan"), t.get("order")) if t.get("order") else None,
         "theme order in this plan",
     )
-    _unique(c, pf.series, plan_code, "event series code in this plan")
-    _unique(c, pf.events, plan_code, "event code in this plan")
-    _unique(c, pf.reviews, plan_code, "review code in this plan")
-    _unique(
+    unique(c, pf.series, plan_code, "event series code in this plan")
+    unique(c, pf.events, plan_code, "event code in this plan")
+    unique(c, pf.reviews, plan_code, "review code in this plan")
+    unique(
         c,
         pf.reviews,
         lambda r: (r.get("plan"), r["kind"]) if r.get("kind") in FORMAL_REVIEW_KINDS else None,
         f"review kind (a plan has one of each of {', '.join(sorted(FORMAL_REVIEW_KINDS))})",
     )
     for _where, plan in pf.plans:
-        _unique(c, plan["signatories"], lambda s: s.get("city"), "signatory city in this plan")
+        unique(c, plan["signatories"], lambda s: s.get("city"), "signatory city in this plan")
     for _where, theme in pf.themes:
-        _unique(c, theme["agencies"], lambda r: r.get("agency"), "agency in this theme")
-        _unique(c, theme["commitments"], code, "commitment code in this theme")
+        unique(c, theme["agencies"], lambda r: r.get("agency"), "agency in this theme")
+        unique(c, theme["commitments"], code, "commitment code in this theme")
     _cycle_free(c, pf.agencies, "parent", "parent agency")
     _cycle_free(c, pf.plans, "predecessor", "predecessor plan")
 
@@ -634,4 +400,4 @@ def check_plan_data(data: dict, path: Path) -> PlanFile:
 
 def read_plan_file(path: Path) -> PlanFile:
     """Read and check the plan file at ``path``; raises PlanFileError listing every problem."""
-    return check_plan_data(_read_toml(path), path)
+    return check_plan_data(read_toml(path, PlanFileError, "plan file"), path)
