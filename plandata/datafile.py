@@ -8,10 +8,12 @@ is valid and otherwise records a problem naming the entry and the key, and
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import tomllib
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.core.validators import validate_slug
 from django.db import models
+from modeltranslation.utils import build_localized_fieldname
 
 #: Content languages: every translated text in a data file has exactly these keys.
 CONTENT_LANGUAGES: tuple[str, ...] = tuple(settings.MODELTRANSLATION_LANGUAGES)
@@ -47,6 +50,13 @@ def read_toml(path: Path, error: type[CommandError], noun: str) -> dict:
             message += f"\n  line {found.group(1)}: {lines[int(found.group(1)) - 1].strip()}"
             message += "\n  (dates are written 2019-10-11 and must exist; text is quoted)"
         raise error(message) from None
+
+
+def translated_fields(name: str, text: dict[str, str] | None) -> dict[str, str]:
+    """A checked translated text as model field values: ``{"title_en": …, "title_zh_hans": …}``."""
+    if text is None:
+        return {}
+    return {build_localized_fieldname(name, lang): text[lang] for lang in CONTENT_LANGUAGES}
 
 
 def max_length(model: type[models.Model], name: str) -> int | None:
@@ -228,6 +238,51 @@ class DataChecker:
             self.problem(where, f"'{key}' must be between {minimum} and {maximum}, not {value}")
             return
         out[key] = value
+
+    def time(self, src, out, key, where):
+        """A time of day, written "09:30" (TOML's own 09:30:00 works too)."""
+        if key not in src:
+            return
+        value = src[key]
+        if isinstance(value, str):
+            try:
+                value = datetime.time.fromisoformat(value.strip())
+            except ValueError:
+                self.problem(where, f"'{key}' is not a valid time of day (HH:MM): {src[key]!r}")
+                return
+        if not isinstance(value, datetime.time):
+            self.problem(where, f"'{key}' must be a time of day (HH:MM)")
+            return
+        out[key] = value
+
+    def boolean(self, src, out, key, where):
+        if key not in src:
+            return
+        if not isinstance(src[key], bool):
+            self.problem(where, f"'{key}' must be true or false")
+            return
+        out[key] = src[key]
+
+    def amount(self, src, out, key, where, *, model, name=None):
+        """A sum of money (not negative) that fits the model's decimal field."""
+        if key not in src:
+            return
+        value = src[key]
+        number = None
+        if isinstance(value, int | float | str) and not isinstance(value, bool):
+            with contextlib.suppress(InvalidOperation):
+                number = Decimal(str(value).strip())
+        if number is None or not number.is_finite() or number < 0:
+            self.problem(where, f"'{key}' must be an amount of money, such as 1500 or 1500.50")
+            return
+        field = model._meta.get_field(name or key)
+        if -number.as_tuple().exponent > field.decimal_places:
+            self.problem(where, f"'{key}' has more than {field.decimal_places} decimals")
+            return
+        if number >= 10 ** (field.max_digits - field.decimal_places):
+            self.problem(where, f"'{key}' is too large")
+            return
+        out[key] = number
 
     def language_list(self, src, out, key, where):
         if key not in src:

@@ -26,7 +26,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, models, transaction
 from django.utils import translation
-from modeltranslation.utils import build_localized_fieldname
 
 from cooperation.models import (
     ActionPlan,
@@ -38,7 +37,7 @@ from cooperation.models import (
 )
 from events.models import Event, EventSeries
 from partners.models import Agency, City
-from plandata.datafile import CONTENT_LANGUAGES
+from plandata.datafile import translated_fields
 from plandata.planfile import (
     FORMAL_REVIEW_KINDS,
     PlanFile,
@@ -131,12 +130,6 @@ class LoadResult:
 # ---------------------------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------------------------
-
-
-def _translated(name: str, text: dict[str, str] | None) -> dict[str, str]:
-    if text is None:
-        return {}
-    return {build_localized_fieldname(name, lang): text[lang] for lang in CONTENT_LANGUAGES}
 
 
 def _depth_order(items: list, ref: str) -> list:
@@ -242,8 +235,8 @@ class _Loader:
         f = self.file
         for _w, c in f.cities:
             values = {
-                **_translated("name", c["name"]),
-                **_translated("country", c["country"]),
+                **translated_fields("name", c["name"]),
+                **translated_fields("country", c["country"]),
                 "time_zone": c["time_zone"],
                 "default_language": c["default_language"],
             }
@@ -253,7 +246,7 @@ class _Loader:
             values = {
                 "city_id": self.city(a["city"]).pk if a.get("city") else None,
                 "kind": a["kind"],
-                **_translated("name", a["name"]),
+                **translated_fields("name", a["name"]),
             }
             if a.get("parent"):
                 values["parent_id"] = self.agency(a["parent"]).pk
@@ -267,19 +260,19 @@ class _Loader:
                 "first_city_id": self.city(p["first_city"]).pk,
                 "second_city_id": self.city(p["second_city"]).pk,
                 "established": p["established"],
-                **_translated("agreement_title", p["agreement_title"]),
+                **translated_fields("agreement_title", p["agreement_title"]),
             },
         )
 
         for _w, plan in _depth_order(f.plans, "predecessor"):
             values = {
                 "partnership_id": partnership.pk,
-                **_translated("title", plan["title"]),
+                **translated_fields("title", plan["title"]),
                 "period_start_year": plan["period_start_year"],
                 "period_end_year": plan["period_end_year"],
                 "signed_on": plan["signed_on"],
                 "authentic_languages": plan["authentic_languages"],
-                **_translated("signed_place", plan.get("signed_place")),
+                **translated_fields("signed_place", plan.get("signed_place")),
             }
             if plan.get("predecessor"):
                 values["predecessor_id"] = self.plan(plan["predecessor"]).pk
@@ -295,8 +288,8 @@ class _Loader:
             for _sw, sig in plan["signatories"]:
                 city = self.city(sig["city"])
                 values = {
-                    **_translated("name", sig["name"]),
-                    **_translated("position", sig["position"]),
+                    **translated_fields("name", sig["name"]),
+                    **translated_fields("position", sig["position"]),
                 }
                 same_city = Signatory.objects.filter(plan=obj, city=city).order_by("id")
                 existing = same_city.filter(name_en=values["name_en"]).first() or same_city.first()
@@ -315,8 +308,8 @@ class _Loader:
                 {"plan_id": plan.pk, "code": t["code"]},
                 {
                     "order": t["order"],
-                    **_translated("name", t["name"]),
-                    **_translated("summary", t["summary"]),
+                    **translated_fields("name", t["name"]),
+                    **translated_fields("summary", t["summary"]),
                 },
             )
             self.themes[(t["plan"], t["code"])] = theme
@@ -329,7 +322,7 @@ class _Loader:
             desired = {com["code"]: i for i, (_cw, com) in enumerate(t["commitments"], start=1)}
             self.make_room(Commitment.objects.filter(theme=theme), desired)
             for position, (_cw, com) in enumerate(t["commitments"], start=1):
-                values = {"order": position, **_translated("text", com["text"])}
+                values = {"order": position, **translated_fields("text", com["text"])}
                 if "target_count" in com:
                     values["target_count"] = com["target_count"]
                 if "frequency" in com:
@@ -347,9 +340,9 @@ class _Loader:
                 EventSeries,
                 {"plan_id": plan.pk, "code": s["code"]},
                 {
-                    **_translated("name", s["name"]),
+                    **translated_fields("name", s["name"]),
                     "recurrence": s["recurrence"],
-                    **_translated("description", s["description"]),
+                    **translated_fields("description", s["description"]),
                 },
             )
 
@@ -357,8 +350,8 @@ class _Loader:
             plan = self.plan(e["plan"])
             values = {
                 "kind": e["kind"],
-                **_translated("title", e["title"]),
-                **_translated("description", e["description"]),
+                **translated_fields("title", e["title"]),
+                **translated_fields("description", e["description"]),
             }
             if e.get("series"):
                 values["series_id"] = self._series(e["plan"], e["series"]).pk
@@ -394,9 +387,9 @@ class _Loader:
                 lookup,
                 {
                     "kind": r["kind"],
-                    **_translated("title", r["title"]),
+                    **translated_fields("title", r["title"]),
                     "due_date": r["due_date"],
-                    **_translated("description", r["description"]),
+                    **translated_fields("description", r["description"]),
                 },
                 instance=existing,
             )

@@ -19,7 +19,7 @@ from cooperation.models import (
     Theme,
 )
 from events.models import DelegationMember, Event, ProgrammeItem
-from plandata.demo import DEMO_USERNAMES, STALE_AFTER_DAYS
+from plandata.demofile import DEMO_USERNAMES, STALE_AFTER_DAYS
 from plandata.loader import load_plan_file
 
 PLAN = "hki-bj-2019-2023"
