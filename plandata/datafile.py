@@ -1,8 +1,8 @@
 """Reading a TOML data file and checking its values, collecting every problem with where it is.
 
-Plan files (``planfile.py``) and demo data files (``demo.py``) are read and checked with it, so
-that both explain a mistake the same way: each check sets the cleaned value in ``out`` when it
-is valid and otherwise records a problem naming the entry and the key, and
+Plan files (``planfile.py``) and demo data files (``demofile.py``) are read and checked with
+it, so that both explain a mistake the same way: each check sets the cleaned value in ``out``
+when it is valid and otherwise records a problem naming the entry and the key, and
 ``raise_if_problems`` lists every problem in one error before anything is written.
 """
 
