@@ -80,7 +80,8 @@ def build_plan(n_activities: int, seed: int = 7):
         ResponsibilityRole,
         StatusUpdate,
     )
-    from reviews.loading import DEFAULT_PLAN_FILE, load_plan_file
+    from plandata.loader import load_plan_file
+    from plandata.planfile import DEFAULT_PLAN_FILE
 
     call_command("migrate", verbosity=0, interactive=False)
     load_plan_file(ROOT / DEFAULT_PLAN_FILE)

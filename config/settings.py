@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "reviews",
     "portal",
     "api",
+    "plandata",
 ]
 
 MIDDLEWARE = [

@@ -252,7 +252,8 @@ def test_each_language_renders(dated, language, expected):
 def test_the_bilingual_report_of_the_real_plan_holds_every_theme_and_a_themes_commitments(
     world, settings
 ):
-    from reviews.loading import DEFAULT_PLAN_FILE, load_plan_file
+    from plandata.loader import load_plan_file
+    from plandata.planfile import DEFAULT_PLAN_FILE
 
     load_plan_file(Path(django_settings.BASE_DIR) / DEFAULT_PLAN_FILE)
     themes = list(Theme.objects.filter(plan__code="hki-bj-2019-2023").order_by("order"))

@@ -20,7 +20,8 @@ from cooperation.models import (
 )
 from events.models import Event, EventSeries
 from partners.models import Agency, City
-from reviews.loading import DEFAULT_PLAN_FILE, LOADED_MODELS, load_plan_file
+from plandata.loader import LOADED_MODELS, load_plan_file
+from plandata.planfile import DEFAULT_PLAN_FILE
 from reviews.models import Review, ReviewStatus
 
 PLAN_FILE = Path(settings.BASE_DIR) / DEFAULT_PLAN_FILE

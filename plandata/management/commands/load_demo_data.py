@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from reviews.demo import clear_demo_data, load_demo_data
+from plandata.demo import clear_demo_data, load_demo_data
 
 
 class Command(BaseCommand):

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from reviews.loading import DEFAULT_PLAN_FILE, load_plan_file, resolve_plan_path
+from plandata.loader import load_plan_file
+from plandata.planfile import DEFAULT_PLAN_FILE, resolve_plan_path
 
 
 class Command(BaseCommand):

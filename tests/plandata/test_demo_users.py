@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from partners.models import Profile, Role
-from reviews.loading import load_plan_file
+from plandata.loader import load_plan_file
 
 DEMO_PASSWORD = "Demo-passw0rd-for-tests"
 
