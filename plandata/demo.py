@@ -298,9 +298,12 @@ def load_demo_data(directory: str | Path | None = None) -> DemoResult:
     """
     directory = Path(directory) if directory else Path(settings.BASE_DIR) / DEMO_DIR
     data = read_demo_data(directory)
-    rows = _Rows(data)
-    if demo_rows_exist(rows.plan):
+    plan = ActionPlan.objects.filter(code=data.plan).first()
+    # Before checking the codes: the plan may have changed in the portal since the demo data
+    # was added (a commitment removed, …), and it is not added again anyway.
+    if plan is not None and demo_rows_exist(plan):
         return DemoResult(already_present=True)
+    rows = _Rows(data)
     result = DemoResult()
     # Untranslated base columns of translated fields follow the active language on save.
     with (

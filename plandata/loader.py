@@ -1,29 +1,37 @@
-"""Write a checked action plan file (``planfile.py``) to the database.
+"""Write a checked action plan file (``planfile.py``) to the database, through the services.
 
-How it behaves:
+A plan file is where a plan starts, not where it lives: once loaded, coordinators carry the
+plan on in the portal (rename a theme, correct a Chinese text, move a review's due date, remove
+a responsible agency), and ``make run`` loads the file again at every start. So:
 
-- Everything is written in one transaction, after the whole file was checked. Rows are matched
-  by their codes: cities, agencies, the partnership and plans by ``code``; themes, event series,
-  events and reviews by plan and ``code``; commitments by theme and ``code``; signatories by
-  plan and city; responsible agencies by theme and agency. A row is saved only when one of its
-  values differs, so loading the same file twice reports everything unchanged and writes
-  nothing.
-- The file owns the fields SCHEMA.md describes. An optional key left out of the file leaves
-  the existing value alone (a coordinator may have filled it in the portal), except an
-  agency's ``city``, whose absence means "third party". Fields the schema does not describe
-  (event dates and venues, review status and conclusions, …) are never touched.
-- Nothing is deleted: rows and links that people added in the portal (activities, extra
-  responsible agencies, event organisers, …) stay. Links listed in the file are added when
-  missing.
-- A commitment's ``order`` is its position within its theme (1, 2, …).
+- **Loading** creates only what is missing: the partnership with its cities and agencies when
+  the partnership is new, and a plan with all its parts (signatories, themes and their
+  responsible agencies, commitments, event series, events, reviews) when the plan's code is new,
+  with the agencies it needs. Nothing that exists is changed, and nothing of a plan that exists
+  is added back: what differs from the file (a changed field, a part or link in the file but
+  not in the portal) is listed as a difference, and the portal's version is kept.
+- **Updating** (``update=True``, ``load_action_plan --update``) applies the file where it
+  differs: each changed field, each missing part and link. ``dry_run=True`` computes the same
+  and writes nothing.
+- Every write goes through the apps' services as ``access.SYSTEM`` (the loader acts on
+  nobody's behalf), and each change is logged (``plandata.loader``) and listed.
+- Never, in any mode: deleting anything, or touching what the file does not describe (a plan's
+  status after it was created, event dates and venues, review workflow and conclusions …).
+
+Rows are matched by their codes: cities, agencies, the partnership and plans by ``code``;
+themes, event series, events and reviews by plan and ``code`` (a formal review also by its
+kind); commitments by theme and ``code``; signatories by plan and city; responsible agencies
+by theme and agency. A commitment's ``order`` is its position within its theme (1, 2, …).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import translation
 
@@ -35,7 +43,13 @@ from cooperation.models import (
     Theme,
     ThemeAgency,
 )
+from cooperation.services import commitments as commitment_services
+from cooperation.services import plans as plan_services
+from cooperation.services import themes as theme_services
+from events import services as event_services
 from events.models import Event, EventSeries
+from partners import services as partner_services
+from partners.access import SYSTEM
 from partners.models import Agency, City
 from plandata.datafile import translated_fields
 from plandata.planfile import (
@@ -45,7 +59,10 @@ from plandata.planfile import (
     read_plan_file,
     resolve_plan_path,
 )
+from reviews import services as review_services
 from reviews.models import Review
+
+log = logging.getLogger("plandata.loader")
 
 #: The models the loader writes, in the order it writes them (and reports them).
 LOADED_MODELS: tuple[type[models.Model], ...] = (
@@ -82,14 +99,41 @@ class Counts:
 
 
 @dataclass
+class Difference:
+    """Where the portal and the file disagree: ``field`` of the row ``what`` (a field name, or
+    ``"(row)"`` for a part missing in the portal), the portal's value and the file's."""
+
+    what: str
+    field: str
+    portal: object
+    file: object
+
+    def line(self) -> str:
+        if self.field == "(row)":
+            return f"{self.what}: in the file, not in the portal"
+        return f"{self.what}: {self.field}: portal {_shown(self.portal)}, file {_shown(self.file)}"
+
+
+def _shown(value) -> str:
+    if isinstance(value, list | set | tuple):
+        return "[" + ", ".join(sorted(str(v) for v in value)) + "]"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…'"
+
+
+@dataclass
 class LoadResult:
     """How many rows of each model (keyed by class name, e.g. ``"Theme"``) were created,
-    updated or left unchanged."""
+    updated or left unchanged; and the differences between the portal and the file: kept
+    (loading) or applied (updating)."""
 
     path: Path
+    update: bool = False
+    dry_run: bool = False
     counts: dict[str, Counts] = field(
         default_factory=lambda: {model.__name__: Counts() for model in LOADED_MODELS}
     )
+    differences: list[Difference] = field(default_factory=list)
 
     def add(self, model: type[models.Model], outcome: str) -> None:
         counts = self.counts.setdefault(model.__name__, Counts())
@@ -145,276 +189,432 @@ def _depth_order(items: list, ref: str) -> list:
     return sorted(items, key=lambda pair: depth(pair[1]))
 
 
+def _differs(obj, name: str, value) -> bool:
+    field_ = obj._meta.get_field(name)
+    if field_.many_to_one:
+        return getattr(obj, field_.attname) != (value.pk if value is not None else None)
+    return getattr(obj, name) != value
+
+
 class _Loader:
     def __init__(self, plan_file: PlanFile, result: LoadResult):
         self.file = plan_file
         self.result = result
+        self.update = result.update
         self.cities: dict[str, City] = {}
         self.agencies: dict[str, Agency] = {}
         self.plans: dict[str, ActionPlan] = {}
         self.themes: dict[tuple[str, str], Theme] = {}
         self.series: dict[tuple[str, str], EventSeries] = {}
+        # Whether what is missing may be created: a new partnership, a new plan.
+        self.creating = False
 
-    # -- helpers --------------------------------------------------------------------------
+    # -- the one way a row is compared, created or updated ----------------------------------
 
-    def sync(
-        self,
-        model,
-        lookup: dict,
-        values: dict,
-        m2m: dict | None = None,
-        instance=None,
-        on_create: dict | None = None,
-    ):
-        """Create the row matched by ``lookup``, or update the values that differ.
+    def sync(self, model, what: str, obj, values: dict, *, create, update, links=None):
+        """The row ``obj`` (None when missing) against the file's ``values`` and ``links``
+        (many-to-many: the file's targets must be among the row's).
 
-        ``on_create`` values are set only on a new row: they start a workflow (a plan's
-        status) that users then carry on, and a reload must not undo their work.
+        A missing row is created by ``create(**values, **links)`` when creating is allowed
+        (else listed). Differing values and missing links are applied by
+        ``update(obj, **changes)`` when updating (else listed and kept).
         """
-        obj = instance if instance is not None else model.objects.filter(**lookup).first()
+        links = links or {}
         if obj is None:
-            obj = model(**lookup, **values, **(on_create or {}))
-            obj.save()
-            outcome = CREATED
-        else:
-            changed = [name for name, value in values.items() if getattr(obj, name) != value]
-            changed += [name for name, value in lookup.items() if getattr(obj, name) != value]
-            if changed:
-                for name in changed:
-                    setattr(obj, name, {**values, **lookup}[name])
-                obj.save()
-                outcome = UPDATED
-            else:
-                outcome = UNCHANGED
-        for name, targets in (m2m or {}).items():
-            manager = getattr(obj, name)
-            present = set(manager.values_list("pk", flat=True))
-            missing = [t.pk for t in targets if t.pk not in present]
-            if missing:
-                manager.add(*missing)
-                if outcome == UNCHANGED:
-                    outcome = UPDATED
-        self.result.add(model, outcome)
+            if not (self.creating or self.update):
+                self.result.differences.append(Difference(what, "(row)", None, None))
+                return None
+            obj = create(**values, **links)
+            self.result.add(model, CREATED)
+            log.debug("created %s", what)
+            return obj
+        changes = {name: value for name, value in values.items() if _differs(obj, name, value)}
+        for name, targets in links.items():
+            present = set(getattr(obj, name).all())
+            if not set(targets) <= present:
+                changes[name] = [*present, *(t for t in targets if t not in present)]
+        if not changes:
+            self.result.add(model, UNCHANGED)
+            return obj
+        for name, value in changes.items():
+            portal = getattr(obj, name)
+            if name in links:
+                portal, value = set(portal.all()), set(value)
+            self.result.differences.append(Difference(what, name, portal, value))
+        if not self.update:
+            self.result.add(model, UNCHANGED)
+            return obj
+        obj = update(obj, **changes) or obj
+        self.result.add(model, UPDATED)
+        log.info("updated %s: %s", what, ", ".join(sorted(changes)))
         return obj
 
-    def city(self, code: str) -> City:
+    # -- lookups ----------------------------------------------------------------------------
+
+    def city(self, code: str) -> City | None:
         if code not in self.cities:
-            self.cities[code] = City.objects.get(code=code)
+            self.cities[code] = City.objects.filter(code=code).first()
         return self.cities[code]
 
-    def agency(self, code: str) -> Agency:
+    def agency(self, code: str) -> Agency | None:
         if code not in self.agencies:
-            self.agencies[code] = Agency.objects.get(code=code)
+            self.agencies[code] = Agency.objects.filter(code=code).first()
         return self.agencies[code]
 
-    def plan(self, code: str) -> ActionPlan:
-        if code not in self.plans:
-            self.plans[code] = ActionPlan.objects.get(code=code)
-        return self.plans[code]
+    def agencies_of(self, codes) -> list[Agency]:
+        return [a for a in (self.agency(code) for code in codes) if a is not None]
 
-    def make_room(self, queryset, desired: dict[str, int]) -> None:
+    def make_room(self, rows, desired: dict[str, int], move) -> None:
         """Move rows that sit on an ``order`` another code needs, so that no unique
-        (parent, order) constraint trips while the file's rows take their places. Rows that
-        are not in the file go after everything else; rows of the file get their place next."""
-        rows = list(queryset.values_list("pk", "code", "order"))
+        (parent, order) constraint trips while the file's rows take their places (updating
+        only). Rows that are not in the file go after everything else."""
+        rows = list(rows)
         wanted = set(desired.values())
-        blockers = [
-            (pk, code) for pk, code, order in rows if order in wanted and desired.get(code) != order
-        ]
-        if not blockers:
-            return
-        top = max([order for _pk, _code, order in rows] + list(wanted))
-        for i, (pk, code) in enumerate(blockers, start=1):
-            queryset.filter(pk=pk).update(order=top + i)
-            if code not in desired:
-                self.result.add(queryset.model, UPDATED)
+        blockers = [r for r in rows if r.order in wanted and desired.get(r.code) != r.order]
+        top = max([r.order for r in rows] + list(wanted) + [0])
+        for i, row in enumerate(blockers, start=1):
+            move(row, top + i)
 
     # -- sections -------------------------------------------------------------------------
 
     def run(self) -> None:
         f = self.file
-        for _w, c in f.cities:
-            values = {
-                **translated_fields("name", c["name"]),
-                **translated_fields("country", c["country"]),
-                "time_zone": c["time_zone"],
-                "default_language": c["default_language"],
-            }
-            self.cities[c["code"]] = self.sync(City, {"code": c["code"]}, values)
+        p = f.partnership
+        partnership = Partnership.objects.filter(code=p["code"]).first()
+        self.creating = partnership is None
+        self.load_cities_and_agencies()
+        partnership = self.sync(
+            Partnership,
+            f"partnership {p['code']}",
+            partnership,
+            {
+                "first_city": self.city(p["first_city"]),
+                "second_city": self.city(p["second_city"]),
+                "established": p["established"],
+                **translated_fields("agreement_title", p["agreement_title"]),
+            },
+            create=lambda **v: plan_services.create_partnership(user=SYSTEM, code=p["code"], **v),
+            update=lambda obj, **c: plan_services.update_partnership(
+                user=SYSTEM, partnership=obj, **c
+            ),
+        )
+        if partnership is None:
+            return
+        for _w, plan in _depth_order(f.plans, "predecessor"):
+            self.load_plan(partnership, plan)
 
-        for _w, a in _depth_order(f.agencies, "parent"):
+    def load_cities_and_agencies(self) -> None:
+        for _w, c in self.file.cities:
+            self.cities[c["code"]] = self.sync(
+                City,
+                f"city {c['code']}",
+                City.objects.filter(code=c["code"]).first(),
+                {
+                    **translated_fields("name", c["name"]),
+                    **translated_fields("country", c["country"]),
+                    "time_zone": c["time_zone"],
+                    "default_language": c["default_language"],
+                },
+                create=lambda c=c, **v: partner_services.create_city(
+                    user=SYSTEM, code=c["code"], **v
+                ),
+                update=lambda obj, **ch: partner_services.update_city(user=SYSTEM, city=obj, **ch),
+            )
+        for _w, a in _depth_order(self.file.agencies, "parent"):
             values = {
-                "city_id": self.city(a["city"]).pk if a.get("city") else None,
+                "city": self.city(a["city"]) if a.get("city") else None,
                 "kind": a["kind"],
                 **translated_fields("name", a["name"]),
             }
             if a.get("parent"):
-                values["parent_id"] = self.agency(a["parent"]).pk
-            self.agencies[a["code"]] = self.sync(Agency, {"code": a["code"]}, values)
-
-        p = f.partnership
-        partnership = self.sync(
-            Partnership,
-            {"code": p["code"]},
-            {
-                "first_city_id": self.city(p["first_city"]).pk,
-                "second_city_id": self.city(p["second_city"]).pk,
-                "established": p["established"],
-                **translated_fields("agreement_title", p["agreement_title"]),
-            },
-        )
-
-        for _w, plan in _depth_order(f.plans, "predecessor"):
-            values = {
-                "partnership_id": partnership.pk,
-                **translated_fields("title", plan["title"]),
-                "period_start_year": plan["period_start_year"],
-                "period_end_year": plan["period_end_year"],
-                "signed_on": plan["signed_on"],
-                "authentic_languages": plan["authentic_languages"],
-                **translated_fields("signed_place", plan.get("signed_place")),
-            }
-            if plan.get("predecessor"):
-                values["predecessor_id"] = self.plan(plan["predecessor"]).pk
-            coordinators = [self.agency(code) for code in plan["coordinators"]]
-            obj = self.sync(
-                ActionPlan,
-                {"code": plan["code"]},
+                values["parent"] = self.agency(a["parent"])
+            self.agencies[a["code"]] = self.sync(
+                Agency,
+                f"agency {a['code']}",
+                Agency.objects.filter(code=a["code"]).first(),
                 values,
-                m2m={"coordinators": coordinators},
-                on_create={"status": plan["status"]},
+                create=lambda a=a, **v: partner_services.create_agency(
+                    user=SYSTEM, code=a["code"], **v
+                ),
+                update=lambda obj, **ch: partner_services.update_agency(
+                    user=SYSTEM, agency=obj, **ch
+                ),
             )
-            self.plans[plan["code"]] = obj
-            for _sw, sig in plan["signatories"]:
-                city = self.city(sig["city"])
-                values = {
-                    **translated_fields("name", sig["name"]),
-                    **translated_fields("position", sig["position"]),
-                }
-                same_city = Signatory.objects.filter(plan=obj, city=city).order_by("id")
-                existing = same_city.filter(name_en=values["name_en"]).first() or same_city.first()
-                self.sync(
-                    Signatory, {"plan_id": obj.pk, "city_id": city.pk}, values, instance=existing
-                )
 
-        for plan_code in {t["plan"] for _w, t in f.themes}:
-            plan = self.plan(plan_code)
-            desired = {t["code"]: t["order"] for _w, t in f.themes if t["plan"] == plan_code}
-            self.make_room(Theme.objects.filter(plan=plan), desired)
-        for _w, t in sorted(f.themes, key=lambda pair: (pair[1]["plan"], pair[1]["order"])):
-            plan = self.plan(t["plan"])
+    def load_plan(self, partnership: Partnership, plan: dict) -> None:
+        code = plan["code"]
+        existing = ActionPlan.objects.filter(code=code).first()
+        creating_before = self.creating
+        # A new plan comes with everything of it, and the agencies it needs.
+        self.creating = self.creating or existing is None
+        if existing is None and self.creating:
+            for code_ in self.needed_agencies(code):
+                self.create_missing_agency(code_)
+        values = {
+            **translated_fields("title", plan["title"]),
+            "period_start_year": plan["period_start_year"],
+            "period_end_year": plan["period_end_year"],
+            "signed_on": plan["signed_on"],
+            "authentic_languages": plan["authentic_languages"],
+            **translated_fields("signed_place", plan.get("signed_place")),
+        }
+        if plan.get("predecessor"):
+            values["predecessor"] = ActionPlan.objects.filter(code=plan["predecessor"]).first()
+        obj = self.sync(
+            ActionPlan,
+            f"plan {code}",
+            existing,
+            values,
+            links={"coordinators": self.agencies_of(plan["coordinators"])},
+            # The status starts the workflow users carry on: set once, never reset.
+            create=lambda **v: plan_services.create_plan(
+                user=SYSTEM, partnership=partnership, code=code, status=plan["status"], **v
+            ),
+            update=lambda obj, **c: plan_services.update_plan(user=SYSTEM, plan=obj, **c),
+        )
+        if obj is not None:
+            self.plans[code] = obj
+            self.load_signatories(obj, plan)
+            self.load_themes(obj, code)
+            self.load_events(obj, code)
+            self.load_reviews(obj, code)
+        self.creating = creating_before
+
+    def needed_agencies(self, plan_code: str) -> set[str]:
+        f = self.file
+        plan = next(p for _w, p in f.plans if p["code"] == plan_code)
+        codes = set(plan["coordinators"])
+        for _w, t in f.themes:
+            if t["plan"] == plan_code:
+                codes |= {r["agency"] for _rw, r in t["agencies"]}
+                codes |= {a for _cw, c in t["commitments"] for a in c["agencies"]}
+        for _w, e in f.events:
+            if e["plan"] == plan_code:
+                codes |= set(e["organisers"])
+        return codes
+
+    def create_missing_agency(self, code: str) -> None:
+        if self.agency(code) is not None:
+            return
+        a = next(a for _w, a in self.file.agencies if a["code"] == code)
+        if a.get("parent"):
+            self.create_missing_agency(a["parent"])
+        self.agencies[code] = partner_services.create_agency(
+            user=SYSTEM,
+            code=code,
+            city=self.city(a["city"]) if a.get("city") else None,
+            kind=a["kind"],
+            parent=self.agency(a["parent"]) if a.get("parent") else None,
+            **translated_fields("name", a["name"]),
+        )
+        self.result.add(Agency, CREATED)
+        # It was listed as missing a moment ago; now it is not.
+        self.result.differences = [d for d in self.result.differences if d.what != f"agency {code}"]
+
+    def load_signatories(self, plan: ActionPlan, spec: dict) -> None:
+        for _w, sig in spec["signatories"]:
+            city = self.city(sig["city"])
+            values = {
+                **translated_fields("name", sig["name"]),
+                **translated_fields("position", sig["position"]),
+            }
+            same_city = Signatory.objects.filter(plan=plan, city=city).order_by("id")
+            existing = same_city.filter(name_en=values["name_en"]).first() or same_city.first()
+            self.sync(
+                Signatory,
+                f"plan {plan.code}: signatory of {sig['city']}",
+                existing,
+                values,
+                create=lambda city=city, **v: plan_services.add_signatory(
+                    user=SYSTEM, plan=plan, city=city, **v
+                ),
+                update=lambda obj, **c: plan_services.update_signatory(
+                    user=SYSTEM, signatory=obj, **c
+                ),
+            )
+
+    def load_themes(self, plan: ActionPlan, plan_code: str) -> None:
+        themes = sorted(
+            (t for _w, t in self.file.themes if t["plan"] == plan_code),
+            key=lambda t: t["order"],
+        )
+        if self.update:
+            self.make_room(
+                Theme.objects.filter(plan=plan),
+                {t["code"]: t["order"] for t in themes},
+                lambda row, order: theme_services.update_theme(user=SYSTEM, theme=row, order=order),
+            )
+        for t in themes:
+            where = f"plan {plan_code}: theme {t['code']}"
             theme = self.sync(
                 Theme,
-                {"plan_id": plan.pk, "code": t["code"]},
+                where,
+                Theme.objects.filter(plan=plan, code=t["code"]).first(),
                 {
                     "order": t["order"],
                     **translated_fields("name", t["name"]),
                     **translated_fields("summary", t["summary"]),
                 },
+                create=lambda t=t, **v: theme_services.create_theme(
+                    user=SYSTEM, plan=plan, code=t["code"], **v
+                ),
+                update=lambda obj, **c: theme_services.update_theme(user=SYSTEM, theme=obj, **c),
             )
-            self.themes[(t["plan"], t["code"])] = theme
+            if theme is None:
+                continue
+            self.themes[(plan_code, t["code"])] = theme
             for _rw, resp in t["agencies"]:
+                agency = self.agency(resp["agency"])
                 self.sync(
                     ThemeAgency,
-                    {"theme_id": theme.pk, "agency_id": self.agency(resp["agency"]).pk},
+                    f"{where}: responsible agency {resp['agency']}",
+                    ThemeAgency.objects.filter(theme=theme, agency=agency).first(),
                     {"role": resp["role"]},
+                    create=lambda agency=agency, theme=theme, **v: (
+                        theme_services.add_responsibility(
+                            user=SYSTEM, theme=theme, agency=agency, **v
+                        )
+                    ),
+                    update=lambda obj, **c: theme_services.update_responsibility(
+                        user=SYSTEM, responsibility=obj, **c
+                    ),
                 )
-            desired = {com["code"]: i for i, (_cw, com) in enumerate(t["commitments"], start=1)}
-            self.make_room(Commitment.objects.filter(theme=theme), desired)
-            for position, (_cw, com) in enumerate(t["commitments"], start=1):
-                values = {"order": position, **translated_fields("text", com["text"])}
-                if "target_count" in com:
-                    values["target_count"] = com["target_count"]
-                if "frequency" in com:
-                    values["frequency"] = com["frequency"]
-                self.sync(
-                    Commitment,
-                    {"theme_id": theme.pk, "code": com["code"]},
-                    values,
-                    m2m={"agencies": [self.agency(code) for code in com["agencies"]]},
-                )
+            self.load_commitments(theme, t, where)
 
-        for _w, s in f.series:
-            plan = self.plan(s["plan"])
-            self.series[(s["plan"], s["code"])] = self.sync(
+    def load_commitments(self, theme: Theme, spec: dict, where: str) -> None:
+        commitments = [com for _cw, com in spec["commitments"]]
+        if self.update:
+            self.make_room(
+                Commitment.objects.filter(theme=theme),
+                {com["code"]: i for i, com in enumerate(commitments, start=1)},
+                lambda row, order: commitment_services.update_commitment(
+                    user=SYSTEM, commitment=row, order=order
+                ),
+            )
+        for position, com in enumerate(commitments, start=1):
+            values = {"order": position, **translated_fields("text", com["text"])}
+            if "target_count" in com:
+                values["target_count"] = com["target_count"]
+            if "frequency" in com:
+                values["frequency"] = com["frequency"]
+            self.sync(
+                Commitment,
+                f"{where}: commitment {com['code']}",
+                Commitment.objects.filter(theme=theme, code=com["code"]).first(),
+                values,
+                links={"agencies": self.agencies_of(com["agencies"])},
+                create=lambda com=com, **v: commitment_services.create_commitment(
+                    user=SYSTEM, theme=theme, code=com["code"], **v
+                ),
+                update=lambda obj, **c: commitment_services.update_commitment(
+                    user=SYSTEM, commitment=obj, **c
+                ),
+            )
+
+    def load_events(self, plan: ActionPlan, plan_code: str) -> None:
+        for _w, s in self.file.series:
+            if s["plan"] != plan_code:
+                continue
+            self.series[(plan_code, s["code"])] = self.sync(
                 EventSeries,
-                {"plan_id": plan.pk, "code": s["code"]},
+                f"plan {plan_code}: event series {s['code']}",
+                EventSeries.objects.filter(plan=plan, code=s["code"]).first(),
                 {
                     **translated_fields("name", s["name"]),
                     "recurrence": s["recurrence"],
                     **translated_fields("description", s["description"]),
                 },
+                create=lambda s=s, **v: event_services.create_series(
+                    user=SYSTEM, plan=plan, code=s["code"], **v
+                ),
+                update=lambda obj, **c: event_services.update_series(user=SYSTEM, series=obj, **c),
             )
-
-        for _w, e in f.events:
-            plan = self.plan(e["plan"])
+        for _w, e in self.file.events:
+            if e["plan"] != plan_code:
+                continue
             values = {
                 "kind": e["kind"],
                 **translated_fields("title", e["title"]),
                 **translated_fields("description", e["description"]),
             }
-            if e.get("series"):
-                values["series_id"] = self._series(e["plan"], e["series"]).pk
+            series = self.series.get((plan_code, e.get("series")))
+            if series is not None:
+                values["series"] = series
             if e.get("host_city"):
-                values["host_city_id"] = self.city(e["host_city"]).pk
+                values["host_city"] = self.city(e["host_city"])
             if "year" in e:
                 values["year"] = e["year"]
+            themes = [self.themes.get((plan_code, code)) for code in e["themes"]]
             self.sync(
                 Event,
-                {"plan_id": plan.pk, "code": e["code"]},
+                f"plan {plan_code}: event {e['code']}",
+                Event.objects.filter(plan=plan, code=e["code"]).first(),
                 values,
-                m2m={
-                    "themes": [self._theme(e["plan"], code) for code in e["themes"]],
-                    "organisers": [self.agency(code) for code in e["organisers"]],
+                links={
+                    "themes": [t for t in themes if t is not None],
+                    "organisers": self.agencies_of(e["organisers"]),
                 },
+                create=lambda e=e, **v: event_services.create_event(
+                    user=SYSTEM, plan=plan, code=e["code"], **v
+                ),
+                update=lambda obj, **c: event_services.update_event(user=SYSTEM, event=obj, **c),
             )
 
-        for where, r in f.reviews:
-            plan = self.plan(r["plan"])
-            lookup = {"plan_id": plan.pk, "code": r["code"]}
-            existing = Review.objects.filter(**lookup).first()
+    def load_reviews(self, plan: ActionPlan, plan_code: str) -> None:
+        for _w, r in self.file.reviews:
+            if r["plan"] != plan_code:
+                continue
+            existing = Review.objects.filter(plan=plan, code=r["code"]).first()
             if existing is None and r["kind"] in FORMAL_REVIEW_KINDS:
-                # A formal review made in the portal before the file named it: adopt it.
+                # One of each formal review per plan: one made in the portal is this one.
                 existing = Review.objects.filter(plan=plan, kind=r["kind"]).first()
-                if existing is not None and existing.code:
-                    raise PlanFileError(
-                        f"{self.file.path}: {where}: plan {r['plan']!r} already has a "
-                        f"{r['kind']} review with another code ({existing.code!r}); nothing "
-                        "was loaded"
-                    )
             self.sync(
                 Review,
-                lookup,
+                f"plan {plan_code}: review {r['code']}",
+                existing,
                 {
-                    "kind": r["kind"],
                     **translated_fields("title", r["title"]),
                     "due_date": r["due_date"],
                     **translated_fields("description", r["description"]),
                 },
-                instance=existing,
+                create=lambda r=r, **v: review_services.create_review(
+                    user=SYSTEM, plan=plan, kind=r["kind"], code=r["code"], **v
+                ),
+                update=_update_review,
             )
 
-    def _theme(self, plan_code: str, code: str) -> Theme:
-        key = (plan_code, code)
-        if key not in self.themes:
-            self.themes[key] = Theme.objects.get(plan=self.plan(plan_code), code=code)
-        return self.themes[key]
 
-    def _series(self, plan_code: str, code: str) -> EventSeries:
-        key = (plan_code, code)
-        if key not in self.series:
-            self.series[key] = EventSeries.objects.get(plan=self.plan(plan_code), code=code)
-        return self.series[key]
+def _update_review(review: Review, *, due_date=None, **details) -> Review:
+    """A review's details, and its schedule (due date) as its schedule page changes it."""
+    if details:
+        review = review_services.update_review_details(user=SYSTEM, review=review, **details)
+    if due_date is not None:
+        review = review_services.update_review_schedule(
+            user=SYSTEM,
+            review=review,
+            due_date=due_date,
+            reminder_days=review.reminder_days,
+            expected_version=review.version,
+        )
+    return review
 
 
-def load_plan_file(path: str | Path | None = None) -> LoadResult:
-    """Check a plan file, then create or update its rows in one transaction.
+class _DryRun(Exception):
+    """Rolls back a dry run's transaction."""
 
-    Raises PlanFileError (a CommandError) and writes nothing when the file is wrong.
+
+def load_plan_file(
+    path: str | Path | None = None, *, update: bool = False, dry_run: bool = False
+) -> LoadResult:
+    """Check a plan file, then create what is missing (or, with ``update``, also apply what
+    differs), in one transaction. ``dry_run`` writes nothing.
+
+    Raises PlanFileError (a CommandError) and writes nothing when the file is wrong or a
+    service refuses a row.
     """
     path = resolve_plan_path(path)
     plan_file = read_plan_file(path)
-    result = LoadResult(path=path)
+    result = LoadResult(path=path, update=update, dry_run=dry_run)
     try:
         # Untranslated base columns of translated fields follow the active language on save:
         # keep them in the default language.
@@ -423,6 +623,14 @@ def load_plan_file(path: str | Path | None = None) -> LoadResult:
             transaction.atomic(),
         ):
             _Loader(plan_file, result).run()
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except ValidationError as exc:
+        raise PlanFileError(
+            f"{path}: the portal refused the data ({'; '.join(exc.messages)}); nothing was loaded"
+        ) from exc
     except DatabaseError as exc:
         raise PlanFileError(
             f"{path}: the database refused the data ({exc}); nothing was loaded"

@@ -357,8 +357,10 @@ def create_review(
     description_zh_hans: str = "",
     reminder_days: Iterable[int] | None = None,
     kind: str = ReviewKind.AD_HOC,
+    code: str = "",
 ) -> Review:
-    """A new review of the plan: an ad-hoc one, or a formal one the plan does not have yet."""
+    """A new review of the plan: an ad-hoc one, or a formal one the plan does not have yet.
+    ``code`` names it in a plan file (the loader's)."""
     access.require(user, Action.MANAGE, plan)
     errors: dict = {}
     if kind not in ReviewKind.values:
@@ -388,6 +390,7 @@ def create_review(
 
     review = Review(
         plan=plan,
+        code=code,
         kind=kind,
         title_en=title_en,
         title_zh_hans=title_zh_hans,

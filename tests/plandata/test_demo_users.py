@@ -68,8 +68,9 @@ def test_staff_agencies_are_on_their_side(plan, debug):
         assert profile.agency.city_id == profile.city_id
 
 
-def test_generated_password_is_printed_and_works(plan, debug):
+def test_generated_password_is_printed_and_works(plan, debug, tmp_path):
     debug.DEMO_PASSWORD = None
+    debug.BASE_DIR = tmp_path
     output = run()
     line = next(line for line in output.splitlines() if line.startswith("Password"))
     password = line.rsplit(" ", 1)[-1]
@@ -97,7 +98,29 @@ def test_needs_the_plan_first(db, debug):
     assert not demo_users().exists()
 
 
-def test_idempotent_and_resets_password_and_profile(plan, debug):
+def test_a_second_run_keeps_what_was_changed_in_the_portal(plan, debug):
+    # make run runs it at every start: nothing a person changed is undone.
+    run()
+    user = demo_users().get(username="hki-economic-staff")
+    user.set_password("something-else-entirely")
+    user.save()
+    profile = user.profile
+    profile.role = Role.OFFICIAL
+    profile.agency = None
+    profile.preferred_language = "fi"
+    profile.save()
+
+    output = run()
+
+    assert demo_users().count() == 5
+    user = demo_users().get(username="hki-economic-staff")
+    assert user.check_password("something-else-entirely")
+    assert (user.profile.role, user.profile.preferred_language) == (Role.OFFICIAL, "fi")
+    assert "kept, own password" in output
+    assert "--reset" in output
+
+
+def test_reset_gives_the_demo_password_and_profile_back(plan, debug):
     run()
     user = demo_users().get(username="hki-economic-staff")
     user.set_password("something-else-entirely")
@@ -108,7 +131,7 @@ def test_idempotent_and_resets_password_and_profile(plan, debug):
     profile.preferred_language = "fi"
     profile.save()
 
-    output = run()
+    output = run("--reset")
 
     assert demo_users().count() == 5
     assert Profile.objects.filter(user__in=demo_users()).count() == 5
@@ -118,3 +141,19 @@ def test_idempotent_and_resets_password_and_profile(plan, debug):
     assert user.profile.role == Role.AGENCY_STAFF
     assert user.profile.preferred_language == ""
     assert "reset" in output
+
+
+def test_a_generated_password_is_the_same_at_every_start(plan, debug, tmp_path):
+    debug.DEMO_PASSWORD = None
+    debug.BASE_DIR = tmp_path
+
+    def printed(output):
+        line = next(line for line in output.splitlines() if line.startswith("Password"))
+        return line.rsplit(" ", 1)[-1]
+
+    first = printed(run())
+    second = printed(run())
+
+    assert first == second
+    assert all(user.check_password(first) for user in demo_users())
+    assert (tmp_path / ".demo-password").stat().st_mode & 0o077 == 0

@@ -18,7 +18,10 @@ from cooperation.models import (
     Theme,
     ThemeAgency,
 )
+from cooperation.services import commitments as commitment_services
+from cooperation.services import themes as theme_services
 from events.models import Event, EventSeries
+from partners.access import SYSTEM
 from partners.models import Agency, City
 from plandata.loader import LOADED_MODELS, load_plan_file
 from plandata.planfile import DEFAULT_PLAN_FILE
@@ -306,34 +309,65 @@ def test_second_run_changes_nothing(loaded):
     assert ActionPlan.objects.get(pk=plan.pk).signed_on == plan.signed_on
 
 
-def test_a_changed_value_is_restored_and_only_it_is_counted(loaded):
-    Theme.objects.filter(plan__code=PLAN, order=3).update(name_zh_hans="改过的名称")
+def test_a_changed_value_is_kept_and_listed(loaded):
+    theme = Theme.objects.get(plan__code=PLAN, order=3)
+    theme_services.update_theme(user=SYSTEM, theme=theme, name_zh_hans="改过的名称")
+
     again = load_plan_file(PLAN_FILE)
+
+    assert again.changed is False
+    assert Theme.objects.get(pk=theme.pk).name_zh_hans == "改过的名称"
+    assert [(d.what, d.field, d.portal, d.file) for d in again.differences] == [
+        (f"plan {PLAN}: theme business-investments", "name_zh_hans", "改过的名称", "商务与投资")
+    ]
+
+
+def test_update_applies_the_file_and_counts_only_what_it_changed(loaded):
+    theme = Theme.objects.get(plan__code=PLAN, order=3)
+    theme_services.update_theme(user=SYSTEM, theme=theme, name_zh_hans="改过的名称")
+
+    dry = load_plan_file(PLAN_FILE, update=True, dry_run=True)
+    assert dry.updated == 1 and len(dry.differences) == 1
+    assert Theme.objects.get(pk=theme.pk).name_zh_hans == "改过的名称"
+
+    again = load_plan_file(PLAN_FILE, update=True)
+
     assert again.updated == 1
     assert again.counts["Theme"].updated == 1
-    assert Theme.objects.get(plan__code=PLAN, order=3).name_zh_hans == "商务与投资"
+    assert Theme.objects.get(pk=theme.pk).name_zh_hans == "商务与投资"
+    assert load_plan_file(PLAN_FILE).differences == []
 
 
-def test_a_changed_file_updates_matching_rows(loaded, tmp_path):
+def test_a_changed_file_is_applied_only_when_asked(loaded, tmp_path):
     text = replace_once(plan_text(), "due_date = 2021-12-31", "due_date = 2021-11-30")
-    again = load_plan_file(write(tmp_path, text))
-    assert again.created == 0
-    assert again.counts["Review"].updated == 1
-    assert again.updated == 1
+    path = write(tmp_path, text)
     review = Review.objects.get(code="hki-bj-2019-2023-mid-term-review")
-    assert review.due_date == datetime.date(2021, 11, 30)
+
+    kept = load_plan_file(path)
+    assert kept.changed is False
+    assert Review.objects.get(pk=review.pk).due_date == datetime.date(2021, 12, 31)
+    assert [d.field for d in kept.differences] == ["due_date"]
+
+    applied = load_plan_file(path, update=True)
+    assert applied.created == 0
+    assert applied.counts["Review"].updated == 1
+    assert applied.updated == 1
+    assert Review.objects.get(pk=review.pk).due_date == datetime.date(2021, 11, 30)
 
 
-def test_data_people_added_is_kept(loaded):
+def test_data_people_added_or_removed_is_kept(loaded):
     from tests.factories import ActivityFactory
 
     theme = Theme.objects.get(plan__code=PLAN, order=1)
     activity = ActivityFactory(theme=theme, title_en="Our own activity")
     extra = Agency.objects.get(code="wtcf")
-    ThemeAgency.objects.create(theme=theme, agency=extra, role="supporting")
+    theme_services.add_responsibility(user=SYSTEM, theme=theme, agency=extra, role="supporting")
     # Someone removed the last commitment of theme 1 and put their own in its place.
-    Commitment.objects.get(theme=theme, order=5).delete()
-    own = Commitment.objects.create(theme=theme, code="our-own", order=5, text_en="Ours")
+    removed = Commitment.objects.get(theme=theme, order=5)
+    commitment_services.delete_commitment(user=SYSTEM, commitment=removed)
+    own = commitment_services.create_commitment(
+        user=SYSTEM, theme=theme, code="our-own", order=5, text_en="Ours"
+    )
     event = Event.objects.get(code="reading-beijing")
     event.organisers.add(extra)
     review = Review.objects.get(code="hki-bj-2019-2023-mid-term-review")
@@ -342,15 +376,23 @@ def test_data_people_added_is_kept(loaded):
 
     again = load_plan_file(PLAN_FILE)
 
+    assert again.changed is False
     assert Activity.objects.filter(pk=activity.pk).exists()
     assert ThemeAgency.objects.filter(theme=theme, agency=extra).exists()
     assert extra in Event.objects.get(pk=event.pk).organisers.all()
     assert Review.objects.get(pk=review.pk).status == ReviewStatus.IN_PREPARATION
-    own.refresh_from_db()
-    assert own.order == 6  # moved out of the way, not deleted
-    restored = Commitment.objects.get(theme=theme, code="diplomatic-exchanges-beijing-week")
-    assert restored.order == 5
-    assert again.counts["Commitment"].created == 1
+    assert Commitment.objects.get(pk=own.pk).order == 5
+    assert not Commitment.objects.filter(theme=theme, code=removed.code).exists()
+    assert f"theme diplomatic-exchanges: commitment {removed.code}: in the file" in "\n".join(
+        d.line() for d in again.differences
+    )
+
+    # Asked to, the loader puts the file's commitment back and moves the portal's out of the
+    # way: it deletes nothing.
+    updated = load_plan_file(PLAN_FILE, update=True)
+    assert updated.counts["Commitment"].created == 1
+    assert Commitment.objects.get(theme=theme, code=removed.code).order == 5
+    assert Commitment.objects.get(pk=own.pk).order == 6
     assert load_plan_file(PLAN_FILE).changed is False
 
 
@@ -464,34 +506,23 @@ def test_missing_file(db, tmp_path):
         load_plan_file(tmp_path / "nope.toml")
 
 
-def test_formal_review_made_in_the_portal_is_adopted(db):
+def test_a_formal_review_made_in_the_portal_is_the_plans_one(db):
     from tests.factories import ReviewFactory
 
     load_plan_file(PLAN_FILE)
     Review.objects.filter(code="hki-bj-2019-2023-mid-term-review").delete()
     plan = ActionPlan.objects.get(code=PLAN)
-    own = ReviewFactory(plan=plan, code="", kind="mid_term", title_en="Our mid-term review")
+    own = ReviewFactory(plan=plan, code="ours", kind="mid_term", title_en="Our mid-term review")
+    before = row_counts()
 
     result = load_plan_file(PLAN_FILE)
 
-    assert result.counts["Review"].updated == 1
-    assert result.counts["Review"].created == 0
-    own.refresh_from_db()
-    assert own.code == "hki-bj-2019-2023-mid-term-review"
-    assert own.title_en == "Mid-term review (2021)"
-
-
-def test_formal_review_with_another_code_is_a_clear_error(db):
-    from tests.factories import ReviewFactory
-
-    load_plan_file(PLAN_FILE)
-    Review.objects.filter(code="hki-bj-2019-2023-mid-term-review").delete()
-    plan = ActionPlan.objects.get(code=PLAN)
-    ReviewFactory(plan=plan, code="ours", kind="mid_term")
-    before = row_counts()
-    with pytest.raises(CommandError, match="already has a mid_term review"):
-        load_plan_file(PLAN_FILE)
+    # One mid-term review per plan: not a second one, and the portal's title is kept.
     assert row_counts() == before
+    assert result.changed is False
+    own.refresh_from_db()
+    assert own.title_en == "Our mid-term review"
+    assert ("title_en", "Our mid-term review") in [(d.field, d.portal) for d in result.differences]
 
 
 def test_parent_agency_may_come_later_in_the_file(db, tmp_path):

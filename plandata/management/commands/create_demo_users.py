@@ -1,12 +1,16 @@
 """``python manage.py create_demo_users``: one user per role, for trying the portal out.
 
-Creates the users, or resets their password and profile when they exist. Their password is
-settings.DEMO_PASSWORD, or a random one printed at the end. Their preferred language is left
-empty so that the language switcher (and the browser) decide.
+Creates the users that are missing, through the people service. Users that exist are left as
+they are (``make run`` runs this at every start: a password or a role changed in the portal
+stays); ``--reset`` gives them their demo password and profile back. The password is
+settings.DEMO_PASSWORD, or one generated on the first run, kept in ``.demo-password`` in the
+project directory (so that every start prints the password that works) and printed.
 """
 
+import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,7 +19,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from partners.models import Agency, City, Profile, Role
+from partners import services as people
+from partners.access import SYSTEM
+from partners.models import Agency, City, Role
+
+PASSWORD_FILE = ".demo-password"  # noqa: S105 - the name of the file, not a password
 
 
 @dataclass(frozen=True)
@@ -68,10 +76,35 @@ DEMO_USERS = (
 EMAIL_DOMAIN = "example.org"
 
 
+def _password_file() -> Path:
+    return Path(settings.BASE_DIR) / PASSWORD_FILE
+
+
+def demo_password() -> tuple[str, bool]:
+    """The demo password, and whether it was generated (rather than DEMO_PASSWORD)."""
+    configured = getattr(settings, "DEMO_PASSWORD", None) or ""
+    if configured:
+        return configured, False
+    path = _password_file()
+    try:
+        saved = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        saved = ""
+    if saved:
+        return saved, True
+    generated = secrets.token_urlsafe(12)
+    # Only the person running the portal reads it.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as fh:
+        fh.write(generated + "\n")
+    return generated, True
+
+
 class Command(BaseCommand):
     help = (
-        "Create one demo user per role (or reset their password and profile). The password is "
-        "DEMO_PASSWORD, or a random one that is printed. Needs the action plan loaded first."
+        "Create the demo users that are missing, one per role; existing ones are kept as they "
+        "are unless --reset. The password is DEMO_PASSWORD, or one generated once and printed. "
+        "Needs the action plan loaded first."
     )
 
     def add_arguments(self, parser):
@@ -80,20 +113,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the demo users even though DEBUG is off (a production-like site).",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Give existing demo users their demo password, profile and names back.",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, reset=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like a production site, where well-known demo "
                 "accounts do not belong. Run again with --force if you really want them."
             )
         cities, agencies = self._places()
-
-        password = getattr(settings, "DEMO_PASSWORD", None) or ""
-        generated = not password
-        if generated:
-            password = secrets.token_urlsafe(12)
-        else:
+        password, generated = demo_password()
+        if not generated:
             try:
                 validate_password(password)
             except ValidationError as exc:
@@ -102,32 +136,44 @@ class Command(BaseCommand):
                 )
 
         User = get_user_model()
+        existing = {u.username: u for u in User.objects.filter(username__in=_names())}
         rows = []
         with transaction.atomic():
             for spec in DEMO_USERS:
-                user, created = User.objects.get_or_create(
-                    username=spec.username,
-                    defaults={"email": f"{spec.username}@{EMAIL_DOMAIN}"},
-                )
-                user.first_name = spec.first_name
-                user.last_name = spec.last_name
-                user.email = f"{spec.username}@{EMAIL_DOMAIN}"
-                user.is_active = True
-                user.is_staff = False
-                user.is_superuser = False
-                user.set_password(password)
-                user.save()
-                Profile.objects.update_or_create(
-                    user=user,
-                    defaults={
-                        "city": cities[spec.city],
-                        "agency": agencies[spec.agency] if spec.agency else None,
-                        "role": spec.role,
-                        "preferred_language": "",
-                    },
-                )
-                rows.append((spec, "created" if created else "reset"))
-        self._unlock([spec.username for spec in DEMO_USERS])
+                values = {
+                    "first_name": spec.first_name,
+                    "last_name": spec.last_name,
+                    "email": f"{spec.username}@{EMAIL_DOMAIN}",
+                    "agency": agencies[spec.agency] if spec.agency else None,
+                    "preferred_language": "",
+                }
+                user = existing.get(spec.username)
+                if user is None:
+                    people.create_person(
+                        user=SYSTEM,
+                        username=spec.username,
+                        password=password,
+                        city=cities[spec.city],
+                        role=spec.role,
+                        **values,
+                    )
+                    rows.append((spec, "created"))
+                elif reset:
+                    people.update_person(
+                        user=SYSTEM,
+                        person=user,
+                        city=cities[spec.city],
+                        role=spec.role,
+                        is_active=True,
+                        **values,
+                    )
+                    people.set_person_password(user=SYSTEM, person=user, password=password)
+                    rows.append((spec, "reset"))
+                elif user.check_password(password):
+                    rows.append((spec, "kept"))
+                else:
+                    rows.append((spec, "kept, own password"))
+        self._unlock([spec.username for spec, outcome in rows if outcome in ("created", "reset")])
         if options.get("verbosity", 1) >= 1:
             self._print(rows, cities, agencies, password if generated else None)
         elif generated:
@@ -176,13 +222,25 @@ class Command(BaseCommand):
                 )
             )
         widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
+        if any(outcome == "kept, own password" for _spec, outcome in rows):
+            self.stdout.write(
+                "Some demo users changed their password in the portal: it was kept "
+                "(create_demo_users --reset gives them the demo password back)."
+            )
         for row in table:
             self.stdout.write(
                 "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
             )
         if generated_password:
             self.stdout.write(self.style.SUCCESS(f"Password for all of them: {generated_password}"))
-            self.stdout.write("(DEMO_PASSWORD is not set, so a random password was generated.)")
+            self.stdout.write(
+                f"(DEMO_PASSWORD is not set: this password was generated once and is kept in "
+                f"{PASSWORD_FILE}.)"
+            )
         else:
             message = "Password for all of them: the value of DEMO_PASSWORD."
             self.stdout.write(self.style.SUCCESS(message))
+
+
+def _names() -> list[str]:
+    return [spec.username for spec in DEMO_USERS]
