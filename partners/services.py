@@ -72,12 +72,14 @@ def _check_parent(agency: Agency) -> None:
         return
     if parent.city_id != agency.city_id:
         raise ValidationError({"parent": _("The parent agency must be on the same side.")})
+    # Up the chain as stored: the caller's copies of it may be older than the database.
     seen = set()
-    while parent is not None and parent.pk not in seen:
-        if agency.pk is not None and parent.pk == agency.pk:
+    ancestor = parent.pk
+    while ancestor is not None and ancestor not in seen:
+        if agency.pk is not None and ancestor == agency.pk:
             raise ValidationError({"parent": _("An agency cannot be its own parent.")})
-        seen.add(parent.pk)
-        parent = parent.parent
+        seen.add(ancestor)
+        ancestor = Agency.objects.filter(pk=ancestor).values_list("parent_id", flat=True).first()
 
 
 @transaction.atomic
@@ -112,8 +114,12 @@ def delete_agency(*, user, agency: Agency) -> None:
 # --- people of a side -----------------------------------------------------------------------
 
 
-def _require_manages(user, profile: Profile, person) -> None:
-    access.require(user, Action.CHANGE, profile)
+def _require_manages(user, profile: Profile | None, person) -> None:
+    if profile is None:
+        # An account of no side (an administrator's): managed in /admin/ only.
+        access.require_admin(user)
+    else:
+        access.require(user, Action.CHANGE, profile)
     if (person.is_superuser or person.is_staff) and not access.is_admin(user):
         # Administrators are managed in /admin/, never by coordinators.
         raise PermissionDenied
@@ -176,18 +182,26 @@ def update_person(*, user, person, **changes):
     """Change a person's name, address, activity, side, role, agency or language."""
     User = get_user_model()
     current = User.objects.select_for_update().get(pk=person.pk)
-    profile = Profile.objects.select_for_update().select_related("city").get(user=current)
+    profile = (
+        Profile.objects.select_for_update().select_related("city").filter(user=current).first()
+    )
     _require_manages(user, profile, current)
     person_changes = {k: v for k, v in changes.items() if k in PERSON_FIELDS}
     profile_changes = {k: v for k, v in changes.items() if k not in PERSON_FIELDS}
     changed = writes.set_changes(current, person_changes, allowed=PERSON_FIELDS)
-    profile_changed = writes.set_changes(profile, profile_changes, allowed=PROFILE_FIELDS)
-    if "city" in profile_changed:
-        # Moving a person to another side is also a change of that side's people.
-        access.require(user, Action.CHANGE, profile)
-    _check_profile(profile)
+    if profile is None:
+        if profile_changes:
+            # An account of no side (an administrator's) has no side, role or agency.
+            raise TypeError(f"{current} has no profile: {', '.join(sorted(profile_changes))}")
+    else:
+        profile_changed = writes.set_changes(profile, profile_changes, allowed=PROFILE_FIELDS)
+        if "city" in profile_changed:
+            # Moving a person to another side is also a change of that side's people.
+            access.require(user, Action.CHANGE, profile)
+        _check_profile(profile)
     writes.save_changed(current, changed, exclude=["password"])
-    writes.save_changed(profile, profile_changed)
+    if profile is not None:
+        writes.save_changed(profile, profile_changed)
     return current
 
 
@@ -196,7 +210,7 @@ def set_person_password(*, user, person, password: str | None) -> None:
     """Set another person's password (their coordinator), or one's own; None turns logging
     in with a password off."""
     if person.pk != getattr(user, "pk", None):
-        _require_manages(user, Profile.objects.get(user=person), person)
+        _require_manages(user, Profile.objects.filter(user=person).first(), person)
     if password is None:
         person.set_unusable_password()
     else:
@@ -207,15 +221,16 @@ def set_person_password(*, user, person, password: str | None) -> None:
 
 @transaction.atomic
 def delete_person(*, user, person) -> None:
-    profile = Profile.objects.get(user=person)
-    _require_manages(user, profile, person)
+    _require_manages(user, Profile.objects.filter(user=person).first(), person)
     person.delete()
 
 
 @transaction.atomic
 def set_preferred_language(*, user, language: str) -> Profile:
     """The one thing everyone changes on their own profile."""
-    profile = Profile.objects.select_for_update().get(user_id=user.pk)
+    profile = Profile.objects.select_for_update().filter(user_id=user.pk).first()
+    if profile is None:
+        raise PermissionDenied  # an administrator's account has no profile to set
     writes.set_changes(profile, {"preferred_language": language}, allowed=PROFILE_FIELDS)
     _check_profile(profile)
     profile.save(update_fields=["preferred_language"])

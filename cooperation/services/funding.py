@@ -74,6 +74,9 @@ def update_funding(*, user, funding: Funding, **changes) -> Funding:
         .get(pk=funding.pk)
     )
     access.require(user, Action.CHANGE, current.activity)
+    if isinstance(changes.get("currency"), str):
+        # "eur" for a stored "EUR" is no change.
+        changes = {**changes, "currency": changes["currency"].strip().upper()}
     changed = writes.set_changes(current, changes, allowed=FIELDS)
     _check(current)
     if changed:

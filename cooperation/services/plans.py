@@ -115,13 +115,17 @@ def _check_plan(plan: ActionPlan, coordinators: Iterable[Agency] | None) -> None
 
 
 def _succeeds(plan: ActionPlan, pk: int) -> bool:
-    """True when ``plan`` is the plan ``pk`` or comes after it."""
+    """True when ``plan`` is the plan ``pk`` or comes after it, as stored (the caller's copies
+    of the chain may be older than the database)."""
     seen = set()
-    while plan is not None and plan.pk not in seen:
-        if plan.pk == pk:
+    current = plan.pk
+    while current is not None and current not in seen:
+        if current == pk:
             return True
-        seen.add(plan.pk)
-        plan = plan.predecessor
+        seen.add(current)
+        current = (
+            ActionPlan.objects.filter(pk=current).values_list("predecessor_id", flat=True).first()
+        )
     return False
 
 

@@ -362,6 +362,119 @@ def test_it_refuses_moving_an_activity_to_another_plan(world):
     assert fresh(world.hki_activity).theme == world.themes[0]
 
 
+# --- dates: ends after starts, a completed activity keeps its end ----------------------------
+
+
+def dates_of(activity):
+    stored = fresh(activity)
+    return (
+        stored.planned_start,
+        stored.planned_end,
+        stored.actual_start,
+        stored.actual_end,
+        stored.version,
+        stored.updated_at,
+    )
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        (
+            {"planned_start": datetime.date(2020, 6, 1), "planned_end": datetime.date(2020, 5, 31)},
+            "planned_end",
+        ),
+        (
+            {"actual_start": datetime.date(2020, 6, 1), "actual_end": datetime.date(2020, 5, 31)},
+            "actual_end",
+        ),
+    ],
+)
+def test_it_refuses_a_new_activity_ending_before_it_starts(world, dates, field):
+    count = Activity.objects.count()
+
+    with pytest.raises(ValidationError) as excinfo:
+        create_activity(
+            user=world.hki_staff,
+            activity=new_activity(world, first_lead_agency=world.hki_agency, **dates),
+        )
+
+    assert field in error_fields(excinfo)
+    assert Activity.objects.count() == count
+
+
+def test_it_accepts_an_activity_ending_the_day_it_starts(world):
+    day = datetime.date(2020, 6, 1)
+
+    created = create_activity(
+        user=world.hki_staff,
+        activity=new_activity(
+            world, first_lead_agency=world.hki_agency, planned_start=day, planned_end=day
+        ),
+    )
+
+    assert (fresh(created).planned_start, fresh(created).planned_end) == (day, day)
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        ({"planned_end": datetime.date(2020, 2, 29)}, "planned_end"),  # starts 2020-03-01
+        (
+            {"actual_start": datetime.date(2020, 6, 1), "actual_end": datetime.date(2020, 5, 31)},
+            "actual_end",
+        ),
+    ],
+)
+def test_it_refuses_an_edit_that_ends_an_activity_before_it_starts(world, dates, field):
+    # Before the check moved into the service, an edit reached the database's constraint: an
+    # IntegrityError, a 500.
+    before = dates_of(world.hki_activity)
+    mine = fresh(world.hki_activity)
+    for name, value in dates.items():
+        setattr(mine, name, value)
+
+    with pytest.raises(ValidationError) as excinfo:
+        update_activity(user=world.hki_staff, activity=mine, expected_version=1, fields=list(dates))
+
+    assert field in error_fields(excinfo)
+    assert dates_of(world.hki_activity) == before
+
+
+def test_it_keeps_the_actual_end_of_a_completed_activity(world):
+    change(world, to_status=ActivityStatus.COMPLETED, note="Done.", date=today())
+    before = dates_of(world.hki_activity)
+    mine = fresh(world.hki_activity)
+    mine.actual_end = None
+
+    with pytest.raises(ValidationError) as excinfo:
+        update_activity(
+            user=world.hki_coordinator,
+            activity=mine,
+            expected_version=before[4],
+            fields=["actual_end"],
+        )
+
+    assert "actual_end" in error_fields(excinfo)
+    assert dates_of(world.hki_activity) == before
+
+
+def test_it_lets_an_edit_correct_the_actual_end_of_a_completed_activity(world):
+    change(world, to_status=ActivityStatus.COMPLETED, note="Done.", date=today())
+    mine = fresh(world.hki_activity)
+    mine.actual_end = today() - datetime.timedelta(days=2)
+
+    update_activity(
+        user=world.hki_coordinator, activity=mine, expected_version=2, fields=["actual_end"]
+    )
+
+    stored = fresh(world.hki_activity)
+    assert (stored.status, stored.actual_end) == (
+        ActivityStatus.COMPLETED,
+        today() - datetime.timedelta(days=2),
+    )
+
+
 # --- change_activity_status -----------------------------------------------------------------
 
 

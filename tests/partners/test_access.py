@@ -16,12 +16,16 @@ from django.core.exceptions import PermissionDenied
 
 from cooperation.models import Activity, Partnership
 from partners.access import (
+    SYSTEM,
     Action,
     can,
     editable_agency_ids,
+    is_admin,
     partnership_q,
+    person,
     profile_of,
     require,
+    require_admin,
 )
 from partners.models import AgencyKind
 from tests.factories import AgencyFactory, UserFactory
@@ -308,3 +312,54 @@ def test_it_gives_staff_their_own_agency_and_officials_none(world):
     assert editable_agency_ids(world.bj_staff) == {world.bj_agency.pk}
     assert editable_agency_ids(world.official) == set()
     assert editable_agency_ids(AnonymousUser()) == set()
+
+
+# --- the system, authors, administrators ----------------------------------------------------
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_it_lets_the_system_do_what_an_administrator_may(world, action):
+    assert can(SYSTEM, action, world.plan)
+    assert can(SYSTEM, action, world.other_activity)
+    assert can(SYSTEM, action, world.hki_agency)
+
+
+def test_it_gives_the_system_no_profile_and_no_partnership_filter(world):
+    assert profile_of(SYSTEM) is None
+    assert is_admin(SYSTEM)
+    assert set(Partnership.objects.filter(partnership_q(SYSTEM))) == {
+        world.partnership,
+        world.other_partnership,
+    }
+
+
+def test_it_records_the_acting_person_and_nobody_for_the_system(world):
+    assert person(world.hki_staff) is world.hki_staff
+    assert person(world.admin) is world.admin
+    assert person(SYSTEM) is None
+    assert person(AnonymousUser()) is None
+
+
+@pytest.mark.parametrize("role", ["admin", "system"])
+def test_it_lets_administrators_and_the_system_administer(world, role):
+    assert require_admin(SYSTEM if role == "system" else world.admin) is None
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
+def test_it_refuses_administration_to_everyone_else_and_logs_it(world, role, caplog):
+    user = _user(world, role)
+
+    with (
+        caplog.at_level(logging.WARNING, logger="portal.security"),
+        pytest.raises(PermissionDenied),
+    ):
+        require_admin(user)
+
+    assert "action=administer" in caplog.records[-1].getMessage()
+
+
+def test_it_refuses_administration_to_an_inactive_superuser(world):
+    world.admin.is_active = False
+
+    with pytest.raises(PermissionDenied):
+        require_admin(world.admin)
