@@ -3,8 +3,14 @@
 ``world`` is the Helsinki–Beijing partnership with its plan, three themes, agencies on both
 sides, the six kinds of users (and an admin), and one activity per way an agency can be
 involved; plus a Tallinn–Riga partnership whose coordinator is the outsider.
+
+The world is built once per test module, inside a transaction that is rolled back when the
+module is done (what Django's ``setUpTestData`` does for a class); each test runs in a
+savepoint of it and gets its own copy of the Python objects. A test that needs real commits
+(``transaction=True``, a live server) gets a world of its own.
 """
 
+import copy
 import datetime
 import shutil
 from dataclasses import dataclass
@@ -12,6 +18,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
@@ -97,8 +104,7 @@ def _user(username, **profile):
     return user
 
 
-@pytest.fixture
-def world(db) -> World:
+def _build_world() -> World:
     from cooperation.models import ResponsibilityRole
     from partners.models import AgencyKind, Role
     from reviews.models import ReviewKind
@@ -253,6 +259,82 @@ def world(db) -> World:
         other_theme=other_theme,
         other_activity=other_activity,
     )
+
+
+def _commits(item) -> bool:
+    """Whether a test needs real commits (``transaction=True``, a live server)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(items):
+    # A test with the world uses the database, marked or not.
+    for item in items:
+        if "world" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+            "django_db"
+        ):
+            item.add_marker(pytest.mark.django_db)
+
+
+# The module world's open transaction (at most one at a time).
+_OPEN_WORLD: list = []
+
+
+def _close_module_world() -> None:
+    while _OPEN_WORLD:
+        atomic, blocker = _OPEN_WORLD.pop()
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_world(request, django_db_blocker):
+    """The world of this module's tests, in a transaction rolled back after them. Module
+    scope, so that it is set up before any test's own transaction (a savepoint of it)."""
+    users = [
+        item
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module
+        and "world" in item.fixturenames
+        and not _commits(item)
+    ]
+    if not users:
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        _OPEN_WORLD.append((atomic, django_db_blocker))
+        try:
+            built = _build_world()
+        except BaseException:
+            _close_module_world()
+            raise
+    yield built
+    _close_module_world()
+
+
+@pytest.fixture(autouse=True)
+def _commits_see_no_open_world(request):
+    """A test that commits (pytest-django runs them after all the others) must not run inside
+    a module world's transaction: close it first."""
+    if _commits(request.node):
+        _close_module_world()
+
+
+@pytest.fixture
+def world(request, _module_world) -> World:
+    """This test's copy of the module's world (its writes are rolled back after it); a world
+    of its own, committed, for a test that commits."""
+    if _commits(request.node):
+        request.getfixturevalue("transactional_db")
+        return _build_world()
+    request.getfixturevalue("db")
+    return copy.deepcopy(_module_world)
 
 
 @pytest.fixture
