@@ -9,7 +9,7 @@ from core.admin import BoundedInlineMixin, ServiceAdminMixin
 from partners.fields import SafeChoiceFieldsAdminMixin
 
 from . import reminders, services
-from .models import ProgressReport, Reminder, Review, ThemeAssessment
+from .models import Reminder, Review, ThemeAssessment
 
 
 class ReviewWrites(ServiceAdminMixin):
@@ -172,61 +172,3 @@ class ReminderAdmin(admin.ModelAdmin):
             % {"sent": result.sent, "failed": result.failed, "skipped": result.skipped},
             messages.WARNING if result.failed else messages.SUCCESS,
         )
-
-
-# --- progress reports -----------------------------------------------------------------------
-
-
-@admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
-    """Progress reports as requested and rendered: read-only (members download them on the
-    report pages, where access is checked)."""
-
-    list_display = (
-        "id",
-        "plan",
-        "theme",
-        "language",
-        "as_of",
-        "status",
-        "page_count",
-        "size",
-        "requested_by",
-        "created_at",
-        "finished_at",
-    )
-    list_filter = ("status", "language", "plan")
-    list_select_related = ("plan", "theme", "requested_by")
-    search_fields = ("sha256", "requested_by__username")
-    date_hierarchy = "created_at"
-    readonly_fields = (
-        "plan",
-        "theme",
-        "language",
-        "as_of",
-        "status",
-        "error",
-        "stored_as",
-        "sha256",
-        "size",
-        "page_count",
-        "requested_by",
-        "created_at",
-        "started_at",
-        "finished_at",
-    )
-    fields = readonly_fields
-
-    @admin.display(description=_("file"))
-    def stored_as(self, obj):
-        # The name only: files are not served from MEDIA_URL, the report page serves them.
-        return obj.file.name or "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,11 +6,7 @@ import datetime
 
 from celery import shared_task
 
-# Celery discovers only `tasks` modules: importing the report task registers it with workers.
-from . import (
-    reminders,
-    report_tasks,  # noqa: F401
-)
+from . import reminders
 from .reminders import ReminderDeliveryFailed
 
 

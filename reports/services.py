@@ -59,9 +59,10 @@ from cooperation.selectors import responsibilities_by_side
 from events.models import Event
 from partners import access, clock
 from partners.access import Action
+from reviews.models import Review, ThemeAssessment
 
-from .models import ProgressReport, ReportLanguage, ReportStatus, Review, ThemeAssessment
-from .report_fetcher import REPORT_BASE_URL, StaticFilesFetcher, static_url
+from .fetcher import REPORT_BASE_URL, StaticFilesFetcher, static_url
+from .models import ProgressReport, ReportLanguage, ReportStatus
 
 log = logging.getLogger(__name__)
 
@@ -657,7 +658,7 @@ def request_report(
 
 def queue_render(report_id: int) -> None:
     """Queue the rendering after the current transaction commits (never before)."""
-    from .report_tasks import render_progress_report
+    from .tasks import render_progress_report
 
     transaction.on_commit(lambda: render_progress_report.delay(report_id), robust=True)
 

@@ -22,7 +22,7 @@ from partners import access, clock
 from partners.fields import SafeModelChoiceField
 from partners.templatetags.content import tr_text
 
-from . import reports
+from . import services
 from .models import ProgressReport, ReportLanguage
 
 PAGE_SIZE = 25
@@ -99,7 +99,7 @@ def report_list(request):
         form = ReportRequestForm(request.POST, user=user)
         if form.is_valid():
             try:
-                report = reports.request_report(
+                report = services.request_report(
                     user=user,
                     plan=form.cleaned_data["plan"],
                     theme=form.cleaned_data["theme"],
