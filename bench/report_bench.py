@@ -209,7 +209,8 @@ def _weasyprint_only(plan_id: int, language: str, runs: int) -> dict:
 
     from cooperation.models import ActionPlan
     from reports.fetcher import REPORT_BASE_URL, StaticFilesFetcher
-    from reports.services import collect, render_html
+    from reports.rendering import render_html
+    from reports.snapshot import collect
 
     plan = ActionPlan.objects.get(pk=plan_id)
     html = render_html(collect(plan, None, AS_OF), language)

@@ -15,7 +15,7 @@ from partners import clock
 from partners.access import Action
 from reports import services as report_services
 from reports.models import ProgressReport, ReportLanguage, ReportStatus
-from reports.views import download_name, visible_reports
+from reports.selectors import download_name, visible_reports
 
 from ..base import PortalViewSet
 from ..exceptions import ReportNotReady
