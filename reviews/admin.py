@@ -8,8 +8,9 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from core.admin import BoundedInlineMixin, ServiceAdminMixin
 from partners.fields import SafeChoiceFieldsAdminMixin
 
-from . import reminders, services
+from . import services
 from .models import Reminder, Review, ThemeAssessment
+from .reminders import delivery, schedule
 
 
 class ReviewWrites(ServiceAdminMixin):
@@ -150,7 +151,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reminder"), ordering="lead_days")
     def stage(self, obj):
-        return reminders.stage_label(obj.lead_days)
+        return schedule.stage_label(obj.lead_days)
 
     @admin.display(description=_("last error"))
     def short_error(self, obj):
@@ -165,7 +166,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):
-        result = reminders.retry_now(queryset.values_list("pk", flat=True))
+        result = delivery.retry_now(queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             gettext("Reminders sent: %(sent)d; failed again: %(failed)d; skipped: %(skipped)d.")
