@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import permissions, serializers
 
-from reviews.models import ReportStatus
+from reports.models import ReportStatus
 
 DESCRIPTION = """\
 Everything a person does in the portal's pages, a program can do here, with the same

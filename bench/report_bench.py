@@ -173,7 +173,7 @@ def _rss_mib() -> float:
 
 def _whole_render(plan_id: int, language: str, runs: int, output: str | None) -> dict:
     from cooperation.models import ActionPlan
-    from reviews.reports import write_report_pdf
+    from reports.services import write_report_pdf
 
     plan = ActionPlan.objects.get(pk=plan_id)
     before = _rss_mib()
@@ -208,8 +208,9 @@ def _weasyprint_only(plan_id: int, language: str, runs: int) -> dict:
     from weasyprint import HTML
 
     from cooperation.models import ActionPlan
-    from reviews.report_fetcher import REPORT_BASE_URL, StaticFilesFetcher
-    from reviews.reports import collect, render_html
+    from reports.fetcher import REPORT_BASE_URL, StaticFilesFetcher
+    from reports.rendering import render_html
+    from reports.snapshot import collect
 
     plan = ActionPlan.objects.get(pk=plan_id)
     html = render_html(collect(plan, None, AS_OF), language)
@@ -232,7 +233,7 @@ def _weasyprint_only(plan_id: int, language: str, runs: int) -> dict:
 
 def _traced_render(plan_id: int, language: str) -> dict:
     from cooperation.models import ActionPlan
-    from reviews.reports import write_report_pdf
+    from reports.services import write_report_pdf
 
     plan = ActionPlan.objects.get(pk=plan_id)
     tracemalloc.start()

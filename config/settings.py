@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "cooperation",
     "events",
     "reviews",
+    "reports",
     "portal",
     "api",
     "plandata",

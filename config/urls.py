@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("cooperation.urls")),
     path("", include("events.urls")),
     path("", include("reviews.urls")),
+    path("", include("reports.urls")),
     # Spreadsheets and calendar files (issue 5).
     path(
         "activities/export.xlsx",

@@ -8,8 +8,9 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from core.admin import BoundedInlineMixin, ServiceAdminMixin
 from partners.fields import SafeChoiceFieldsAdminMixin
 
-from . import reminders, services
-from .models import ProgressReport, Reminder, Review, ThemeAssessment
+from . import services
+from .models import Reminder, Review, ThemeAssessment
+from .reminders import delivery, schedule
 
 
 class ReviewWrites(ServiceAdminMixin):
@@ -150,7 +151,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reminder"), ordering="lead_days")
     def stage(self, obj):
-        return reminders.stage_label(obj.lead_days)
+        return schedule.stage_label(obj.lead_days)
 
     @admin.display(description=_("last error"))
     def short_error(self, obj):
@@ -165,68 +166,10 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):
-        result = reminders.retry_now(queryset.values_list("pk", flat=True))
+        result = delivery.retry_now(queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             gettext("Reminders sent: %(sent)d; failed again: %(failed)d; skipped: %(skipped)d.")
             % {"sent": result.sent, "failed": result.failed, "skipped": result.skipped},
             messages.WARNING if result.failed else messages.SUCCESS,
         )
-
-
-# --- progress reports -----------------------------------------------------------------------
-
-
-@admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
-    """Progress reports as requested and rendered: read-only (members download them on the
-    report pages, where access is checked)."""
-
-    list_display = (
-        "id",
-        "plan",
-        "theme",
-        "language",
-        "as_of",
-        "status",
-        "page_count",
-        "size",
-        "requested_by",
-        "created_at",
-        "finished_at",
-    )
-    list_filter = ("status", "language", "plan")
-    list_select_related = ("plan", "theme", "requested_by")
-    search_fields = ("sha256", "requested_by__username")
-    date_hierarchy = "created_at"
-    readonly_fields = (
-        "plan",
-        "theme",
-        "language",
-        "as_of",
-        "status",
-        "error",
-        "stored_as",
-        "sha256",
-        "size",
-        "page_count",
-        "requested_by",
-        "created_at",
-        "started_at",
-        "finished_at",
-    )
-    fields = readonly_fields
-
-    @admin.display(description=_("file"))
-    def stored_as(self, obj):
-        # The name only: files are not served from MEDIA_URL, the report page serves them.
-        return obj.file.name or "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,7 +7,9 @@ from django.views.decorators.http import require_GET
 
 from partners import access
 
-from . import reminders
+from . import selectors
+from .reminders.email import time_zone_of
+from .reminders.schedule import stage_label
 
 PAGE_SIZE = 50
 
@@ -16,13 +18,13 @@ PAGE_SIZE = 50
 @require_GET
 def my_reminders(request):
     profile = access.profile_of(request.user)
-    page = Paginator(reminders.reminders_of(request.user), PAGE_SIZE).get_page(
+    page = Paginator(selectors.reminders_of(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     for reminder in page.object_list:
-        reminder.stage = reminders.stage_label(reminder.lead_days)
+        reminder.stage = stage_label(reminder.lead_days)
     return render(
         request,
         "reviews/my_reminders.html",
-        {"page": page, "reminders": page.object_list, "time_zone": reminders.time_zone_of(profile)},
+        {"page": page, "reminders": page.object_list, "time_zone": time_zone_of(profile)},
     )

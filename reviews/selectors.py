@@ -12,7 +12,7 @@ from django.utils.translation import ngettext_lazy
 from cooperation.models import Activity, ActivityStatus, Commitment, Theme
 from partners import access, clock
 
-from .models import Review, ReviewStatus, ThemeAssessment
+from .models import Reminder, Review, ReviewStatus, ThemeAssessment
 
 
 def reviews_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[Review]:
@@ -153,3 +153,14 @@ def theme_rows(review: Review) -> list[ThemeRow]:
                     row.loose.add(status, n)
         rows.append(row)
     return rows
+
+
+def reminders_of(user) -> QuerySet[Reminder]:
+    """The user's reminders of their partnerships' reviews, newest first, with the review and
+    its plan: one query."""
+    return (
+        Reminder.objects.filter(recipient_id=user.pk)
+        .filter(access.partnership_q(user, "review__plan__partnership"))
+        .select_related("review__plan")
+        .order_by("-created_at", "-id")
+    )

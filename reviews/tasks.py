@@ -1,4 +1,5 @@
-"""Celery tasks for reviews: thin wrappers that take ids and call the rules in reminders.py."""
+"""Celery tasks for reviews: thin wrappers that take ids and call the reminder rules
+(``reminders/sweep.py``, ``reminders/delivery.py``)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,16 @@ import datetime
 
 from celery import shared_task
 
-# Celery discovers only `tasks` modules: importing the report task registers it with workers.
-from . import (
-    reminders,
-    report_tasks,  # noqa: F401
-)
-from .reminders import ReminderDeliveryFailed
+from .reminders import delivery
+from .reminders.delivery import ReminderDeliveryFailed
+from .reminders.sweep import sweep
 
 
 @shared_task(acks_late=True)
 def send_review_reminders(today_iso: str | None = None) -> dict:
     """The daily sweep (beat, 08:00 Helsinki). ``today_iso`` pins the day (YYYY-MM-DD)."""
     today = datetime.date.fromisoformat(today_iso) if today_iso else None
-    result = reminders.sweep(today=today)
+    result = sweep(today=today)
     return {
         "today": result.today.isoformat(),
         "claimed": [item.reminder_id for item in result.reminders],
@@ -34,12 +32,12 @@ def send_review_reminders(today_iso: str | None = None) -> dict:
     bind=True,
     acks_late=True,
     autoretry_for=(ReminderDeliveryFailed,),
-    retry_backoff=reminders.BACKOFF_SECONDS,
-    retry_backoff_max=reminders.BACKOFF_MAX_SECONDS,
+    retry_backoff=delivery.BACKOFF_SECONDS,
+    retry_backoff_max=delivery.BACKOFF_MAX_SECONDS,
     retry_jitter=False,
     max_retries=8,
 )
 def deliver_reminder_task(self, reminder_id: int, as_of_iso: str | None = None) -> bool:
     """Send one reminder e-mail; False when it was sent already or another worker has it."""
     as_of = datetime.date.fromisoformat(as_of_iso) if as_of_iso else None
-    return reminders.deliver(reminder_id, as_of=as_of)
+    return delivery.deliver(reminder_id, as_of=as_of)

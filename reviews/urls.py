@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reminder_views, report_views, views
+from . import reminder_views, views
 
 urlpatterns = [
     path("reviews/", views.review_list, name="review-list"),
@@ -16,7 +16,4 @@ urlpatterns = [
     path("reviews/<int:pk>/complete/", views.review_complete, name="review-complete"),
     path("reviews/<int:pk>/reopen/", views.review_reopen, name="review-reopen"),
     path("reviews/<int:pk>/schedule/", views.review_schedule, name="review-schedule"),
-    path("reports/", report_views.report_list, name="report-list"),
-    path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),
-    path("reports/<int:pk>/download/", report_views.report_download, name="report-download"),
 ]

@@ -1,5 +1,5 @@
 """Progress reports (PDF) of a plan, or one theme of it, as of a date: asked for here,
-rendered in the background (``reviews.reports``), polled and downloaded."""
+rendered in the background (``reports.services``), polled and downloaded."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from cooperation import selectors as cooperation_selectors
 from cooperation.models import ActionPlan, Theme
 from partners import clock
 from partners.access import Action
-from reviews import reports as review_reports
-from reviews.models import ProgressReport, ReportLanguage, ReportStatus
-from reviews.report_views import download_name, visible_reports
+from reports import services as report_services
+from reports.models import ProgressReport, ReportLanguage, ReportStatus
+from reports.selectors import download_name, visible_reports
 
 from ..base import PortalViewSet
 from ..exceptions import ReportNotReady
@@ -117,7 +117,7 @@ class ReportViewSet(mixins.ListModelMixin, PortalViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         plan = data["plan"]
-        report = review_reports.request_report(
+        report = report_services.request_report(
             user=request.user,
             plan=plan,
             theme=data.get("theme"),

@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import get_resolver
 
-from reviews.models import ProgressReport, ReportLanguage
+from reports.models import ProgressReport, ReportLanguage
 from tests.api.test_reports import done_report
 from tests.factories import AgencyFactory, EvidenceFactory, FundingFactory, ProgrammeItemFactory
 

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from reviews.models import ProgressReport, ReportLanguage, ReportStatus
+from reports.models import ProgressReport, ReportLanguage, ReportStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api.models import ApiToken
-from reviews.models import ProgressReport
+from reports.models import ProgressReport
 from tests.factories import EvidenceFactory, FundingFactory, ProgrammeItemFactory
 
 pytestmark = pytest.mark.django_db

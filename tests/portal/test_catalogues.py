@@ -16,6 +16,7 @@ SOURCE_DIRS = [
     "cooperation",
     "events",
     "reviews",
+    "reports",
     "portal",
     "api",
     "templates",

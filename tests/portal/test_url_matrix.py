@@ -278,7 +278,7 @@ def _done_report(plan):
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from reviews.models import ProgressReport
+    from reports.models import ProgressReport
 
     report = ProgressReport(
         plan=plan,

@@ -15,9 +15,12 @@ from django.db import connection
 from django.urls import reverse
 
 from cooperation.models import Activity
-from reviews import reminders, tasks
+from reviews import tasks
 from reviews.models import Reminder, ReminderStatus
-from reviews.reminders import ReminderDeliveryFailed
+from reviews.reminders import delivery
+from reviews.reminders.delivery import ReminderDeliveryFailed
+from reviews.reminders.email import message_id
+from reviews.reminders.sweep import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +80,11 @@ def test_the_tasks_are_thin_and_configured():
     assert task.acks_late is True
     assert task.max_retries == 8
     assert task.autoretry_for == (ReminderDeliveryFailed,)
-    assert task.retry_backoff == reminders.BACKOFF_SECONDS
+    assert task.retry_backoff == delivery.BACKOFF_SECONDS
     assert task.retry_backoff_max == 6 * 3600
     assert task.retry_jitter is False
     # Celery's retry schedule is the one deliver() records as the next attempt.
-    assert [reminders.backoff_seconds(n) for n in range(1, 10)] == [
+    assert [delivery.backoff_seconds(n) for n in range(1, 10)] == [
         300,
         600,
         1200,
@@ -133,8 +136,8 @@ def test_deliver_claims_only_what_is_due(rw):
     )
     sent = reminder_for(rw, rw.hki_staff, status="sent", sent_at=now)
     for reminder in (later, busy, sent):
-        assert reminders.deliver(reminder.pk) is False
-    assert reminders.deliver(999_999) is False
+        assert delivery.deliver(reminder.pk) is False
+    assert delivery.deliver(999_999) is False
     assert mail.outbox == []
     assert list(Reminder.objects.order_by("pk").values_list("attempts", flat=True)) == [0, 0, 0]
 
@@ -153,13 +156,13 @@ def test_a_stale_sending_lease_is_delivered_again(rw, django_capture_on_commit_c
         created_at=datetime.datetime(2021, 10, 2, 7, 30, tzinfo=HELSINKI)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        result = reminders.sweep()
+        result = sweep()
     assert dead.pk in result.requeued
     dead.refresh_from_db()
     assert dead.status == ReminderStatus.SENT and dead.attempts == 2
     assert len(to := [m for m in mail.outbox if m.to == ["hki_coordinator@example.org"]]) == 1
     # The same Message-ID the dead worker's copy had, if it got out.
-    assert to[0].extra_headers["Message-ID"] == reminders.message_id(dead.pk)
+    assert to[0].extra_headers["Message-ID"] == message_id(dead.pk)
     assert len(mail.outbox) == 4  # and the three others of the stage, once each
 
 
@@ -169,7 +172,7 @@ def test_a_pending_reminder_never_picked_up_is_queued_again(rw, django_capture_o
     Reminder.objects.filter(pk=lost.pk).update(created_at=EIGHT_AM - datetime.timedelta(hours=1))
     just_claimed = reminder_for(rw, rw.bj_coordinator)  # another sweep's, seconds old
     with django_capture_on_commit_callbacks(execute=True):
-        result = reminders.sweep()
+        result = sweep()
     assert lost.pk in result.requeued and just_claimed.pk not in result.requeued
     assert Reminder.objects.get(pk=lost.pk).status == ReminderStatus.SENT
 
@@ -181,7 +184,7 @@ def test_an_smtp_failure_is_retried_then_sent_once(rw, flaky):
     with time_machine.travel(EIGHT_AM, tick=False):
         reminder = reminder_for(rw, rw.hki_coordinator)
         with pytest.raises(ReminderDeliveryFailed):
-            reminders.deliver(reminder.pk)
+            delivery.deliver(reminder.pk)
     reminder.refresh_from_db()
     # Visible as failed in between, with the error and when it is tried again.
     assert reminder.status == ReminderStatus.FAILED
@@ -191,10 +194,10 @@ def test_an_smtp_failure_is_retried_then_sent_once(rw, flaky):
     assert reminder.sent_at is None and mail.outbox == []
 
     with time_machine.travel(EIGHT_AM + datetime.timedelta(minutes=4), tick=False):
-        assert reminders.deliver(reminder.pk) is False  # not yet due
+        assert delivery.deliver(reminder.pk) is False  # not yet due
     with time_machine.travel(EIGHT_AM + datetime.timedelta(minutes=5), tick=False):
-        assert reminders.deliver(reminder.pk) is True
-        assert reminders.deliver(reminder.pk) is False
+        assert delivery.deliver(reminder.pk) is True
+        assert delivery.deliver(reminder.pk) is False
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SENT and reminder.attempts == 2
     assert reminder.last_error == "" and reminder.next_attempt_at is None
@@ -229,14 +232,14 @@ def test_an_smtp_failure_during_a_sweep(rw, flaky, django_capture_on_commit_call
     the sweep after its backoff, and only then."""
     with time_machine.travel(EIGHT_AM, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            reminders.sweep()
+            sweep()
         assert len(mail.outbox) == 3
         (failed,) = Reminder.objects.filter(status=ReminderStatus.FAILED)
         with django_capture_on_commit_callbacks(execute=True):
-            assert reminders.sweep().requeued == []  # not due yet
+            assert sweep().requeued == []  # not due yet
     with time_machine.travel(EIGHT_AM + datetime.timedelta(minutes=6), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            result = reminders.sweep()
+            result = sweep()
         assert result.requeued == [failed.pk] and result.reminders == []
     assert len(mail.outbox) == 4
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -250,7 +253,7 @@ def test_a_recipient_without_an_address_stays_failed_and_visible(rw):
     rw.hki_coordinator.email = ""
     rw.hki_coordinator.save()
     reminder = reminder_for(rw, rw.hki_coordinator)
-    assert reminders.deliver(reminder.pk) is False
+    assert delivery.deliver(reminder.pk) is False
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.FAILED
     assert reminder.last_error == "The recipient has no e-mail address."
@@ -359,7 +362,7 @@ def _in_threads(count: int, work):
 @pytest.mark.django_db(transaction=True)
 def test_racing_sweeps_send_each_reminder_once(rw):
     with time_machine.travel(EIGHT_AM, tick=False):
-        results = _in_threads(4, lambda: reminders.sweep(today=DAY_90))
+        results = _in_threads(4, lambda: sweep(today=DAY_90))
     claimed = [item.reminder_id for result in results for item in result.reminders]
     assert len(claimed) == 4 == len(set(claimed))
     assert Reminder.objects.count() == 4
@@ -373,7 +376,7 @@ def test_racing_sweeps_send_each_reminder_once(rw):
 def test_racing_workers_deliver_once(rw):
     with time_machine.travel(EIGHT_AM, tick=False):
         reminder = reminder_for(rw, rw.hki_coordinator)
-        results = _in_threads(6, lambda: reminders.deliver(reminder.pk))
+        results = _in_threads(6, lambda: delivery.deliver(reminder.pk))
     assert sorted(results) == [False] * 5 + [True]
     assert len(mail.outbox) == 1
     reminder.refresh_from_db()

@@ -17,8 +17,9 @@ from django.utils import translation
 
 from cooperation.models import Activity, ActivityStatus, PlanStatus
 from partners.models import Profile, Role
-from reviews import reminders
 from reviews.models import Reminder, ReminderStatus, ReviewStatus
+from reviews.reminders import delivery, schedule
+from reviews.reminders.sweep import sweep
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def run(django_capture_on_commit_callbacks):
 
     def sweep_on(day: datetime.date, **kwargs):
         with at(day), django_capture_on_commit_callbacks(execute=True):
-            return reminders.sweep(**kwargs)
+            return sweep(**kwargs)
 
     return sweep_on
 
@@ -100,7 +101,7 @@ def html_of(message) -> str:
     ],
 )
 def test_it_knows_the_current_stage(rw, day, stage):
-    assert reminders.current_stage(rw.review, day) == stage
+    assert schedule.current_stage(rw.review, day) == stage
 
 
 def test_it_follows_lead_times_edited_on_the_review(rw, run):
@@ -112,16 +113,16 @@ def test_it_follows_lead_times_edited_on_the_review(rw, run):
     assert {r.lead_days for r in run(DUE).reminders} == {0}
     # Junk in the JSON list is ignored, not fatal.
     rw.review.reminder_days = ["90", -3, True, 30]
-    assert reminders.lead_times(rw.review) == [30]
+    assert schedule.lead_times(rw.review) == [30]
 
 
 def test_stage_labels():
     with translation.override("en"):
-        assert reminders.stage_label(90) == "90 days before"
-        assert reminders.stage_label(1) == "1 day before"
-        assert reminders.stage_label(0) == "On the due date"
-        assert reminders.stage_label(-1) == "1 day overdue"
-        assert reminders.stage_label(-8) == "8 days overdue"
+        assert schedule.stage_label(90) == "90 days before"
+        assert schedule.stage_label(1) == "1 day before"
+        assert schedule.stage_label(0) == "On the due date"
+        assert schedule.stage_label(-1) == "1 day overdue"
+        assert schedule.stage_label(-8) == "8 days overdue"
 
 
 # --- the 90-day reminder: the right day, people, language, once -----------------------------
@@ -282,7 +283,7 @@ def test_an_unsent_reminder_of_a_review_completed_meanwhile_is_withdrawn(rw, run
     rw.review.status = ReviewStatus.COMPLETED
     rw.review.completed_at = datetime.datetime(2021, 10, 1, tzinfo=datetime.UTC)
     rw.review.save()
-    assert reminders.deliver(stuck.pk) is False
+    assert delivery.deliver(stuck.pk) is False
     result = run(DAY_90)
     assert result.withdrawn == 1
     assert not Reminder.objects.filter(pk=stuck.pk).exists()
@@ -297,7 +298,7 @@ def _updated(activity, when: datetime.datetime):
 
 
 def test_stale_activities_per_agency(rw):
-    by_agency = reminders.stale_activities_by_agency(rw.review, DAY_90)
+    by_agency = schedule.stale_activities_by_agency(rw.review, DAY_90)
     assert by_agency == {
         rw.hki_agency.pk: sorted([rw.hki_activity.pk, rw.joint_activity.pk]),
         rw.bj_agency.pk: sorted([rw.bj_activity.pk, rw.joint_activity.pk]),
@@ -306,10 +307,10 @@ def test_stale_activities_per_agency(rw):
 
 def test_stale_means_not_updated_in_60_days(rw):
     cutoff = datetime.datetime(2021, 8, 3, tzinfo=HELSINKI)  # 2 October minus 60 days
-    assert reminders.stale_cutoff(rw.review, DAY_90) == cutoff
+    assert schedule.stale_cutoff(rw.review, DAY_90) == cutoff
     _updated(rw.hki_activity, cutoff)  # updated at the cutoff: fresh
     _updated(rw.joint_activity, cutoff - datetime.timedelta(seconds=1))
-    by_agency = reminders.stale_activities_by_agency(rw.review, DAY_90)
+    by_agency = schedule.stale_activities_by_agency(rw.review, DAY_90)
     assert by_agency[rw.hki_agency.pk] == [rw.joint_activity.pk]
 
 
@@ -332,10 +333,10 @@ def test_stale_means_not_updated_since_the_previous_review(rw):
         status=ReviewStatus.COMPLETED,
         completed_at=datetime.datetime(2021, 10, 5, tzinfo=datetime.UTC),
     )
-    assert reminders.stale_cutoff(rw.review, DAY_90) == completed
+    assert schedule.stale_cutoff(rw.review, DAY_90) == completed
     _updated(rw.hki_activity, datetime.datetime(2021, 8, 20, tzinfo=datetime.UTC))  # before it
     _updated(rw.joint_activity, datetime.datetime(2021, 9, 10, tzinfo=datetime.UTC))  # after it
-    by_agency = reminders.stale_activities_by_agency(rw.review, DAY_90)
+    by_agency = schedule.stale_activities_by_agency(rw.review, DAY_90)
     assert by_agency[rw.hki_agency.pk] == [rw.hki_activity.pk]
 
 
@@ -345,7 +346,7 @@ def test_a_previous_review_long_ago_leaves_the_60_day_rule(rw):
         status=ReviewStatus.COMPLETED,
         completed_at=datetime.datetime(2020, 12, 1, tzinfo=datetime.UTC),
     )
-    assert reminders.stale_cutoff(rw.review, DAY_90) == datetime.datetime(
+    assert schedule.stale_cutoff(rw.review, DAY_90) == datetime.datetime(
         2021, 8, 3, tzinfo=HELSINKI
     )
 
@@ -361,7 +362,7 @@ def test_closed_activities_and_other_plans_are_never_stale(rw):
     )
     f.ActivityFactory(theme=rw.other_theme, first_lead_agency=rw.hki_agency)
     Activity.objects.update(updated_at=LONG_AGO)
-    by_agency = reminders.stale_activities_by_agency(rw.review, DAY_90)
+    by_agency = schedule.stale_activities_by_agency(rw.review, DAY_90)
     # Taking part is enough, in any theme of the plan; the other plan's activity is not ours.
     assert by_agency[rw.hki_agency.pk] == [on_hold.pk]
     assert by_agency[rw.bj_agency.pk] == [rw.bj_activity.pk]

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from reviews.models import Reminder
-from reviews.reminders import stage_label, sweep
+from reviews.reminders.schedule import stage_label
+from reviews.reminders.sweep import sweep
 
 
 def _date(value: str) -> datetime.date:

@@ -1,7 +1,7 @@
 """``python manage.py render_report --plan ID --language en|zh-hans|bilingual [--theme ID]
 [--as-of DATE] --output FILE.pdf``: a progress report to a file, without a database row.
 
-The same rendering as the portal's background task (``reviews.reports.write_report_pdf``).
+The same rendering as the portal's background task (``reports.services.write_report_pdf``).
 The file appears complete or not at all: it is written next to its final name and moved there.
 """
 
@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cooperation.models import ActionPlan, Theme
 from partners import clock
-from reviews.models import ReportLanguage
-from reviews.reports import write_report_pdf
+from reports.models import ReportLanguage
+from reports.services import write_report_pdf
 
 
 def _date(text: str) -> datetime.date:

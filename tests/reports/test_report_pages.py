@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import ProgressReport, ReportLanguage, ReportStatus
+from reports.models import ProgressReport, ReportLanguage, ReportStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

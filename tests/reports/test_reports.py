@@ -25,15 +25,16 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from cooperation.models import ActivityStatus, Theme
-from reviews import report_tasks, reports
-from reviews.models import ProgressReport, ReportLanguage, ReportStatus
-from reviews.report_fetcher import (
+from reports import rendering, services, snapshot
+from reports import tasks as report_tasks
+from reports.fetcher import (
     REPORT_BASE_URL,
     ReportFetchRefused,
     StaticFilesFetcher,
     static_path_of,
     static_url,
 )
+from reports.models import ProgressReport, ReportLanguage, ReportStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ class RecordingFetcher(StaticFilesFetcher):
 
 def render(plan, language, *, theme=None, as_of=AS_OF, fetcher=None) -> tuple[bytes, int]:
     buffer = io.BytesIO()
-    result = reports.write_report_pdf(
+    result = services.write_report_pdf(
         plan=plan,
         theme=theme,
         language=language,
@@ -160,7 +161,7 @@ def history(dated):
 
 
 def test_it_takes_each_activitys_status_on_the_report_date_from_its_history(world, history):
-    data = reports.collect(world.plan, None, AS_OF)
+    data = snapshot.collect(world.plan, None, AS_OF)
     rows = {r.activity.pk: r for c in data.chapters for cr in c.commitments for r in cr.activities}
     row = rows[history.pk]
     assert row.status == ActivityStatus.IN_PROGRESS
@@ -170,7 +171,7 @@ def test_it_takes_each_activitys_status_on_the_report_date_from_its_history(worl
     assert [c.met for c in economy.commitments] == [False]
     assert economy.counts == {"planned": 3, "in_progress": 1}
 
-    later = reports.collect(world.plan, None, datetime.date(2022, 5, 1))
+    later = snapshot.collect(world.plan, None, datetime.date(2022, 5, 1))
     rows = {r.activity.pk: r for c in later.chapters for cr in c.commitments for r in cr.activities}
     assert rows[history.pk].status == ActivityStatus.COMPLETED
     assert rows[history.pk].note == "Final report signed."
@@ -178,7 +179,7 @@ def test_it_takes_each_activitys_status_on_the_report_date_from_its_history(worl
 
 
 def test_it_uses_the_status_before_the_first_change_when_nothing_happened_yet(world, history):
-    data = reports.collect(world.plan, None, datetime.date(2021, 2, 1))
+    data = snapshot.collect(world.plan, None, datetime.date(2021, 2, 1))
     rows = {r.activity.pk: r for c in data.chapters for cr in c.commitments for r in cr.activities}
     assert rows[history.pk].status == ActivityStatus.PLANNED
     assert rows[history.pk].note == ""
@@ -187,9 +188,9 @@ def test_it_uses_the_status_before_the_first_change_when_nothing_happened_yet(wo
 
 def test_it_leaves_out_activities_created_after_the_report_date(world):
     f.ActivityFactory(theme=world.themes[1], title_en="Recorded later")
-    data = reports.collect(world.plan, None, AS_OF)  # factories create them "now", 2026
+    data = snapshot.collect(world.plan, None, AS_OF)  # factories create them "now", 2026
     assert data.activity_count == 0
-    now = reports.collect(world.plan, None, timezone.localdate())
+    now = snapshot.collect(world.plan, None, timezone.localdate())
     assert now.activity_count == 5
 
 
@@ -204,23 +205,23 @@ def test_a_commitment_with_a_target_is_met_when_enough_activities_are_completed(
             actual_end=datetime.date(2020, 2, 1 + i),
         )
     today = timezone.localdate()
-    data = reports.collect(world.plan, world.themes[1], today)
+    data = snapshot.collect(world.plan, world.themes[1], today)
     row = data.chapters[0].commitments[0]
     assert (row.completed, row.target, row.met) == (2, 2, True)
 
 
 def test_the_day_ends_when_it_has_ended_in_both_cities(world):
-    end = reports.end_of_day(world.plan, AS_OF)
+    end = snapshot.end_of_day(world.plan, AS_OF)
     # Helsinki is UTC+2 in winter, Beijing UTC+8: the later end is Helsinki's midnight.
     assert end == datetime.datetime(2021, 12, 31, 22, 0, tzinfo=datetime.UTC)
 
 
 def test_page_numbers_come_from_the_catalogue_as_css():
-    assert reports.page_counter_css(["en"]) == '"Page " counter(page) " of " counter(pages)'
-    zh = reports.page_counter_css(["zh-hans"])
+    assert rendering.page_counter_css(["en"]) == '"Page " counter(page) " of " counter(pages)'
+    zh = rendering.page_counter_css(["zh-hans"])
     assert zh == '"第" counter(page) "页，共" counter(pages) "页"'
     # Whatever a translation holds cannot leave the CSS string.
-    assert reports._css_string('x"; } </style>') == '"x\\22 ; \\7d  \\3c \\2f style\\3e "'
+    assert rendering._css_string('x"; } </style>') == '"x\\22 ; \\7d  \\3c \\2f style\\3e "'
 
 
 # --- the PDF ----------------------------------------------------------------------------------
@@ -349,7 +350,7 @@ def test_hostile_text_renders_as_text_and_fetches_nothing(dated):
 def test_the_html_escapes_what_users_wrote(world):
     world.hki_activity.description_en = HOSTILE
     world.hki_activity.save()
-    html = reports.render_html(reports.collect(world.plan, None, timezone.localdate()), "en")
+    html = rendering.render_html(snapshot.collect(world.plan, None, timezone.localdate()), "en")
     assert '<img src="file:///etc/passwd">' not in html
     assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
     assert "</style><style>@page" not in html
@@ -359,8 +360,8 @@ def test_the_pdf_has_title_author_and_language(world):
     from weasyprint import HTML
 
     world.plan.coordinators.set([world.hki_agency, world.bj_agency])
-    data = reports.collect(world.plan, None, AS_OF)
-    html = reports.render_html(data, "zh-hans")
+    data = snapshot.collect(world.plan, None, AS_OF)
+    html = rendering.render_html(data, "zh-hans")
     assert '<html lang="zh-hans">' in html
     document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=StaticFilesFetcher())
     rendered = document.render()
@@ -461,7 +462,7 @@ def test_a_requested_report_is_queued_then_rendered_once_committed(
     world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        report = reports.request_report(
+        report = services.request_report(
             user=world.bj_staff,
             plan=world.plan,
             theme=world.themes[0],
@@ -489,11 +490,11 @@ def test_a_request_needs_membership_and_a_theme_of_the_plan(world):
     from django.core.exceptions import PermissionDenied, ValidationError
 
     with pytest.raises(PermissionDenied):
-        reports.request_report(
+        services.request_report(
             user=world.outsider, plan=world.plan, theme=None, language="en", as_of=AS_OF
         )
     with pytest.raises(ValidationError):
-        reports.request_report(
+        services.request_report(
             user=world.official,
             plan=world.plan,
             theme=world.other_theme,
@@ -501,7 +502,7 @@ def test_a_request_needs_membership_and_a_theme_of_the_plan(world):
             as_of=AS_OF,
         )
     with pytest.raises(ValidationError):
-        reports.request_report(
+        services.request_report(
             user=world.official,
             plan=world.plan,
             theme=None,
@@ -517,7 +518,7 @@ def test_a_failed_render_records_the_reason_and_keeps_no_file(world, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("the layout engine fell over")
 
-    monkeypatch.setattr(reports, "html_to_pdf", broken)
+    monkeypatch.setattr(rendering, "html_to_pdf", broken)
     result = report_tasks.render_progress_report.apply(args=[report.pk]).get()
     assert result == ReportStatus.FAILED
     report.refresh_from_db()
@@ -538,7 +539,7 @@ def test_a_failure_while_storing_keeps_no_partial_file(world, monkeypatch):
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(ProgressReport, "save", save_fails)
-    reports.render_report(report.pk)
+    services.render_report(report.pk)
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
     assert "disk full" in report.error
@@ -550,11 +551,11 @@ def test_rendering_again_replaces_the_file_with_the_same_bytes(
 ):
     report = _report(world, language=ReportLanguage.CHINESE)
     with django_capture_on_commit_callbacks(execute=True):
-        reports.render_report(report.pk)
+        services.render_report(report.pk)
     report.refresh_from_db()
     first_name, first_sha = report.file.name, report.sha256
     with django_capture_on_commit_callbacks(execute=True):
-        reports.render_report(report.pk)
+        services.render_report(report.pk)
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE
     assert report.file.name != first_name
@@ -564,7 +565,7 @@ def test_rendering_again_replaces_the_file_with_the_same_bytes(
 
 def test_the_task_retries_a_transient_error(world, monkeypatch):
     report = _report(world)
-    real = reports.render_report
+    real = services.render_report
     calls = []
 
     def flaky(report_id):
@@ -573,7 +574,7 @@ def test_the_task_retries_a_transient_error(world, monkeypatch):
             raise OperationalError("server closed the connection unexpectedly")
         return real(report_id)
 
-    monkeypatch.setattr(reports, "render_report", flaky)
+    monkeypatch.setattr(services, "render_report", flaky)
     # throw=False: run eagerly the way a worker would, retrying instead of raising the Retry.
     result = report_tasks.render_progress_report.apply(args=[report.pk], throw=False).get()
     assert result == ReportStatus.DONE
@@ -586,9 +587,9 @@ def test_a_transient_error_is_recorded_and_raised_for_the_task_to_retry(world, m
     def db_gone(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(reports, "collect", db_gone)
+    monkeypatch.setattr(snapshot, "collect", db_gone)
     with pytest.raises(OperationalError):
-        reports.render_report(report.pk)
+        services.render_report(report.pk)
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
     assert report.error == "OperationalError: database is locked"
@@ -596,8 +597,8 @@ def test_a_transient_error_is_recorded_and_raised_for_the_task_to_retry(world, m
 
 def test_a_repeated_delivery_of_a_done_report_does_nothing(world, monkeypatch):
     report = _report(world)
-    reports.render_report(report.pk)
-    monkeypatch.setattr(reports, "render_report", lambda report_id: pytest.fail("rendered again"))
+    services.render_report(report.pk)
+    monkeypatch.setattr(services, "render_report", lambda report_id: pytest.fail("rendered again"))
     assert report_tasks.render_progress_report.apply(args=[report.pk]).get() == "done"
     monkeypatch.undo()
     assert report_tasks.render_progress_report.apply(args=[10**9]).get() == "missing"

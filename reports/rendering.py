@@ -1,0 +1,109 @@
+"""A report's HTML and its PDF: the template with its charts, page numbers and document
+metadata, laid out and written by WeasyPrint.
+
+Layout, for speed (WeasyPrint is slow on flexbox, grid and long tables that span pages): the
+only table is the short summary; every item is a block, and in the bilingual report the two
+languages of an item are two floated columns. ``bench/report_bench.py`` measures it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from cooperation.models import ActivityStatus
+
+from .charts import status_chart, years_chart
+from .dates import lazy_date
+from .fetcher import REPORT_BASE_URL, StaticFilesFetcher, static_url
+from .models import ReportLanguage
+from .snapshot import STATUS_ORDER, ReportData
+
+#: The content languages of each report language, in column order.
+LANGUAGES_OF = {
+    ReportLanguage.ENGLISH: ("en",),
+    ReportLanguage.CHINESE: ("zh-hans",),
+    ReportLanguage.BILINGUAL: ("en", "zh-hans"),
+}
+
+
+def page_counter_css(languages) -> str:
+    """The CSS ``content`` value of the page footer, from the catalogue of each language:
+    "Page " counter(page) " of " counter(pages), "第" counter(page) "页，共" … "页"."""
+    parts = []
+    for lang in languages:
+        with translation.override(lang):
+            text = gettext("Page %(number)s of %(total)s")
+        text = text.replace("%(number)s", "\x00page\x00").replace("%(total)s", "\x00pages\x00")
+        pieces = []
+        for i, piece in enumerate(text.split("\x00")):
+            if i % 2:
+                pieces.append(f"counter({'page' if piece == 'page' else 'pages'})")
+            elif piece:
+                pieces.append(_css_string(piece))
+        parts.append(" ".join(pieces))
+    return ' "   ·   " '.join(parts)
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal: only the translators' words reach it, escaped all the same."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " ,.:;·，、（）-" else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def render_html(
+    data: ReportData, language: str, *, generated_at: datetime.datetime | None = None
+) -> str:
+    """The report's HTML in ``language`` (en, zh-hans or bilingual)."""
+    languages = LANGUAGES_OF[ReportLanguage(language)]
+    bilingual = len(languages) > 1
+    generated_at = generated_at or timezone.now()
+    with translation.override(languages[0]):
+        context = {
+            "data": data,
+            "plan": data.plan,
+            "partnership": data.plan.partnership,
+            "languages": languages,
+            "bilingual": bilingual,
+            "html_lang": languages[0],
+            "report_language": language,
+            "statuses": [(s, ActivityStatus(s).label) for s in STATUS_ORDER],
+            "status_chart": status_chart(data, bilingual),
+            "years_chart": years_chart(data, bilingual),
+            "page_counter": page_counter_css(languages),
+            "stylesheet": static_url("reports/report.css"),
+            "as_of": lazy_date(data.as_of),
+            "generated_on": lazy_date(timezone.localtime(generated_at).date()),
+            "generated_iso": timezone.localtime(generated_at).isoformat(timespec="seconds"),
+            "author": "; ".join(a.name for a in data.coordinators),
+            "signed_on": lazy_date(data.plan.signed_on),
+            "summary_totals": [
+                *(data.totals.get(s, 0) for s in STATUS_ORDER),
+                data.activity_count,
+                f"{sum(c.commitments_met for c in data.chapters)} / "
+                f"{sum(len(c.commitments) for c in data.chapters)}",
+            ],
+        }
+        return render_to_string("reports/report.html", context)
+
+
+def html_to_pdf(html: str, output, *, url_fetcher=None) -> tuple[int, float, float]:
+    """Lay out ``html`` and write the PDF to ``output`` (a path or a binary file).
+
+    Returns (page count, layout seconds, writing seconds).
+    """
+    from weasyprint import HTML
+
+    fetcher = url_fetcher or StaticFilesFetcher()
+    started = time.perf_counter()
+    document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=fetcher).render()
+    laid_out = time.perf_counter()
+    # No /ID from the clock: the same report renders to the same bytes.
+    document.write_pdf(output, pdf_identifier=b"sister-city-progress-report")
+    return len(document.pages), laid_out - started, time.perf_counter() - laid_out
