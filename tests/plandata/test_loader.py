@@ -23,7 +23,8 @@ from cooperation.services import themes as theme_services
 from events.models import Event, EventSeries
 from partners.access import SYSTEM
 from partners.models import Agency, City
-from plandata.loader import LOADED_MODELS, load_plan_file
+from plandata.loader import load_plan_file
+from plandata.loadresult import LOADED_MODELS
 from plandata.planfile import DEFAULT_PLAN_FILE
 from reviews.models import Review, ReviewStatus
 

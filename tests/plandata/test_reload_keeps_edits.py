@@ -17,7 +17,8 @@ from events.models import Event, EventSeries
 from partners import services as partners
 from partners.access import SYSTEM
 from partners.models import Agency, City
-from plandata.loader import LOADED_MODELS, load_plan_file
+from plandata.loader import load_plan_file
+from plandata.loadresult import LOADED_MODELS
 from plandata.planfile import DEFAULT_PLAN_FILE
 from reviews import services as reviews
 from reviews.models import Review
