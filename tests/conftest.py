@@ -28,8 +28,14 @@ FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 assert django_settings.PASSWORD_HASHERS[0] == FAST_HASHER
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_catalogues():
+def pytest_configure(config):
+    # Once, before any test process starts (with pytest-xdist: in the controller only, so
+    # that two workers never write the same catalogue at once).
+    if not hasattr(config, "workerinput"):
+        _compile_catalogues()
+
+
+def _compile_catalogues():
     """The interface catalogues compiled as they are now (`make` does it too; a bare
     `pytest` after editing a .po file must not test yesterday's translations)."""
     stale = [
@@ -269,8 +275,10 @@ def _commits(item) -> bool:
     return bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    # A test with the world uses the database, marked or not.
+    # A test with the world uses the database, marked or not; marked before pytest-django
+    # orders the tests (those that commit after all the others, so after every module world).
     for item in items:
         if "world" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
             "django_db"
@@ -333,6 +341,7 @@ def world(request, _module_world) -> World:
     if _commits(request.node):
         request.getfixturevalue("transactional_db")
         return _build_world()
+    assert _OPEN_WORLD, "a test that commits ran before this one, inside its module's world"
     request.getfixturevalue("db")
     return copy.deepcopy(_module_world)
 
