@@ -10,9 +10,9 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
 from cooperation.models import Activity
+from core.ids import MAX_ID
 from events.models import Event
 from partners.access import Action
-from partners.fields import MAX_ID
 from reviews.models import Review
 
 from . import etags

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from partners.fields import MAX_ID
+from core.ids import MAX_ID
 
 # Content languages (modeltranslation's): the JSON key and the model field suffix.
 LANGUAGES = {"en": "en", "zh-hans": "zh_hans"}

@@ -24,11 +24,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import RowsRefused, save_rows
+from core.forms import RowsRefused, add_service_errors, save_rows
+from core.templatetags.content import tr_text
 from partners import access
 from partners.access import Action
 from partners.models import Agency
-from partners.templatetags.content import tr_text
 
 from . import exports, selectors
 from .forms import (
@@ -37,7 +37,6 @@ from .forms import (
     EvidenceForm,
     FundingFormSet,
     StatusForm,
-    add_service_errors,
     funding_source_choices,
 )
 from .models import Activity

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cooperation import selectors as plan_selectors
-from cooperation.forms import add_service_errors
 from cooperation.models import Theme
+from core.forms import add_service_errors
 from partners import access, clock
 from partners.access import Action
 
