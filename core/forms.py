@@ -10,7 +10,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.models import construct_instance
 from modeltranslation.fields import TranslationField
 
-from .ids import MAX_ID
+from .ids import parse_id
 
 
 class RowsRefused(Exception):
@@ -110,8 +110,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, default_fie
 
 
 def _is_valid_id(value) -> bool:
-    text = str(value).strip()
-    return text.isdigit() and text.isascii() and 0 < int(text) <= MAX_ID
+    return parse_id(str(value).strip()) is not None
 
 
 class SafeModelChoiceField(forms.ModelChoiceField):
