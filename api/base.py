@@ -10,9 +10,9 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
 from cooperation.models import Activity
+from core.ids import parse_id
 from events.models import Event
 from partners.access import Action
-from partners.fields import MAX_ID
 from reviews.models import Review
 
 from . import etags
@@ -22,10 +22,10 @@ from .permissions import AccessPermission
 
 def pk_or_404(raw) -> int:
     """An id from the URL; anything a database key cannot hold is 404, never an overflow."""
-    raw = str(raw)
-    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
-    return int(raw)
+    return pk
 
 
 class PortalViewSet(viewsets.GenericViewSet):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from partners.fields import MAX_ID
+from core.ids import parse_id
 
 # Content languages (modeltranslation's): the JSON key and the model field suffix.
 LANGUAGES = {"en": "en", "zh-hans": "zh_hans"}
@@ -85,9 +85,10 @@ class SafePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", data_type=type(data).__name__)
         text = str(data).strip()
-        if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+        pk = parse_id(text)
+        if pk is None:
             self.fail("does_not_exist", pk_value=text[:30])
-        return super().to_internal_value(int(text))
+        return super().to_internal_value(pk)
 
 
 @extend_schema_field(

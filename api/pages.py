@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.templatetags.content import tr_text
 from events import ical
 from events import selectors as event_selectors
 from partners import access
-from partners.templatetags.content import tr_text
 from reviews import selectors as review_selectors
 
 from .models import ApiToken, CalendarFeed

@@ -13,8 +13,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from core.admin import BoundedInlineMixin, ServiceAdminMixin, ServiceInlineMixin
-from partners.fields import SafeChoiceFieldsAdminMixin
+from core.admin import (
+    BoundedInlineMixin,
+    SafeChoiceFieldsAdminMixin,
+    ServiceAdminMixin,
+    ServiceInlineMixin,
+)
 
 from .models import (
     ActionPlan,

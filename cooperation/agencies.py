@@ -8,9 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
 
+from core.templatetags.content import tr_text
 from partners import access
 from partners.models import Agency, AgencyKind, City
-from partners.templatetags.content import tr_text
 
 from .models import Partnership, ThemeAgency
 

@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.templatetags.content import tr_text
 from partners import clock
 from partners.models import Agency
-from partners.templatetags.content import tr_text
 
 from . import selectors
 from .forms import ActivityFilter

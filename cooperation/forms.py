@@ -3,20 +3,21 @@ rows, the status update form and the evidence upload form.
 
 Forms validate input (types, choices, dates in order); the rules of a change live in
 ``cooperation.services`` and the view turns their ValidationErrors into form errors with
-``add_service_errors``.
+``core.forms.add_service_errors``.
 """
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ParsingModelForm
-from partners.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
+from core.forms import ParsingModelForm, SafeModelChoiceField, SafeModelMultipleChoiceField
+
+# transitional: removed after the reports/plandata merge (reviews.report_views imports it here)
+from core.forms import add_service_errors as add_service_errors
 from partners.models import Agency
 
 from . import selectors
@@ -37,16 +38,6 @@ DATE_WIDGET_FORMAT = "%Y-%m-%d"
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format=DATE_WIDGET_FORMAT)
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError, default_field=None) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the form has
-    that field, else on ``default_field`` (or at the top of the form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, error)
 
 
 # --- choice fields with readable labels -------------------------------------------------------

@@ -13,22 +13,25 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Model
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import RowsRefused, save_rows
+from core.downloads import attachment
+from core.forms import RowsRefused, add_service_errors, save_rows
+from core.ids import parse_id
+from core.templatetags.content import tr_text
+from core.views import get_or_404
 from partners import access
 from partners.access import Action
 from partners.models import Agency
-from partners.templatetags.content import tr_text
 
 from . import exports, selectors
 from .forms import (
@@ -37,7 +40,6 @@ from .forms import (
     EvidenceForm,
     FundingFormSet,
     StatusForm,
-    add_service_errors,
     funding_source_choices,
 )
 from .models import Activity
@@ -46,25 +48,6 @@ from .services import evidence as evidence_services
 from .services import funding as funding_services
 
 PAGE_SIZE = 25
-# The largest id a database key holds: anything above it cannot exist.
-MAX_ID = 2**63 - 1
-
-
-def _get_or_404(fetch, *args):
-    """Call a selector that raises DoesNotExist; answer 404 instead."""
-    try:
-        return fetch(*args)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-
-
-def _id_param(raw) -> int | None:
-    """A positive database id from a query string value, or None for anything else."""
-    # ASCII only: "²" is a digit to str.isdigit() but not to int().
-    if raw is None or not (str(raw).isascii() and str(raw).isdigit()):
-        return None
-    value = int(raw)
-    return value if 0 < value <= MAX_ID else None
 
 
 # --- theme ----------------------------------------------------------------------------------
@@ -72,7 +55,7 @@ def _id_param(raw) -> int | None:
 
 @login_required
 def theme_detail(request, theme_id: int):
-    theme = _get_or_404(selectors.theme_for_page, request.user, theme_id)
+    theme = get_or_404(selectors.theme_for_page, request.user, theme_id)
     partnership = theme.plan.partnership
     sides, others = selectors.responsibilities_by_side(theme, partnership)
 
@@ -202,14 +185,14 @@ def _render_activity(request, activity, *, status_form=None, evidence_form=None,
 
 @login_required
 def activity_detail(request, activity_id: int):
-    activity = _get_or_404(selectors.activity_for_page, request.user, activity_id)
+    activity = get_or_404(selectors.activity_for_page, request.user, activity_id)
     return _render_activity(request, activity)
 
 
 def _rerender_with_current_version(request, activity_id, form, **kwargs):
     """Re-show the activity page with the user's input and errors, against the activity as
     it is now (its version too, so that resubmitting acts on what the page shows)."""
-    activity = _get_or_404(selectors.activity_for_page, request.user, activity_id)
+    activity = get_or_404(selectors.activity_for_page, request.user, activity_id)
     if "version" in form.fields:
         data = form.data.copy()
         data["version"] = str(activity.version)
@@ -221,7 +204,7 @@ def _rerender_with_current_version(request, activity_id, form, **kwargs):
 @require_POST
 def activity_status(request, activity_id: int):
     user = request.user
-    activity = _get_or_404(selectors.activity_for_change, user, activity_id)
+    activity = get_or_404(selectors.activity_for_change, user, activity_id)
     access.require(user, Action.CHANGE_STATUS, activity)
     form = StatusForm(request.POST, activity=activity)
     if form.is_valid():
@@ -252,7 +235,7 @@ def activity_status(request, activity_id: int):
 @require_POST
 def evidence_upload(request, activity_id: int):
     user = request.user
-    activity = _get_or_404(selectors.activity_for_change, user, activity_id)
+    activity = get_or_404(selectors.activity_for_change, user, activity_id)
     access.require(user, Action.CHANGE, activity)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -273,17 +256,10 @@ def evidence_upload(request, activity_id: int):
 
 @login_required
 def evidence_download(request, evidence_id: int):
-    evidence = _get_or_404(selectors.evidence_for_user, request.user, evidence_id)
+    evidence = get_or_404(selectors.evidence_for_user, request.user, evidence_id)
     access.require(request.user, Action.VIEW, evidence.activity)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return attachment(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
     )
 
 
@@ -291,7 +267,7 @@ def evidence_download(request, evidence_id: int):
 @require_POST
 def evidence_delete(request, evidence_id: int):
     user = request.user
-    evidence = _get_or_404(selectors.evidence_for_user, user, evidence_id)
+    evidence = get_or_404(selectors.evidence_for_user, user, evidence_id)
     access.require(user, Action.CHANGE, evidence.activity)
     name, activity_id = evidence.original_name, evidence.activity_id
     evidence_services.delete_evidence(user=user, evidence=evidence)
@@ -344,12 +320,12 @@ def _save_funding(user, activity, formset) -> None:
 def activity_create(request):
     user = request.user
     theme = None
-    theme_id = _id_param(request.GET.get("theme"))
+    theme_id = parse_id(request.GET.get("theme"))
     if theme_id is not None:
-        theme = _get_or_404(lambda: selectors.visible_themes(user).get(pk=theme_id))
+        theme = get_or_404(lambda: selectors.visible_themes(user).get(pk=theme_id))
     elif request.method == "POST":
         # Without ?theme=, the chosen theme decides the plan (a bad one is a form error).
-        posted = _id_param(request.POST.get("theme"))
+        posted = parse_id(request.POST.get("theme"))
         if posted is not None:
             theme = selectors.visible_themes(user).filter(pk=posted).first()
     if theme is not None:
@@ -424,7 +400,7 @@ def _conflict_rows(conflict: services.ActivityConflict) -> list[dict]:
 @login_required
 def activity_edit(request, activity_id: int):
     user = request.user
-    activity = _get_or_404(selectors.activity_for_change, user, activity_id)
+    activity = get_or_404(selectors.activity_for_change, user, activity_id)
     access.require(user, Action.CHANGE, activity)
     plan = activity.theme.plan
     title = tr_text(activity, "title")  # before the form puts the user's input on it

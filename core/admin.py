@@ -5,7 +5,8 @@ A ModelAdmin with ``ServiceAdminMixin`` saves nothing itself: its ``create``, ``
 the user changed), and its inlines do the same per row with ``create_row``, ``update_row``
 and ``delete_row``. When a service refuses (ValidationError), the whole save is rolled back
 and the form is shown again with everything the user typed and the service's messages on the
-fields they name; a refused deletion says why on the page it came from.
+fields they name; a refused deletion says why on the page it came from. With
+``SafeChoiceFieldsAdminMixin`` their relation fields refuse ids no database key can hold.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
+
+from .forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 
 _REFUSAL = "_service_refusal"
 
@@ -207,3 +210,14 @@ class ServiceInlineMixin(BoundedInlineMixin):
                     formset.changed_objects.append((form.instance, form.changed_data))
             except ValidationError as error:
                 raise _RowRefused(error, label) from None
+
+
+class SafeChoiceFieldsAdminMixin:
+    """For ModelAdmins and inlines: their relation fields refuse impossible ids too."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.ForeignKey) and "form_class" not in kwargs:
+            kwargs["form_class"] = SafeModelChoiceField
+        elif isinstance(db_field, models.ManyToManyField) and "form_class" not in kwargs:
+            kwargs["form_class"] = SafeModelMultipleChoiceField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -1,4 +1,5 @@
-"""Forms that only parse: how a page hands what they parsed to the services."""
+"""Forms that only parse: how a page hands what they parsed to the services, how a service's
+refusal lands on a form, and choice fields that refuse ids no database key can hold."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.models import construct_instance
 from modeltranslation.fields import TranslationField
+
+from .ids import parse_id
 
 
 class RowsRefused(Exception):
@@ -89,3 +92,52 @@ def _model_field(instance, name: str):
         return instance._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError, default_field=None) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the form has
+    that field, else on ``default_field`` (or at the top of the form)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, error)
+
+
+# SQLite raises OverflowError for an integer beyond 64 bits in an ``IN (…)`` or ``=`` lookup;
+# Django's choice fields only catch ValueError and TypeError, so a forged form value would
+# answer 500. These fields turn such a value into the usual "not one of the choices" error.
+
+
+def _is_valid_id(value) -> bool:
+    return parse_id(str(value).strip()) is not None
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if (self.to_field_name in (None, "pk", "id")) and not _is_valid_id(value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if self.to_field_name in (None, "pk", "id"):
+            try:
+                values = frozenset(value)
+            except TypeError:
+                values = frozenset()
+            for item in values:
+                if not _is_valid_id(item):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": item},
+                    )
+        return super()._check_values(value)

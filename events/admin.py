@@ -9,8 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.utils import timezone
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from core.admin import ServiceAdminMixin, ServiceInlineMixin
-from partners.fields import SafeChoiceFieldsAdminMixin
+from core.admin import SafeChoiceFieldsAdminMixin, ServiceAdminMixin, ServiceInlineMixin
 
 from . import services
 from .models import DelegationMember, Event, EventSeries, ProgrammeItem

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cooperation import exports
-from partners.templatetags.content import tr_text
+from core.templatetags.content import tr_text
 
 from . import ical, selectors
 from .forms import EventFilterForm

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation import selectors as cooperation_selectors
-from partners.fields import SafeModelChoiceField
-from partners.templatetags.content import tr_text
+from core.forms import SafeModelChoiceField
+from core.templatetags.content import tr_text
 
 from . import selectors
 from .models import EventKind

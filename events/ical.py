@@ -27,7 +27,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 
-from partners.templatetags.content import tr_text
+from core.templatetags.content import tr_text
 
 PRODID = "-//Sister-city cooperation portal//iCalendar feed//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"

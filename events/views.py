@@ -6,19 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.views import get_or_404
 from partners import access
 from partners.access import Action
 
 from . import selectors, services
 from .forms import EventFilterForm, ProgrammeItemForm
-from .models import Event, ProgrammeItem
+from .models import Event
 
 EVENTS_PER_PAGE = 50
 
@@ -87,10 +87,7 @@ def programme_item_create(request, pk: int):
 @login_required
 @require_POST
 def programme_item_delete(request, pk: int):
-    try:
-        item = selectors.programme_item_visible_to(request.user, pk)
-    except ProgrammeItem.DoesNotExist:
-        raise Http404 from None
+    item = get_or_404(selectors.programme_item_visible_to, request.user, pk)
     services.delete_programme_item(user=request.user, item=item)
     messages.success(request, _("The programme item was removed."))
     return redirect(_programme_url(item.event))

@@ -20,7 +20,13 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from cooperation import selectors
 from cooperation.admin import CommitmentWrites, PlanWrites, ResponsibilityRows, ThemeWrites
 from cooperation.models import ActionPlan, Commitment, Theme, ThemeAgency
-from core.admin import BoundedInlineMixin, ServiceAdminMixin, ServiceInlineMixin, form_values
+from core.admin import (
+    BoundedInlineMixin,
+    SafeChoiceFieldsAdminMixin,
+    ServiceAdminMixin,
+    ServiceInlineMixin,
+    form_values,
+)
 from events import selectors as event_selectors
 from events.admin import DelegationRows, EventWrites, ProgrammeRows, SeriesWrites
 from events.models import DelegationMember, Event, EventSeries, ProgrammeItem
@@ -29,7 +35,6 @@ from partners import selectors as partner_selectors
 from partners import services as partner_services
 from partners.access import Action
 from partners.admin import AgencyWrites
-from partners.fields import SafeChoiceFieldsAdminMixin
 from partners.models import Agency, City, Profile
 from reviews.admin import ReviewWrites
 from reviews.models import Review

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
 from cooperation import selectors
 from cooperation.models import ActivityStatus
+from core.views import get_or_404
 from partners import access, clock
 from partners.access import Action
 
@@ -59,10 +59,7 @@ def _status_bar(counts: dict[str, int]) -> dict:
 @login_required
 def dashboard(request, plan_id: int):
     user = request.user
-    try:
-        plan = selectors.plan_for_dashboard(user, plan_id)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    plan = get_or_404(selectors.plan_for_dashboard, user, plan_id)
     today = clock.today_for(user)
 
     counts = selectors.status_counts_by_theme(plan)

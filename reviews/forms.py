@@ -2,7 +2,7 @@
 
 Forms check types (a date, a number, one of the choices); the rules of each change live in
 ``reviews.services``, whose ValidationErrors the views put on the forms with
-``cooperation.forms.add_service_errors``. Choices such as the rating or the conclusion are
+``core.forms.add_service_errors``. Choices such as the rating or the conclusion are
 optional here so that the service's clearer message is the one shown when they are missing.
 """
 

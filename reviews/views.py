@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,34 +20,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cooperation import selectors as plan_selectors
-from cooperation.forms import add_service_errors
 from cooperation.models import Theme
+from core.forms import add_service_errors
+from core.ids import parse_id
+from core.views import get_or_404
 from partners import access, clock
 from partners.access import Action
 
 from . import selectors, services
 from .forms import AssessmentForm, CompletionForm, ReviewCreateForm, ScheduleForm, VersionForm
 from .models import Review, ReviewStatus
-
-# The largest id a database key holds: anything above it cannot exist.
-MAX_ID = 2**63 - 1
-
-
-def _get_or_404(fetch, *args):
-    """Call a selector that raises DoesNotExist; answer 404 instead."""
-    try:
-        return fetch(*args)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-
-
-def _id_param(raw) -> int | None:
-    """A positive database id from a query string value, or None for anything else."""
-    if raw is None or not str(raw).isascii() or not str(raw).isdigit():
-        return None
-    value = int(raw)
-    return value if 0 < value <= MAX_ID else None
-
 
 # --- list -----------------------------------------------------------------------------------
 
@@ -128,20 +110,20 @@ def _render_review(request, review: Review, *, bound=None, conflict=None, status
 @login_required
 @require_GET
 def review_detail(request, pk: int):
-    review = _get_or_404(selectors.review_for_page, request.user, pk)
+    review = get_or_404(selectors.review_for_page, request.user, pk)
     return _render_review(request, review)
 
 
 def _review_to_work(request, pk: int) -> Review:
     """A review the user sees (else 404) and may work (else 403)."""
-    review = _get_or_404(selectors.review_for_change, request.user, pk)
+    review = get_or_404(selectors.review_for_change, request.user, pk)
     access.require(request.user, Action.MANAGE, review)
     return review
 
 
 def _refused(request, pk: int, *, bound, conflict=None):
     """Back to the review as it is now, with the refused form and its errors."""
-    review = _get_or_404(selectors.review_for_page, request.user, pk)
+    review = get_or_404(selectors.review_for_page, request.user, pk)
     return _render_review(
         request, review, bound=bound, conflict=conflict, status=409 if conflict else 400
     )
@@ -306,7 +288,7 @@ def review_schedule(request, pk: int):
 def review_create(request):
     user = request.user
     plans = plan_selectors.visible_plans(user)
-    plan_id = _id_param(request.GET.get("plan"))
+    plan_id = parse_id(request.GET.get("plan"))
     if plan_id is None:
         plan = plan_selectors.current_plan(plans)
     else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -16,6 +15,7 @@ from rest_framework.response import Response
 from cooperation import selectors as cooperation_selectors
 from cooperation.models import Evidence
 from cooperation.services import evidence as evidence_services
+from core.downloads import attachment
 from partners.access import Action
 
 from ..base import PortalViewSet
@@ -140,13 +140,6 @@ class EvidenceViewSet(mixins.DestroyModelMixin, PortalViewSet):
     @action(detail=True, methods=["get"], url_path="download", url_name="download")
     def download(self, request, pk=None):
         evidence = self.get_object()
-        try:
-            handle = evidence.file.open("rb")
-        except (FileNotFoundError, ValueError):
-            raise Http404 from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
+        return attachment(
+            evidence.file, filename=evidence.original_name, content_type=evidence.content_type
         )

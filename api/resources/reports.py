@@ -3,7 +3,6 @@ rendered in the background (``reports.services``), polled and downloaded."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -11,6 +10,7 @@ from rest_framework.decorators import action
 
 from cooperation import selectors as cooperation_selectors
 from cooperation.models import ActionPlan, Theme
+from core.downloads import attachment
 from partners import clock
 from partners.access import Action
 from reports import services as report_services
@@ -158,13 +158,6 @@ class ReportViewSet(mixins.ListModelMixin, PortalViewSet):
         report = self.get_object()
         if report.status != ReportStatus.DONE:
             raise ReportNotReady(report.status)
-        try:
-            handle = report.file.open("rb")
-        except (FileNotFoundError, ValueError):
-            raise Http404 from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=download_name(report),
-            content_type="application/pdf",
+        return attachment(
+            report.file, filename=download_name(report), content_type="application/pdf"
         )

@@ -180,6 +180,7 @@ def test_an_activity_of_another_partnership_is_not_found(world, api_for):
         "/api/v1/activities/99999999999999999999999999/",
         "/api/v1/activities/9223372036854775808/",
         "/api/v1/activities/%C2%B2/",  # a superscript two: a digit to Python, not to int()
+        "/api/v1/activities/" + "1" * 5000 + "/",  # more digits than int() converts
         "/api/v1/events/1.5/",
         "/api/v1/reviews/1e3/",
     ],
@@ -194,6 +195,7 @@ def test_junk_ids_are_not_found(world, api_for, path):
     [
         ({"theme": 99999999999999999999999, "title": {"en": "x"}}, "theme"),
         ({"theme": "1; DROP TABLE", "title": {"en": "x"}}, "theme"),
+        ({"theme": "1" * 5000, "title": {"en": "x"}}, "theme"),
         ({"theme": True, "title": {"en": "x"}}, "theme"),
         ({"theme": None, "title": {"en": "x"}}, "theme"),
         ({"title": {"en": "x"}}, "theme"),

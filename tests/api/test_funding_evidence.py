@@ -130,6 +130,15 @@ def test_evidence_upload_list_download_and_delete(world, api_for):
     assert not Evidence.objects.filter(pk=body["id"]).exists()
 
 
+def test_an_evidence_file_gone_from_the_storage_is_not_found(world, api_for):
+    evidence = EvidenceFactory(activity=world.hki_activity)
+    evidence.file.storage.delete(evidence.file.name)
+
+    response = api_for(world.hki_staff).get(f"/api/v1/evidence/{evidence.pk}/download/")
+
+    assert response.status_code == 404
+
+
 def test_evidence_too_big_or_of_the_wrong_type_is_refused(world, api_for, settings):
     settings.MAX_UPLOAD_MB = 1
     activity = world.hki_activity

@@ -115,6 +115,15 @@ def test_a_failed_report_says_why_and_cannot_be_downloaded(world, api_for):
     assert refused.json()["state"] == "failed"
 
 
+def test_a_report_whose_file_is_gone_is_not_found(world, api_for):
+    report = done_report(world.plan)
+    report.file.storage.delete(report.file.name)
+
+    response = api_for(world.hki_coordinator).get(f"/api/v1/reports/{report.pk}/download/")
+
+    assert response.status_code == 404
+
+
 def test_a_pending_report_is_not_cached(world, api_for):
     report = ProgressReport.objects.create(
         plan=world.plan, language=ReportLanguage.ENGLISH, as_of=datetime.date(2021, 12, 31)

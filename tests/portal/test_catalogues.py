@@ -12,6 +12,7 @@ from django.utils import translation
 CATALOGUES = ["zh_Hans", "fi"]
 SOURCE_DIRS = [
     "config",
+    "core",
     "partners",
     "cooperation",
     "events",

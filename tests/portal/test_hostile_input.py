@@ -24,6 +24,8 @@ JUNK_VALUES = [
     "١٢",
     "🙂" * 50,
     "a" * 5000,
+    # More digits than int() converts (it raises ValueError past 4300).
+    "1" * 5000,
     '=HYPERLINK("http://x")',
 ]
 
@@ -43,6 +45,7 @@ GET_PATHS = [
     "/events/{event}/",
     "/reviews/",
     "/reviews/{review}/",
+    "/reviews/new/",
 ]
 
 QUERY_KEYS = ["page", "theme", "status", "side", "agency", "year", "q", "text", "plan", "kind"]
