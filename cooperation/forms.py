@@ -15,9 +15,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ParsingModelForm, SafeModelChoiceField, SafeModelMultipleChoiceField
-
-# transitional: removed after the reports/plandata merge (reviews.report_views imports it here)
-from core.forms import add_service_errors as add_service_errors
 from partners.models import Agency
 
 from . import selectors

@@ -4,10 +4,9 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from core.admin import ServiceAdminMixin
+from core.admin import SafeChoiceFieldsAdminMixin, ServiceAdminMixin
 
 from . import services
-from .fields import SafeChoiceFieldsAdminMixin
 from .models import Agency, City, Profile
 
 

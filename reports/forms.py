@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation import selectors as cooperation_selectors
 from cooperation.models import ActionPlan, Theme
+from core.forms import SafeModelChoiceField
+from core.templatetags.content import tr_text
 from partners import clock
-from partners.fields import SafeModelChoiceField
-from partners.templatetags.content import tr_text
 
 from .models import ReportLanguage
 

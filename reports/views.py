@@ -8,11 +8,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cooperation.forms import add_service_errors
+from core.downloads import attachment
+from core.forms import add_service_errors
 
 from . import services
 from .forms import ReportRequestForm
@@ -70,10 +70,4 @@ def report_detail(request, pk: int):
 @require_GET
 def report_download(request, pk: int):
     report = get_object_or_404(visible_reports(request.user).filter(status="done"), pk=pk)
-    try:
-        handle = report.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=download_name(report), content_type="application/pdf"
-    )
+    return attachment(report.file, filename=download_name(report), content_type="application/pdf")

@@ -5,8 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from core.admin import BoundedInlineMixin, ServiceAdminMixin
-from partners.fields import SafeChoiceFieldsAdminMixin
+from core.admin import BoundedInlineMixin, SafeChoiceFieldsAdminMixin, ServiceAdminMixin
 
 from . import services
 from .models import Reminder, Review, ThemeAssessment

@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 
 from cooperation.models import Activity, ThemeAgency
+from core.templatetags.content import tr_text
 from partners import clock
 from partners.models import Agency, Role
-from partners.templatetags.content import tr_text
 
 from ..models import Reminder
 from .schedule import STALE_AFTER_DAYS
