@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,15 +21,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from core.templatetags.content import tr_text
 from events import ical
 from events import selectors as event_selectors
 from partners import access
 from reviews import selectors as review_selectors
 
+from . import secrets
 from .models import ApiToken, CalendarFeed
-
-MAX_ACTIVE_TOKENS = 20
 
 
 class TokenForm(forms.Form):
@@ -56,16 +56,12 @@ def api_tokens(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
-                form.add_error(
-                    None,
-                    _("You have %(count)d active tokens: revoke one before making another.")
-                    % {"count": MAX_ACTIVE_TOKENS},
-                )
+            try:
+                _token, new_key = secrets.issue_token(user=user, name=form.cleaned_data["name"])
+            except ValidationError as error:
+                add_service_errors(form, error)
                 status = 400
             else:
-                _token, new_key = ApiToken.issue(user=user, name=form.cleaned_data["name"])
-                access.log.info("API token created: user=%s", user.get_username())
                 form = TokenForm()
         else:
             status = 400
@@ -83,9 +79,7 @@ def api_tokens(request):
 @require_POST
 def api_token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    if token.is_active:
-        token.revoke()
-        access.log.info("API token revoked: user=%s", request.user.get_username())
+    if secrets.revoke_token(user=request.user, token=token):
         messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("api-tokens")
 
@@ -102,12 +96,9 @@ def calendar_settings(request):
     new_url = None
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                for feed in CalendarFeed.objects.active().filter(user=user):
-                    feed.revoke()
-                _feed, secret = CalendarFeed.issue(user=user)
-        except IntegrityError:  # two clicks at once: the other one made it
-            messages.error(request, _("A calendar address was just made. Try again."))
+            _feed, secret = secrets.replace_calendar(user=user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
             return redirect("calendar-settings")
         new_url = ical.absolute(reverse("calendar-feed", args=[secret]))
     feed = CalendarFeed.objects.active().filter(user=user).first()
@@ -118,10 +109,7 @@ def calendar_settings(request):
 @login_required
 @require_POST
 def calendar_revoke(request):
-    feeds = list(CalendarFeed.objects.active().filter(user=request.user))
-    for feed in feeds:
-        feed.revoke()
-    if feeds:
+    if secrets.turn_off_calendar(user=request.user):
         messages.success(request, _("Your calendar address was turned off."))
     return redirect("calendar-settings")
 

@@ -204,3 +204,31 @@ def test_administrators_see_and_revoke_tokens_but_never_their_keys(world, client
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert bearer(key).get(ACTIVITIES).status_code == 401
+
+
+# --- the service behind the pages (api.secrets) ---------------------------------------------
+
+
+def test_the_token_limit_is_the_services(world):
+    from django.core.exceptions import ValidationError
+
+    from api import secrets
+
+    for n in range(secrets.MAX_ACTIVE_TOKENS):
+        secrets.issue_token(user=world.hki_staff, name=f"script {n}")
+    with pytest.raises(ValidationError):
+        secrets.issue_token(user=world.hki_staff, name="one too many")
+    assert ApiToken.objects.active().filter(user=world.hki_staff).count() == 20
+
+
+def test_nobody_revokes_another_persons_token(world):
+    from django.core.exceptions import PermissionDenied
+
+    from api import secrets
+
+    token, _key = secrets.issue_token(user=world.hki_staff, name="script")
+    with pytest.raises(PermissionDenied):
+        secrets.revoke_token(user=world.hki_coordinator, token=token)
+    assert ApiToken.objects.get(pk=token.pk).is_active
+    assert secrets.revoke_token(user=world.hki_staff, token=token) is True
+    assert secrets.revoke_token(user=world.hki_staff, token=token) is False

@@ -1,0 +1,63 @@
+"""Writes of the secrets people hand to programs: personal API tokens and the private
+calendar address. One function per change, called by the profile pages (and nothing else
+writes them): a person has at most ``MAX_ACTIVE_TOKENS`` tokens and one calendar address.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from partners import access
+
+from .models import ApiToken, CalendarFeed
+
+MAX_ACTIVE_TOKENS = 20
+
+
+@transaction.atomic
+def issue_token(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new token of ``user`` and its key (shown once, never stored)."""
+    # The user's row, locked: two requests at once cannot both pass the count.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(
+            _("You have %(count)d active tokens: revoke one before making another.")
+            % {"count": MAX_ACTIVE_TOKENS}
+        )
+    token, key = ApiToken.issue(user=user, name=name)
+    access.log.info("API token created: user=%s", user.get_username())
+    return token, key
+
+
+def revoke_token(*, user, token: ApiToken) -> bool:
+    """Revoke one of the user's own tokens; False when it was revoked already."""
+    if token.user_id != user.pk:
+        raise PermissionDenied
+    if not token.is_active:
+        return False
+    token.revoke()
+    access.log.info("API token revoked: user=%s", user.get_username())
+    return True
+
+
+def replace_calendar(*, user) -> tuple[CalendarFeed, str]:
+    """A new private calendar address for ``user`` (the old one stops working) and its
+    secret. ValidationError when another request made one at the same moment."""
+    try:
+        with transaction.atomic():
+            for feed in CalendarFeed.objects.active().filter(user=user):
+                feed.revoke()
+            return CalendarFeed.issue(user=user)
+    except IntegrityError:  # two clicks at once: the other one made it
+        raise ValidationError(_("A calendar address was just made. Try again.")) from None
+
+
+def turn_off_calendar(*, user) -> bool:
+    """Revoke the user's calendar address; False when there was none."""
+    feeds = list(CalendarFeed.objects.active().filter(user=user))
+    for feed in feeds:
+        feed.revoke()
+    return bool(feeds)
