@@ -22,7 +22,7 @@ test: install-test compilemessages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
-	TESTING=true $(PY) -m pytest
+	TESTING=true $(PY) -m pytest -n auto --dist loadfile
 
 install: system $(VENV)/.installed
 
