@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import transaction
@@ -28,11 +29,44 @@ FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 assert django_settings.PASSWORD_HASHERS[0] == FAST_HASHER
 
 
+# The instant a test pinned with ``@pytest.mark.clock`` starts at (the clock then runs on):
+# noon in Helsinki, six in the evening in Beijing, both on the same date; the plan 2019–2023
+# has ended. Tests of midnights and deadlines travel further themselves.
+PINNED_NOW = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)
+
+
 def pytest_configure(config):
     # Once, before any test process starts (with pytest-xdist: in the controller only, so
     # that two workers never write the same catalogue at once).
     if not hasattr(config, "workerinput"):
         _compile_catalogues()
+
+
+def _pinned(marker) -> datetime.datetime:
+    return marker.args[0] if marker.args else PINNED_NOW
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_clock(request):
+    """``pytestmark = pytest.mark.clock`` pins a whole module, its world included, so that
+    its tests pass whatever the process clock says (at the midnights of both cities too)."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield
+        return
+    with time_machine.travel(_pinned(marker), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(request):
+    """``@pytest.mark.clock(instant)`` on one test pins that test."""
+    marker = next((m for m in request.node.own_markers if m.name == "clock"), None)
+    if marker is None:
+        yield
+        return
+    with time_machine.travel(_pinned(marker), tick=True):
+        yield
 
 
 def _compile_catalogues():
@@ -299,7 +333,7 @@ def _close_module_world() -> None:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _module_world(request, django_db_blocker):
+def _module_world(request, django_db_blocker, _module_clock):
     """The world of this module's tests, in a transaction rolled back after them. Module
     scope, so that it is set up before any test's own transaction (a savepoint of it)."""
     users = [

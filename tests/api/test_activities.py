@@ -11,7 +11,8 @@ from django.utils import timezone
 from cooperation.models import Activity, ActivityStatus, StatusUpdate
 from tests.factories import ActivityFactory, FundingFactory, StatusUpdateFactory
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 LIST = "/api/v1/activities/"
 

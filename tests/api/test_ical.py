@@ -13,7 +13,8 @@ from events.models import EventKind
 from partners.models import Profile
 from tests.factories import EventFactory, ProgrammeItemFactory, ReviewFactory
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def parse(response) -> icalendar.Calendar:

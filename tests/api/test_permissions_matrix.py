@@ -23,19 +23,11 @@ from django.urls import get_resolver
 from reports.models import ProgressReport, ReportLanguage
 from tests.api.test_reports import done_report
 from tests.factories import AgencyFactory, EvidenceFactory, FundingFactory, ProgrammeItemFactory
+from tests.helpers import EVERYONE as ROLES
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
-ROLES = [
-    "anonymous",
-    "hki_coordinator",
-    "bj_coordinator",
-    "hki_staff",
-    "bj_staff",
-    "official",
-    "outsider",
-    "admin",
-]
 METHODS = ["get", "post", "put", "patch", "delete"]
 
 # Short hands (one status per role, in ROLES order).

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from reports.models import ProgressReport, ReportLanguage, ReportStatus
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 PDF = b"%PDF-1.7\n% a stand-in for a rendered report\n%%EOF\n"
 

@@ -15,7 +15,8 @@ from rest_framework.test import APIClient
 from api.models import ApiToken, CalendarFeed
 from cooperation.models import Activity
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 PAGE = "/profile/tokens/"
 ACTIVITIES = "/api/v1/activities/"

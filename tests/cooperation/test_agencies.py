@@ -9,16 +9,10 @@ from django.utils.html import escape
 from cooperation.models import ResponsibilityRole
 from partners.models import AgencyKind
 from tests import factories as f
+from tests.helpers import MEMBERS as ROLES
+from tests.helpers import main_of
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["hki_coordinator", "bj_coordinator", "hki_staff", "bj_staff", "official", "admin"]
-
-
-def main_of(response) -> str:
-    """The page's main content (the header names the user's own agency)."""
-    content = response.content.decode()
-    return content[content.index("<main") :]
 
 
 def zh_catalogue_translates(text: str) -> str | None:

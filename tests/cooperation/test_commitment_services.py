@@ -12,22 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cooperation.models import Activity, Commitment, Frequency
 from cooperation.services import commitments
 from tests.factories import AgencyFactory
+from tests.helpers import USERS as ROLES
+from tests.helpers import error_fields
 
-ROLES = [
-    "hki_coordinator",
-    "bj_coordinator",
-    "hki_staff",
-    "bj_staff",
-    "official",
-    "outsider",
-    "admin",
-]
 MANAGERS = ["hki_coordinator", "bj_coordinator", "admin"]
 NOT_MANAGERS = [r for r in ROLES if r not in MANAGERS]
-
-
-def error_fields(excinfo) -> set[str]:
-    return set(excinfo.value.message_dict)
 
 
 def snapshot(commitment):

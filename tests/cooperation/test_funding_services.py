@@ -18,23 +18,12 @@ from cooperation.services import funding as services
 from cooperation.services.activities import ActivityConflict, update_activity
 from partners.access import SYSTEM
 from tests.factories import FundingFactory
+from tests.helpers import USERS as ROLES
+from tests.helpers import error_fields
 
-ROLES = [
-    "hki_coordinator",
-    "bj_coordinator",
-    "hki_staff",
-    "bj_staff",
-    "official",
-    "outsider",
-    "admin",
-]
 # Who may change the Helsinki-led activity.
 MAY_CHANGE = ["hki_coordinator", "bj_coordinator", "hki_staff", "admin"]
 MAY_NOT_CHANGE = [r for r in ROLES if r not in MAY_CHANGE]
-
-
-def error_fields(excinfo) -> set[str]:
-    return set(excinfo.value.message_dict)
 
 
 def fundings(activity):

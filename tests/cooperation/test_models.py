@@ -32,7 +32,8 @@ from tests.factories import (
     ThemeFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 D = datetime.date
 

@@ -22,10 +22,13 @@ from tests.factories import (
     FundingFactory,
     StatusUpdateFactory,
 )
+from tests.helpers import MEMBERS
+
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = pytest.mark.clock
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
-MEMBERS = ["hki_coordinator", "bj_coordinator", "hki_staff", "bj_staff", "official", "admin"]
 ALL_USERS = [*MEMBERS, "outsider"]
 
 

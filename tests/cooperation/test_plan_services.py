@@ -14,23 +14,12 @@ from cooperation.models import ActionPlan, Partnership, PlanStatus, Signatory
 from cooperation.services import plans
 from partners.access import SYSTEM
 from tests.factories import ActionPlanFactory, AgencyFactory, CityFactory
+from tests.helpers import USERS as ROLES
+from tests.helpers import error_fields
 
-ROLES = [
-    "hki_coordinator",
-    "bj_coordinator",
-    "hki_staff",
-    "bj_staff",
-    "official",
-    "outsider",
-    "admin",
-]
 PLAN_MANAGERS = ["hki_coordinator", "bj_coordinator", "admin"]
 NOT_PLAN_MANAGERS = [r for r in ROLES if r not in PLAN_MANAGERS]
 NOT_ADMINS = [r for r in ROLES if r != "admin"]
-
-
-def error_fields(excinfo) -> set[str]:
-    return set(excinfo.value.message_dict)
 
 
 def snapshot(plan):

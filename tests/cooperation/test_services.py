@@ -20,6 +20,7 @@ from cooperation.services.activities import (
 from cooperation.services.activities import update_activity as _update_activity
 from cooperation.services.evidence import add_evidence, delete_evidence
 from tests.factories import AgencyFactory, CommitmentFactory, UserFactory
+from tests.helpers import error_fields
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -32,18 +33,11 @@ HELSINKI_MIDNIGHT = datetime.datetime(2026, 11, 30, 22, 0, 30, tzinfo=datetime.U
 BEIJING_MIDNIGHT = datetime.datetime(2026, 11, 30, 16, 0, 30, tzinfo=datetime.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(PINNED, tick=True):
-        yield
+pytestmark = pytest.mark.clock(PINNED)
 
 
 def today():
     return datetime.date(2026, 11, 30)
-
-
-def error_fields(excinfo) -> set[str]:
-    return set(excinfo.value.message_dict)
 
 
 # --- create_activity ------------------------------------------------------------------------

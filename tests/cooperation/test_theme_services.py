@@ -13,22 +13,11 @@ from django.db.models import ProtectedError
 from cooperation.models import Activity, Commitment, ResponsibilityRole, Theme, ThemeAgency
 from cooperation.services import themes
 from tests.factories import ActionPlanFactory, AgencyFactory, CommitmentFactory
+from tests.helpers import USERS as ROLES
+from tests.helpers import error_fields
 
-ROLES = [
-    "hki_coordinator",
-    "bj_coordinator",
-    "hki_staff",
-    "bj_staff",
-    "official",
-    "outsider",
-    "admin",
-]
 MANAGERS = ["hki_coordinator", "bj_coordinator", "admin"]
 NOT_MANAGERS = [r for r in ROLES if r not in MANAGERS]
-
-
-def error_fields(excinfo) -> set[str]:
-    return set(excinfo.value.message_dict)
 
 
 def snapshot(theme):

@@ -16,7 +16,8 @@ from core import writes
 from partners.models import Agency, AgencyKind
 from tests.factories import ActivityFactory, AgencyFactory, CityFactory, CommitmentFactory
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 AGENCY_FIELDS = ("code", "city", "kind", "name_en", "name_zh_hans", "parent", "website")
 

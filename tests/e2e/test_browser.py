@@ -21,8 +21,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+# The demo data tells a 2019–2023 story: the server's clock is pinned (conftest); the browser
+# keeps its own (cookies are given as Max-Age, so the difference does not matter).
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.clock,
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
 

@@ -11,16 +11,12 @@ from django.utils.html import escape
 
 from events.models import EventKind, ProgrammeItem
 from tests import factories as f
+from tests.helpers import MEMBERS, main_of
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-MEMBERS = ["hki_coordinator", "bj_coordinator", "hki_staff", "bj_staff", "official", "admin"]
-
-
-def main_of(response) -> str:
-    content = response.content.decode()
-    return content[content.index("<main") :]
 
 
 # --- list -----------------------------------------------------------------------------------

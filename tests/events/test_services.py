@@ -31,27 +31,19 @@ from tests.factories import (
     ProgrammeItemFactory,
     ThemeFactory,
 )
+from tests.helpers import USERS as ROLES
+from tests.helpers import error_fields
+
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = pytest.mark.clock
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 LONG_AGO = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
-ROLES = [
-    "hki_coordinator",
-    "bj_coordinator",
-    "hki_staff",
-    "bj_staff",
-    "official",
-    "outsider",
-    "admin",
-]
 MANAGERS = ["hki_coordinator", "bj_coordinator", "admin"]
 NOT_MANAGERS = [r for r in ROLES if r not in MANAGERS]
 # The world's event is organised by the Helsinki agency: its staff may change it.
 EDITORS = [*MANAGERS, "hki_staff"]
 NOT_EDITORS = [r for r in ROLES if r not in EDITORS]
-
-
-def error_fields(excinfo) -> set[str]:
-    return set(excinfo.value.message_dict)
 
 
 def at(hour, minute=0, day=4):

@@ -7,16 +7,9 @@ from django.utils import translation
 from django.utils.html import escape
 
 from partners.models import Profile
+from tests.helpers import MEMBERS as ROLES
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["hki_coordinator", "bj_coordinator", "hki_staff", "bj_staff", "official", "admin"]
-
-
-def main_of(response) -> str:
-    """The page's main content (the header names the user's own agency)."""
-    content = response.content.decode()
-    return content[content.index("<main") :]
 
 
 def zh_catalogue_translates(text: str) -> str | None:

@@ -15,18 +15,11 @@ from partners import services
 from partners.access import SYSTEM
 from partners.models import Agency, AgencyKind, City, Profile, Role
 from tests.factories import PASSWORD, AgencyFactory, ProfileFactory, UserFactory
+from tests.helpers import USERS as ROLES
+from tests.helpers import error_fields
 
 User = get_user_model()
 
-ROLES = [
-    "hki_coordinator",
-    "bj_coordinator",
-    "hki_staff",
-    "bj_staff",
-    "official",
-    "outsider",
-    "admin",
-]
 # Who manages the agencies and people of the Helsinki side.
 HELSINKI_MANAGERS = ["hki_coordinator", "admin"]
 NOT_HELSINKI_MANAGERS = [r for r in ROLES if r not in HELSINKI_MANAGERS]
@@ -34,10 +27,6 @@ NOT_HELSINKI_MANAGERS = [r for r in ROLES if r not in HELSINKI_MANAGERS]
 THIRD_PARTY_MANAGERS = ["hki_coordinator", "bj_coordinator", "outsider", "admin"]
 NOT_THIRD_PARTY_MANAGERS = [r for r in ROLES if r not in THIRD_PARTY_MANAGERS]
 STRONG_PASSWORD = "Lantern-Harbour-1979"
-
-
-def error_fields(excinfo) -> set[str]:
-    return set(excinfo.value.message_dict)
 
 
 def fresh(obj):

@@ -22,6 +22,9 @@ from events.models import DelegationMember, Event, ProgrammeItem
 from plandata.demofile import DEMO_USERNAMES, STALE_AFTER_DAYS
 from plandata.loader import load_plan_file
 
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = pytest.mark.clock
+
 PLAN = "hki-bj-2019-2023"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

@@ -14,6 +14,9 @@ from plandata.demo import load_demo_data
 from plandata.demofile import DEMO_DIR, DemoDataError, read_demo_data
 from plandata.loader import load_plan_file
 
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = pytest.mark.clock
+
 DEMO_FILES = Path(settings.BASE_DIR) / DEMO_DIR
 
 

@@ -26,7 +26,8 @@ from reviews.models import Review
 PLAN_FILE = Path(settings.BASE_DIR) / DEFAULT_PLAN_FILE
 PLAN = "hki-bj-2019-2023"
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def snapshot() -> dict:

@@ -23,6 +23,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = pytest.mark.clock
+
 MEMBERS = ["hki_coordinator", "bj_coordinator", "hki_staff", "bj_staff", "official"]
 
 

@@ -14,19 +14,10 @@ from django.urls import get_resolver
 
 from api.models import ApiToken, CalendarFeed
 from tests.factories import EvidenceFactory, ProgrammeItemFactory
+from tests.helpers import EVERYONE as ROLES
 
-pytestmark = pytest.mark.django_db
-
-ROLES = [
-    "anonymous",
-    "hki_coordinator",
-    "bj_coordinator",
-    "hki_staff",
-    "bj_staff",
-    "official",
-    "outsider",
-    "admin",
-]
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @dataclass(frozen=True)

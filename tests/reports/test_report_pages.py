@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from reports.models import ProgressReport, ReportLanguage, ReportStatus
 from tests import factories as f
+from tests.helpers import MEMBERS, main_of
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
-MEMBERS = ["hki_coordinator", "bj_coordinator", "hki_staff", "bj_staff", "official", "admin"]
 PDF = b"%PDF-1.7\n% a stand-in for a rendered report\n%%EOF\n"
 
 
@@ -39,11 +40,6 @@ def done_report(plan, *, user=None, theme=None, data: bytes = PDF) -> ProgressRe
     report.file.save("report.pdf", ContentFile(data), save=False)
     report.save()
     return report
-
-
-def main_of(response) -> str:
-    content = response.content.decode()
-    return content[content.index("<main") :]
 
 
 # --- the list and the request form -------------------------------------------------------------

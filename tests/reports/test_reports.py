@@ -37,7 +37,8 @@ from reports.fetcher import (
 from reports.models import ProgressReport, ReportLanguage, ReportStatus
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 needs_poppler = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("pdffonts")),

@@ -12,16 +12,12 @@ from django.urls import reverse
 
 from reviews.models import Conclusion, Rating, ReviewKind, ReviewStatus
 from tests import factories as f
+from tests.helpers import MEMBERS, main_of
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
-MEMBERS = ["hki_coordinator", "bj_coordinator", "hki_staff", "bj_staff", "official", "admin"]
 COMPLETED_AT = datetime.datetime(2021, 11, 30, 12, 0, tzinfo=datetime.UTC)
-
-
-def main_of(response) -> str:
-    content = response.content.decode()
-    return content[content.index("<main") :]
 
 
 def section_of(content: str, theme) -> str:
@@ -98,6 +94,27 @@ def test_it_badges_status_and_overdue(world, client_for):
 def test_it_is_not_overdue_on_the_due_date(world, client_for):
     content = main_of(client_for(world.official).get(reverse("review-list")))
     assert "review-overdue" not in row_of(content, "Mid-term review")
+
+
+@pytest.mark.parametrize(
+    ("instant", "overdue_for"),
+    [
+        # Beijing's midnight: the due day is over in Beijing, not in Helsinki.
+        (datetime.datetime(2021, 10, 11, 16, 0, 30, tzinfo=datetime.UTC), {"bj_staff"}),
+        # Helsinki's midnight: over in both cities.
+        (
+            datetime.datetime(2021, 10, 11, 21, 0, 30, tzinfo=datetime.UTC),
+            {"bj_staff", "hki_staff"},
+        ),
+    ],
+)
+def test_overdue_is_read_on_each_persons_calendar(world, client_for, instant, overdue_for):
+    # world.review is due 2021-10-11 (Helsinki is UTC+3 then, Beijing UTC+8).
+    with time_machine.travel(instant, tick=False):
+        for role in ("hki_staff", "bj_staff"):
+            content = main_of(client_for(getattr(world, role)).get(reverse("review-list")))
+            overdue = "review-overdue" in row_of(content, "Mid-term review")
+            assert overdue == (role in overdue_for), role
 
 
 def test_it_lists_reviews_in_chinese(world, client_for):

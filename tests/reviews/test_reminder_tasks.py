@@ -22,7 +22,8 @@ from reviews.reminders.delivery import ReminderDeliveryFailed
 from reviews.reminders.email import message_id
 from reviews.reminders.sweep import sweep
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 DUE = datetime.date(2021, 12, 31)

@@ -19,22 +19,11 @@ from reviews.services import (
     ReviewConflict,
     update_review_details,
 )
+from tests.helpers import USERS as ROLES
+from tests.helpers import error_fields
 
-ROLES = [
-    "hki_coordinator",
-    "bj_coordinator",
-    "hki_staff",
-    "bj_staff",
-    "official",
-    "outsider",
-    "admin",
-]
 MANAGERS = ["hki_coordinator", "bj_coordinator", "admin"]
 NOT_MANAGERS = [r for r in ROLES if r not in MANAGERS]
-
-
-def error_fields(excinfo) -> set[str]:
-    return set(excinfo.value.message_dict)
 
 
 def snapshot(review):

@@ -20,8 +20,10 @@ from cooperation.models import ActivityStatus
 from reviews import services
 from reviews.models import Conclusion, Rating, Review, ReviewKind, ReviewStatus, ThemeAssessment
 from tests import factories as f
+from tests.helpers import main_of
 
-pytestmark = pytest.mark.django_db
+# Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 COORDINATORS = ["hki_coordinator", "bj_coordinator", "admin"]
 READERS = ["hki_staff", "bj_staff", "official"]
@@ -29,11 +31,6 @@ COMPLETED_AT = datetime.datetime(2021, 11, 30, 12, 0, tzinfo=datetime.UTC)
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def main_of(response) -> str:
-    content = response.content.decode()
-    return content[content.index("<main") :]
 
 
 def section_of(content: str, theme) -> str:
