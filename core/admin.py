@@ -220,4 +220,7 @@ class SafeChoiceFieldsAdminMixin:
             kwargs["form_class"] = SafeModelChoiceField
         elif isinstance(db_field, models.ManyToManyField) and "form_class" not in kwargs:
             kwargs["form_class"] = SafeModelMultipleChoiceField
+        elif isinstance(db_field, models.URLField):
+            # A web address typed without a scheme is an https one (Django 6's default too).
+            kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -277,26 +277,43 @@ def add_programme_item(
     return item
 
 
-@transaction.atomic
-def update_programme_item(*, user, item: ProgrammeItem, **changes) -> ProgrammeItem:
-    current = ProgrammeItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+def _update_part(user, part, changes, *, allowed, check, stripped):
+    """Change a part of an event (a programme item, a delegation member): who may change the
+    event, the part's rules; the event's ETag moves on."""
+    current = type(part).objects.select_for_update(of=("self",)).get(pk=part.pk)
     event = _locked(current.event)
     access.require(user, Action.CHANGE, event)
-    changed = writes.set_changes(current, changes, allowed=ITEM_FIELDS)
-    _check_item(current, event)
+    changed = writes.set_changes(current, changes, allowed=allowed)
+    check(current, event)
     if changed:
-        writes.save_changed(current, {*changed, "title_en", "title_zh_hans"})
+        writes.save_changed(current, {*changed, *stripped})
         _touch(event)
     return current
+
+
+def _delete_part(user, part) -> None:
+    event = _locked(part.event)
+    access.require(user, Action.CHANGE, event)
+    part.delete()
+    _touch(event)
+
+
+@transaction.atomic
+def update_programme_item(*, user, item: ProgrammeItem, **changes) -> ProgrammeItem:
+    return _update_part(
+        user,
+        item,
+        changes,
+        allowed=ITEM_FIELDS,
+        check=_check_item,
+        stripped=("title_en", "title_zh_hans"),
+    )
 
 
 @transaction.atomic
 def delete_programme_item(*, user, item: ProgrammeItem) -> None:
     """Remove an item from its event's programme (whoever may change the event)."""
-    event = _locked(item.event)
-    access.require(user, Action.CHANGE, event)
-    item.delete()
-    _touch(event)
+    _delete_part(user, item)
 
 
 # --- delegation members ---------------------------------------------------------------------
@@ -331,20 +348,16 @@ def add_delegation_member(*, user, event: Event, **values) -> DelegationMember:
 
 @transaction.atomic
 def update_delegation_member(*, user, member: DelegationMember, **changes) -> DelegationMember:
-    current = DelegationMember.objects.select_for_update(of=("self",)).get(pk=member.pk)
-    event = _locked(current.event)
-    access.require(user, Action.CHANGE, event)
-    changed = writes.set_changes(current, changes, allowed=MEMBER_FIELDS)
-    _check_member(current, event)
-    if changed:
-        writes.save_changed(current, {*changed, "name_en", "name_zh_hans"})
-        _touch(event)
-    return current
+    return _update_part(
+        user,
+        member,
+        changes,
+        allowed=MEMBER_FIELDS,
+        check=_check_member,
+        stripped=("name_en", "name_zh_hans"),
+    )
 
 
 @transaction.atomic
 def remove_delegation_member(*, user, member: DelegationMember) -> None:
-    event = _locked(member.event)
-    access.require(user, Action.CHANGE, event)
-    member.delete()
-    _touch(event)
+    _delete_part(user, member)
