@@ -69,7 +69,8 @@ class Difference:
 def _shown(value) -> str:
     if isinstance(value, list | set | tuple):
         return "[" + ", ".join(sorted(str(v) for v in value)) + "]"
-    text = repr(value)
+    # Texts quoted (so that an empty one shows), everything else as it reads: 2021-12-31.
+    text = repr(value) if isinstance(value, str) or value is None else str(value)
     return text if len(text) <= 80 else text[:79] + "…'"
 
 
