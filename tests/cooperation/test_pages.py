@@ -1441,3 +1441,29 @@ def test_the_activity_page_runs_a_constant_number_of_queries(
         response = client.get(url("activity-detail", activity.pk))
     assert response.status_code == 200
     assert len(response.context["history"]) == n
+
+
+def test_a_forged_funding_row_count_builds_at_most_thirty_forms(world, client_for):
+    # Once about a thousand forms per request (5 s of CPU and a 2 MB page).
+    activity = world.hki_activity
+    data = edit_data(activity, title_en="Renamed", **{"funding-TOTAL_FORMS": "999999"})
+
+    response = client_for(world.hki_staff).post(url("activity-edit", activity.pk), data)
+
+    assert response.status_code == 400
+    formset = response.context["formset"]
+    assert len(formset.forms) <= 30
+    assert formset.non_form_errors()
+    assert Activity.objects.get(pk=activity.pk).title_en == "Helsinki-led activity"
+
+
+def test_clearing_the_english_text_in_english_empties_it(world, client_for):
+    # modeltranslation used to keep the old text when the page's own language was emptied.
+    activity = world.joint_activity
+    Activity.objects.filter(pk=activity.pk).update(description_en="Old words")
+    data = edit_data(Activity.objects.get(pk=activity.pk), description_en="")
+
+    response = client_for(world.hki_coordinator).post(url("activity-edit", activity.pk), data)
+
+    assert response.status_code == 302, text_of(response)[:2000]
+    assert not Activity.objects.get(pk=activity.pk).description_en
