@@ -364,3 +364,64 @@ def test_a_forged_row_count_builds_a_bounded_number_of_forms(world, client_for):
     assert len(formset.forms) <= 50
     assert formset.non_form_errors()
     assert Theme.objects.get(pk=theme.pk).name_en == theme.name_en
+
+
+def test_a_refusal_of_the_service_is_shown_on_the_form_and_nothing_is_saved(world, client_for):
+    # The series of the plan before this one is offered (both are the coordinator's), but an
+    # event's series belongs to its own plan: events.services says so, nothing is kept.
+    from events.models import Event, EventSeries
+
+    earlier = ActionPlanFactory(partnership=world.partnership, code="earlier-plan")
+    series = EventSeries.objects.create(plan=earlier, code="weeks", name_en="Weeks")
+    event = world.event
+    client = client_for(world.hki_coordinator)
+    data = admin_form_data(
+        _event_change(client, event),
+        series=series.pk,
+        title_en="Renamed too",
+        **{
+            "programme-TOTAL_FORMS": "1",
+            "programme-0-event": str(event.pk),
+            "programme-0-starts_at_0": "2019-11-05",
+            "programme-0-starts_at_1": "14:00",
+            "programme-0-title_en": "Opening",
+        },
+    )
+
+    response = client.post(f"/manage/events/event/{event.pk}/change/", data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "series" in form.errors
+    assert form["title_en"].value() == "Renamed too"  # what the user typed is kept
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.series, stored.title_en) == (None, event.title_en)
+    assert not stored.programme.exists()
+
+
+def test_a_refused_row_is_named_and_nothing_is_saved(world, client_for):
+    # In /admin/ every city is offered; a delegation member of a city outside the
+    # partnership is refused by the service, with the row it came from.
+    from events.models import Event
+
+    event = world.event
+    client = client_for(world.admin)
+    url = f"/admin/events/event/{event.pk}/change/"
+    data = admin_form_data(
+        client.get(url),
+        title_en="Renamed too",
+        **{
+            "delegation-TOTAL_FORMS": "1",
+            "delegation-0-event": str(event.pk),
+            "delegation-0-name_en": "A visitor",
+            "delegation-0-city": str(world.other_partnership.first_city_id),
+        },
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    assert "row 1" in errors and "partnership" in errors
+    assert Event.objects.get(pk=event.pk).title_en == event.title_en
+    assert not event.delegation.exists()
