@@ -1,4 +1,4 @@
-"""Reads: querysets with their joins, shared by the pages and (later) the API.
+"""Reads: querysets with their joins, shared by the pages, the API and /manage/.
 
 Functions return QuerySets with their joins (or one object fetched with them) so that a
 page runs a constant number of SQL queries whatever the number of rows. Visibility is decided

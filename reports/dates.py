@@ -5,22 +5,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
-#: Long dates: the plan's English is British ("31 December 2021"); Chinese uses its locale's
-#: own format (2021年12月31日).
-LONG_DATE_FORMATS = {"en": "j F Y"}
-
-
-def long_date(value: datetime.date | None) -> str:
-    """A date in the active language: 31 December 2021, 2021年12月31日."""
-    if value is None:
-        return ""
-    lang = translation.get_language() or "en"
-    return date_format(value, LONG_DATE_FORMATS.get(lang, "DATE_FORMAT"))
+from core.dates import long_date
 
 
 def _date_range(start: datetime.date | None, end: datetime.date | None) -> str:

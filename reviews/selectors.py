@@ -1,4 +1,4 @@
-"""Reads of reviews, with their joins, shared by the pages (and later the API)."""
+"""Reads of reviews, with their joins, shared by the pages and the API."""
 
 from __future__ import annotations
 

@@ -14,9 +14,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 
 from cooperation.models import Activity, ThemeAgency
+from core.dates import long_date
 from core.templatetags.content import tr_text
 from partners import clock
 from partners.models import Agency, Role
@@ -28,7 +29,6 @@ from .schedule import STALE_AFTER_DAYS
 BOTH_LANGUAGES = ("en", "zh-hans")
 # Long dates: the plan's English is British ("31 December 2021"); other languages use their
 # locale's own date format (Chinese: 2021年12月31日).
-LONG_DATE_FORMATS = {"en": "j F Y"}
 
 
 def message_id(reminder_id: int) -> str:
@@ -40,12 +40,6 @@ def message_id(reminder_id: int) -> str:
 def time_zone_of(profile) -> ZoneInfo:
     """The time zone of the person's city (the portal's own when unknown or misspelt)."""
     return clock.zone_of(getattr(profile, "city", None))
-
-
-def long_date(value: datetime.date) -> str:
-    """A date spelled out in the active language."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    return date_format(value, LONG_DATE_FORMATS.get(language, "DATE_FORMAT"))
 
 
 def _when(value: datetime.datetime, tz: ZoneInfo) -> str:
