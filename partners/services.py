@@ -100,8 +100,27 @@ def update_agency(*, user, agency: Agency, **changes) -> Agency:
     if "city" in changed:
         # Moving it to another side is also a change on that side.
         access.require(user, Action.CHANGE, current)
+        if _is_referred_to(current):
+            raise ValidationError(
+                {
+                    "city": _(
+                        "An agency that leads or takes part in work, is responsible for a "
+                        "theme or has people cannot change sides: add a new agency instead."
+                    )
+                }
+            )
     _check_parent(current)
     return writes.save_changed(current, changed)
+
+
+def _is_referred_to(agency: Agency) -> bool:
+    """Whether any row refers to the agency (activities it leads, themes, people, …): asked of
+    every relation, hidden ones too, without knowing the apps above this one."""
+    return any(
+        relation.related_model._base_manager.filter(**{relation.field.name: agency}).exists()
+        for relation in Agency._meta.get_fields(include_hidden=True)
+        if relation.auto_created and not relation.concrete
+    )
 
 
 @transaction.atomic

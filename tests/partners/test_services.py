@@ -631,3 +631,19 @@ def test_it_refuses_an_unknown_language_for_a_new_person(world):
 
     assert "preferred_language" in error_fields(excinfo)
     assert User.objects.count() == count
+
+
+def test_an_agency_with_work_cannot_change_sides(world):
+    # world.hki_agency leads activities and is responsible for a theme: as a third party (or
+    # on the other side) it would leave them on the wrong side.
+    agency = world.hki_agency
+    with pytest.raises(ValidationError) as excinfo:
+        services.update_agency(user=world.admin, agency=agency, city=None)
+    assert error_fields(excinfo) == {"city"}
+    assert Agency.objects.get(pk=agency.pk).city == world.helsinki
+
+
+def test_an_agency_nothing_refers_to_may_change_sides(world):
+    agency = AgencyFactory(code="spare", city=world.helsinki)
+    services.update_agency(user=world.admin, agency=agency, city=world.beijing)
+    assert Agency.objects.get(pk=agency.pk).city == world.beijing
