@@ -18,7 +18,7 @@ WORKDIR /app
 
 # Dependencies first, so that a code change does not reinstall them.
 COPY pyproject.toml README.md ./
-RUN mkdir config partners cooperation events reviews reports portal plandata \
+RUN mkdir config core partners cooperation events reviews reports portal api plandata \
  && pip install --no-cache-dir -e . \
  && rm -rf *.egg-info
 COPY . .
