@@ -58,7 +58,8 @@ class ProfileAdmin(ServiceAdminMixin, SafeChoiceFieldsAdminMixin, admin.ModelAdm
         return ("user",) if obj is not None else ()
 
     def create(self, request, values):
-        return services.create_profile(user=request.user, **values)
+        person = values.pop("user")
+        return services.create_profile(user=request.user, person=person, **values)
 
     def update(self, request, obj, changes):
         services.update_person(user=request.user, person=obj.user, **changes)

@@ -6,7 +6,10 @@ from django import forms
 def _add(data: dict, form) -> None:
     for name, field in form.fields.items():
         bound = form[name]
-        value = field.prepare_value(bound.value())
+        value = bound.value()
+        # A JSON field's shown value is already its JSON text (a browser posts it as it is).
+        if not (isinstance(field, forms.JSONField) and isinstance(value, str)):
+            value = field.prepare_value(value)
         if isinstance(field.widget, forms.MultiWidget):
             parts = field.widget.decompress(value)
             for i, part in enumerate(parts):

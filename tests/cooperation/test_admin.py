@@ -163,3 +163,92 @@ def test_the_admin_keeps_an_activitys_rules(world, client_for, field, value):
         world.hki_agency,
         None,
     )
+
+
+def test_an_administrator_gives_an_account_a_side_and_a_role(world, client_for):
+    from partners.models import Profile
+    from tests.factories import UserFactory
+
+    person = UserFactory(username="new-person")
+    response = client_for(world.admin).post(
+        "/admin/partners/profile/add/",
+        {
+            "user": person.pk,
+            "city": world.helsinki.pk,
+            "role": "agency_staff",
+            "agency": world.hki_agency.pk,
+            "preferred_language": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    profile = Profile.objects.get(user=person)
+    assert (profile.city, profile.agency, profile.role) == (
+        world.helsinki,
+        world.hki_agency,
+        "agency_staff",
+    )
+
+
+def test_a_partnership_is_set_up_in_the_admin(world, client_for):
+    from cooperation.models import Partnership
+    from tests.factories import CityFactory
+
+    a, b = CityFactory(code="espoo"), CityFactory(code="shanghai")
+    response = client_for(world.admin).post(
+        "/admin/cooperation/partnership/add/",
+        {
+            "code": "espoo-shanghai",
+            "first_city": a.pk,
+            "second_city": b.pk,
+            "established": "2020-01-01",
+            "agreement_title_en": "Agreement",
+            "agreement_title_zh_hans": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Partnership.objects.filter(code="espoo-shanghai", first_city=a).exists()
+
+
+def _admin_change_pages(world):
+    """(site prefix, url of a change page) of every model both admin sites edit."""
+    from django.contrib import admin
+
+    from portal.plan_admin import site as manage_site
+    from tests.factories import (
+        DelegationMemberFactory,
+        EventSeriesFactory,
+        FundingFactory,
+        ProgrammeItemFactory,
+        ThemeAssessmentFactory,
+    )
+
+    FundingFactory(activity=world.hki_activity)
+    ProgrammeItemFactory(event=world.event)
+    DelegationMemberFactory(event=world.event, city=world.beijing)
+    EventSeriesFactory(plan=world.plan)
+    ThemeAssessmentFactory(review=world.review, theme=world.themes[0])
+    pages = []
+    for prefix, site in (("admin", admin.site), ("manage", manage_site)):
+        for model in site._registry:
+            obj = model._default_manager.order_by("pk").first()
+            if obj is not None:
+                opts = model._meta
+                pages.append(f"/{prefix}/{opts.app_label}/{opts.model_name}/{obj.pk}/change/")
+    return pages
+
+
+def test_every_change_form_saves_as_it_was_shown(world, client_for):
+    # Every admin of both sites goes through its service: a save of the page as shown is a
+    # save with nothing changed, never an error.
+    client = client_for(world.admin)
+    failures = []
+    for url in _admin_change_pages(world):
+        page = client.get(url)
+        if page.status_code != 200 or "adminform" not in (page.context or {}):
+            failures.append((url, "GET", page.status_code))
+            continue
+        response = client.post(url, admin_form_data(page))
+        if response.status_code not in (302, 403):
+            errors = response.context["adminform"].form.errors if response.context else ""
+            failures.append((url, "POST", response.status_code, str(errors)[:300]))
+    assert not failures, failures
