@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our own static files
     "axes",
     "csp",
+    # The history of every change (core.models.HistoryEntry; see core/history.py).
+    "auditlog",
     "core",
     "partners",
     "cooperation",
@@ -118,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which door a request came through, and who came (read when a change is recorded).
+    "core.doors.DoorMiddleware",
     "partners.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -241,6 +245,12 @@ DEMO_PASSWORD = _secret("DEMO_PASSWORD")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+
+# The history of every change: django-auditlog's machinery, our own entry (it also records
+# the door and the object an entry belongs with). Values are kept as JSON (numbers, text).
+AUDITLOG_LOGENTRY_MODEL = "core.HistoryEntry"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # Celery: without a broker, tasks run in-process so a first run still works.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))

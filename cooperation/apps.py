@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CooperationConfig(AppConfig):
     name = "cooperation"
     verbose_name = _("Cooperation")
+
+    def ready(self):
+        from . import history  # noqa: F401  (what the history records)

@@ -7,4 +7,4 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the security log receivers)
+        from . import history, signals  # noqa: F401  (what the history records; the security log)

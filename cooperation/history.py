@@ -1,0 +1,36 @@
+"""What of cooperation the history records (core.history): the plan and everything in it.
+
+Not the status of an activity: its status updates are the append-only history of that (who,
+when, from, to and a note that is part of the work). The activity's own fields are recorded,
+the actual dates a status change sets included.
+"""
+
+from core.history import record
+
+from .models import (
+    ActionPlan,
+    Activity,
+    Commitment,
+    Evidence,
+    Funding,
+    Partnership,
+    Signatory,
+    Theme,
+    ThemeAgency,
+)
+
+record(Partnership)
+record(ActionPlan, links=["coordinators"])
+record(Signatory, parent="plan")
+record(Theme)
+record(ThemeAgency, parent="theme")
+record(Commitment, parent="theme", links=["agencies"])
+# Who and when are the entry's own; the version only counts writes.
+record(
+    Activity,
+    links=["participants"],
+    exclude=["status", "version", "created_at", "created_by", "updated_at", "updated_by"],
+)
+record(Funding, parent="activity")
+# The stored file's generated name means nothing to a reader; the name it came with does.
+record(Evidence, parent="activity", exclude=["file", "uploaded_by", "uploaded_at"])
