@@ -1,8 +1,9 @@
 """Spreadsheets: the filtered activities (and, for the events app, any table) as CSV or Excel.
 
 One table, two formats: a header and rows of plain values (text, numbers, dates, booleans)
-built once, written as CSV (UTF-8 with a BOM, so that Excel reads Chinese right) or as an
-xlsx workbook (openpyxl, streamed row by row). Both are in the language of the request.
+built once, written as CSV (``core.spreadsheets``: UTF-8 with a BOM, so that Excel reads
+Chinese right) or as an xlsx workbook (openpyxl, streamed row by row). Both are in the
+language of the request.
 
 Spreadsheet formulas cannot be smuggled in through content ("CSV injection", OWASP): a CSV
 cell starting with = + - @ or a tab or carriage return gets a leading apostrophe; an Excel
@@ -12,7 +13,6 @@ with Excel's own quote prefix.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
@@ -22,10 +22,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.spreadsheets import FORMULA_STARTS, plain_text
 from core.templatetags.content import tr_text
 from partners import clock
 from partners.models import Agency
@@ -33,42 +33,9 @@ from partners.models import Agency
 from . import selectors
 from .forms import ActivityFilter
 
-# Cells starting with these are formulas to a spreadsheet (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel holds at most this many characters in a cell.
 XLSX_MAX_CELL = 32_767
-
-
-def _text(value) -> str | None:
-    """Booleans and datetimes as text (local time); None for other values."""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return None
-
-
-def csv_cell(value) -> str:
-    if value is None:
-        return ""
-    text = _text(value)
-    if text is None:
-        text = value.isoformat() if isinstance(value, datetime.date) else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads the file as UTF-8 (Chinese) only with a BOM.
-    writer = csv.writer(response)
-    writer.writerow([csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
-    return response
 
 
 def _xlsx_cell(sheet, value, *, bold=False):
@@ -76,7 +43,7 @@ def _xlsx_cell(sheet, value, *, bold=False):
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
-    text = _text(value)
+    text = plain_text(value)
     if text is not None:
         value = text
     if isinstance(value, str):

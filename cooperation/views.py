@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import spreadsheets
 from core.downloads import attachment
 from core.forms import RowsRefused, add_service_errors, save_rows
 from core.ids import parse_id
@@ -121,8 +122,8 @@ def _plan_for_create(user):
 
 
 # The CSV's cells (kept importable here): the table itself is built in cooperation.exports.
-FORMULA_STARTS = exports.FORMULA_STARTS
-csv_cell = exports.csv_cell
+FORMULA_STARTS = spreadsheets.FORMULA_STARTS
+csv_cell = spreadsheets.csv_cell
 
 
 @login_required
@@ -131,7 +132,7 @@ def activity_export(request):
     filterset = _filterset(request, with_participants=True)
     if filterset.is_bound and not filterset.is_valid():
         return redirect(f"{reverse('activity-list')}?{request.GET.urlencode()}")
-    return exports.csv_response(
+    return spreadsheets.csv_response(
         exports.stamped("activities", "csv"),
         exports.activity_header(),
         exports.activity_rows(filterset.qs),

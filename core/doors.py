@@ -15,6 +15,7 @@ outside requests (loader, tasks, commands) is the system's: no person, the door 
 from __future__ import annotations
 
 import contextlib
+import functools
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -83,3 +84,18 @@ class DoorMiddleware:
     def __call__(self, request):
         with door(door_of_path(request.path_info), request=request):
             return self.get_response(request)
+
+
+def through(name: str):
+    """Decorates a management command's ``handle`` or a Celery task: what it changes is
+    recorded as made through ``name`` (by nobody: the portal itself)."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with door(name):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cooperation import exports
+from core import spreadsheets
 from core.templatetags.content import tr_text
 
 from . import ical, selectors
@@ -87,7 +88,7 @@ def event_rows(events):
 @require_GET
 def event_export_csv(request):
     """The filtered events (all pages) as CSV, in the page's language."""
-    return exports.csv_response(
+    return spreadsheets.csv_response(
         exports.stamped("events", "csv"), event_header(), event_rows(_filtered_events(request))
     )
 

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("events/", views.event_list, name="event-list"),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
+    path("events/<int:pk>/history/", views.event_history, name="event-history"),
     path(
         "events/<int:pk>/programme/",
         views.programme_item_create,

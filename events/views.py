@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.history_views import history_response
+from core.templatetags.content import tr_text
 from core.views import get_or_404
-from partners import access
+from partners import access, clock
 from partners.access import Action
 
 from . import selectors, services
@@ -59,6 +61,20 @@ def _detail(request, event: Event, *, form: ProgrammeItemForm | None = None, sta
 def event_detail(request, pk: int):
     event = get_object_or_404(selectors.event_detail_queryset(request.user), pk=pk)
     return _detail(request, event)
+
+
+@login_required
+@require_GET
+def event_history(request, pk: int):
+    """The event's history with its programme and delegation (core.history_views)."""
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    return history_response(
+        request,
+        event,
+        zone=clock.zone_for(request.user),
+        title=tr_text(event, "title") or event.get_kind_display(),
+        back_url=reverse("event-detail", args=[event.pk]),
+    )
 
 
 def _programme_url(event: Event) -> str:

@@ -30,7 +30,7 @@ from core.admin import (
 from events import selectors as event_selectors
 from events.admin import DelegationRows, EventWrites, ProgrammeRows, SeriesWrites
 from events.models import DelegationMember, Event, EventSeries, ProgrammeItem
-from partners import access
+from partners import access, clock
 from partners import selectors as partner_selectors
 from partners import services as partner_services
 from partners.access import Action
@@ -50,6 +50,10 @@ class PlanManagementSite(admin.AdminSite):
 
     def has_permission(self, request):
         return access.may_enter_management(request.user)
+
+    def history_zone(self, request):
+        """History times in the reader's city (core.admin.ServiceAdminMixin.history_view)."""
+        return clock.zone_for(request.user)
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:

@@ -8,6 +8,8 @@ import logging
 
 from celery import shared_task
 
+from core.doors import Door, through
+
 from . import services
 from .models import ProgressReport, ReportStatus
 
@@ -25,6 +27,7 @@ RETRY_DELAYS = (30, 60, 120)
     acks_late=True,
     max_retries=len(RETRY_DELAYS),
 )
+@through(Door.TASK)
 def render_progress_report(self, report_id: int) -> str:
     """Render one report; returns its status. A repeated delivery of a report that is done
     already (acks_late redelivers after a worker dies) does nothing."""

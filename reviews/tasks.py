@@ -7,12 +7,15 @@ import datetime
 
 from celery import shared_task
 
+from core.doors import Door, through
+
 from .reminders import delivery
 from .reminders.delivery import ReminderDeliveryFailed
 from .reminders.sweep import sweep
 
 
 @shared_task(acks_late=True)
+@through(Door.TASK)
 def send_review_reminders(today_iso: str | None = None) -> dict:
     """The daily sweep (beat, 08:00 Helsinki). ``today_iso`` pins the day (YYYY-MM-DD)."""
     today = datetime.date.fromisoformat(today_iso) if today_iso else None
@@ -37,6 +40,7 @@ def send_review_reminders(today_iso: str | None = None) -> dict:
     retry_jitter=False,
     max_retries=8,
 )
+@through(Door.TASK)
 def deliver_reminder_task(self, reminder_id: int, as_of_iso: str | None = None) -> bool:
     """Send one reminder e-mail; False when it was sent already or another worker has it."""
     as_of = datetime.date.fromisoformat(as_of_iso) if as_of_iso else None

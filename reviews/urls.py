@@ -6,6 +6,7 @@ urlpatterns = [
     path("reviews/", views.review_list, name="review-list"),
     path("reviews/new/", views.review_create, name="review-create"),
     path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
+    path("reviews/<int:pk>/history/", views.review_history, name="review-history"),
     path("reminders/", reminder_views.my_reminders, name="my-reminders"),
     path("reviews/<int:pk>/start/", views.review_start, name="review-start"),
     path(

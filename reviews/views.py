@@ -22,7 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cooperation import selectors as plan_selectors
 from cooperation.models import Theme
 from core.forms import add_service_errors
+from core.history_views import history_response
 from core.ids import parse_id
+from core.templatetags.content import tr_text
 from core.views import get_or_404
 from partners import access, clock
 from partners.access import Action
@@ -112,6 +114,20 @@ def _render_review(request, review: Review, *, bound=None, conflict=None, status
 def review_detail(request, pk: int):
     review = get_or_404(selectors.review_for_page, request.user, pk)
     return _render_review(request, review)
+
+
+@login_required
+@require_GET
+def review_history(request, pk: int):
+    """The review's history with its theme assessments (core.history_views)."""
+    review = get_or_404(lambda: selectors.reviews_visible_to(request.user).get(pk=pk))
+    return history_response(
+        request,
+        review,
+        zone=clock.zone_for(request.user),
+        title=tr_text(review, "title"),
+        back_url=reverse("review-detail", args=[review.pk]),
+    )
 
 
 def _review_to_work(request, pk: int) -> Review:

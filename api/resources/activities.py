@@ -23,6 +23,7 @@ from ..base import PortalViewSet
 from ..etags import etag_for
 from ..exceptions import PreconditionFailed, model_field_to_api
 from ..fields import SafePrimaryKeyRelatedField, TranslatedField
+from ..history import HistoryMixin
 from ..schema import IF_MATCH, READ_ERRORS, WRITE_ERRORS, resource_schema
 from ..serializers_base import StrictMixin, StrictSerializer, id_list, user_of
 from .evidence import EvidenceActions, EvidenceUploadSerializer
@@ -156,6 +157,7 @@ ACTIVITY_WRITES = (
     )
 )
 class ActivityViewSet(
+    HistoryMixin,
     FundingActions,
     EvidenceActions,
     mixins.ListModelMixin,

@@ -13,6 +13,7 @@ from partners.models import Agency, City
 from .. import filters
 from ..base import PortalViewSet
 from ..fields import OptionalURLField, SafePrimaryKeyRelatedField, TranslatedField
+from ..history import HistoryMixin
 from ..schema import ALL_WRITES, resource_schema
 from ..serializers_base import StrictSerializer, user_of
 from ..service_writes import ServiceWritesMixin
@@ -49,7 +50,7 @@ AGENCY_WRITES += "those of no side: third parties), and remove those nothing ref
 @extend_schema_view(
     **resource_schema("agencies", AgencySerializer, writes=AGENCY_WRITES, methods=ALL_WRITES)
 )
-class AgencyViewSet(ServiceWritesMixin, mixins.ListModelMixin, PortalViewSet):
+class AgencyViewSet(HistoryMixin, ServiceWritesMixin, mixins.ListModelMixin, PortalViewSet):
     """Agencies of the partnership's cities, and third parties."""
 
     serializer_class = AgencySerializer

@@ -13,6 +13,7 @@ from partners.models import Agency
 from .. import filters
 from ..base import PortalViewSet
 from ..fields import TranslatedField
+from ..history import HistoryMixin
 from ..schema import ALL_WRITES, resource_schema
 from ..serializers_base import StrictSerializer, id_list, user_of
 from ..service_writes import ServiceWritesMixin
@@ -42,7 +43,7 @@ COMMITMENT_WRITES = "Coordinators of the partnership add, change and remove comm
         "commitments", CommitmentSerializer, writes=COMMITMENT_WRITES, methods=ALL_WRITES
     )
 )
-class CommitmentViewSet(ServiceWritesMixin, mixins.ListModelMixin, PortalViewSet):
+class CommitmentViewSet(HistoryMixin, ServiceWritesMixin, mixins.ListModelMixin, PortalViewSet):
     serializer_class = CommitmentSerializer
     filterset_class = filters.CommitmentFilter
     ordering_fields = ("id", "order", "code")

@@ -24,6 +24,7 @@ from partners.models import Agency, City
 from .. import filters
 from ..base import PortalViewSet, pk_or_404
 from ..fields import SafePrimaryKeyRelatedField, TranslatedField
+from ..history import HistoryMixin
 from ..schema import ALL_WRITES, ERRORS, resource_schema
 from ..serializers_base import StrictSerializer, id_list, user_of
 from ..service_writes import ServiceWritesMixin
@@ -117,7 +118,7 @@ EVENT_WRITES = (
 @extend_schema_view(
     **resource_schema("events", EventSerializer, writes=EVENT_WRITES, methods=ALL_WRITES)
 )
-class EventViewSet(ServiceWritesMixin, mixins.ListModelMixin, PortalViewSet):
+class EventViewSet(HistoryMixin, ServiceWritesMixin, mixins.ListModelMixin, PortalViewSet):
     """Events with their programme (read-only here: add and remove items below)."""
 
     serializer_class = EventSerializer

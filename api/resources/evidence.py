@@ -20,6 +20,7 @@ from partners.access import Action
 
 from ..base import PortalViewSet
 from ..etags import etag_for
+from ..history import HistoryMixin
 from ..schema import ERRORS, FILE, READ_ERRORS
 from ..serializers_base import StrictMixin, absolute_url
 
@@ -112,7 +113,7 @@ class EvidenceActions:
         responses={204: None, **ERRORS},
     ),
 )
-class EvidenceViewSet(mixins.DestroyModelMixin, PortalViewSet):
+class EvidenceViewSet(HistoryMixin, mixins.DestroyModelMixin, PortalViewSet):
     """Evidence files of activities; they are attached under /activities/{id}/evidence/."""
 
     serializer_class = EvidenceSerializer

@@ -11,6 +11,7 @@ from partners.models import City
 
 from ..base import PortalViewSet
 from ..fields import TranslatedField
+from ..history import HistoryMixin
 from ..schema import resource_schema
 
 
@@ -34,7 +35,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(**resource_schema("partnerships", PartnershipSerializer))
-class PartnershipViewSet(mixins.ListModelMixin, PortalViewSet):
+class PartnershipViewSet(HistoryMixin, mixins.ListModelMixin, PortalViewSet):
     """The partnerships the user belongs to. Read-only: they are set up by administrators."""
 
     serializer_class = PartnershipSerializer

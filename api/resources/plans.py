@@ -13,6 +13,7 @@ from cooperation.services import plans as services
 from .. import filters
 from ..base import PortalViewSet
 from ..fields import TranslatedField
+from ..history import HistoryMixin
 from ..schema import resource_schema
 from ..serializers_base import StrictSerializer
 from ..service_writes import ServiceUpdateMixin
@@ -54,7 +55,7 @@ PLAN_WRITES += "created by administrators or the plan loader, never through the 
         "action plans", PlanSerializer, writes=PLAN_WRITES, methods=("update", "partial_update")
     )
 )
-class PlanViewSet(ServiceUpdateMixin, mixins.ListModelMixin, PortalViewSet):
+class PlanViewSet(HistoryMixin, ServiceUpdateMixin, mixins.ListModelMixin, PortalViewSet):
     serializer_class = PlanSerializer
     filterset_class = filters.PlanFilter
     ordering_fields = ("id", "period_start_year", "status")

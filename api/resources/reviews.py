@@ -21,6 +21,7 @@ from ..base import PortalViewSet
 from ..etags import etag_for
 from ..exceptions import PreconditionFailed
 from ..fields import SafePrimaryKeyRelatedField, TranslatedField
+from ..history import HistoryMixin
 from ..schema import ERRORS, IF_MATCH, WRITE_ERRORS, resource_schema
 from ..serializers_base import StrictMixin, StrictSerializer, user_of
 
@@ -124,7 +125,7 @@ REVIEW_WRITES = (
         responses={200: ReviewSerializer, **WRITE_ERRORS},
     ),
 )
-class ReviewViewSet(mixins.ListModelMixin, PortalViewSet):
+class ReviewViewSet(HistoryMixin, mixins.ListModelMixin, PortalViewSet):
     """Reviews of a plan (Article Four) with their per-theme assessments."""
 
     serializer_class = ReviewSerializer

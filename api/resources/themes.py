@@ -13,6 +13,7 @@ from cooperation.services import themes as services
 from .. import filters
 from ..base import PortalViewSet
 from ..fields import TranslatedField
+from ..history import HistoryMixin
 from ..schema import ALL_WRITES, resource_schema
 from ..serializers_base import StrictSerializer, user_of
 from ..service_writes import ServiceWritesMixin
@@ -50,7 +51,7 @@ THEME_WRITES += "here (/manage/ edits them)."
 @extend_schema_view(
     **resource_schema("themes", ThemeSerializer, writes=THEME_WRITES, methods=ALL_WRITES)
 )
-class ThemeViewSet(ServiceWritesMixin, mixins.ListModelMixin, PortalViewSet):
+class ThemeViewSet(HistoryMixin, ServiceWritesMixin, mixins.ListModelMixin, PortalViewSet):
     serializer_class = ThemeSerializer
     filterset_class = filters.ThemeFilter
     ordering_fields = ("id", "order", "code")

@@ -404,6 +404,35 @@ def _rows(o) -> list[Row]:
             (401, 400, 400, 403, 403, 403, 404, 400),
             {},
         ),
+        # --- history: whoever may read the object reads its history (tests/core/) ---
+        Row("partnership-history", "get", f"{v1}/partnerships/{o['partnership']}/history/", READ),
+        Row(
+            "partnership-history",
+            "get",
+            f"{v1}/partnerships/{o['other_partnership']}/history/",
+            (401, 404, 404, 404, 404, 404, 200, 200),
+        ),
+        Row("plan-history", "get", f"{v1}/plans/{plan}/history/", READ),
+        Row("theme-history", "get", f"{v1}/themes/{theme}/history/", READ),
+        Row("commitment-history", "get", f"{v1}/commitments/{o['commitment']}/history/", READ),
+        Row("agency-history", "get", f"{v1}/agencies/{o['spare_agency']}/history/", READ),
+        Row("activity-history", "get", f"{v1}/activities/{o['activity']}/history/", READ),
+        Row(
+            "activity-history",
+            "get",
+            f"{v1}/activities/{o['other_activity']}/history/",
+            (401, 404, 404, 404, 404, 404, 200, 200),
+        ),
+        # A filter that is no date: 400 for who may read, 404 for who may not.
+        Row(
+            "activity-history",
+            "get",
+            f"{v1}/activities/{o['activity']}/history/?since=yesterday",
+            (401, 400, 400, 400, 400, 400, 404, 400),
+        ),
+        Row("event-history", "get", f"{v1}/events/{o['event']}/history/", READ),
+        Row("review-history", "get", f"{v1}/reviews/{o['review']}/history/", READ),
+        Row("evidence-history", "get", f"{v1}/evidence/{o['evidence']}/history/", READ),
         # --- the schema and the documentation: public ---
         Row("schema", "get", "/api/schema/", (200,) * 8),
         Row("docs", "get", "/api/docs/", (200,) * 8),

@@ -216,6 +216,55 @@ def _rows():
             (302, 400, 400, 403, 403, 403, 404, 400),
             data={},
         ),
+        # History pages: whoever may read the object (tests/core/test_history_pages.py).
+        Row(
+            "plan-history",
+            "get",
+            "/plans/{plan}/history/",
+            (302, 200, 200, 200, 200, 200, 404, 200),
+        ),
+        Row(
+            "theme-history",
+            "get",
+            "/themes/{theme}/history/",
+            (302, 200, 200, 200, 200, 200, 404, 200),
+        ),
+        Row(
+            "theme-history",
+            "get",
+            "/themes/{other_theme}/history/",
+            (302, 404, 404, 404, 404, 404, 200, 200),
+        ),
+        Row(
+            "activity-history",
+            "get",
+            "/activities/{activity}/history/",
+            (302, 200, 200, 200, 200, 200, 404, 200),
+        ),
+        Row(
+            "activity-history",
+            "get",
+            "/activities/{activity}/history/?format=csv",
+            (302, 200, 200, 200, 200, 200, 404, 200),
+        ),
+        Row(
+            "agency-history",
+            "get",
+            "/agencies/{agency}/history/",
+            (302, 200, 200, 200, 200, 200, 404, 200),
+        ),
+        Row(
+            "event-history",
+            "get",
+            "/events/{event}/history/",
+            (302, 200, 200, 200, 200, 200, 404, 200),
+        ),
+        Row(
+            "review-history",
+            "get",
+            "/reviews/{review}/history/",
+            (302, 200, 200, 200, 200, 200, 404, 200),
+        ),
         # Spreadsheets and calendar files.
         Row("activity-export-xlsx", "get", "/activities/export.xlsx", (302, *[200] * 7)),
         Row("event-export-csv", "get", "/events/export.csv", (302, *[200] * 7)),
@@ -308,6 +357,7 @@ def test_every_url_for_every_role(world, client_for, row, role, expected):
         "other_activity": lambda: world.other_activity.pk,
         "event": lambda: world.event.pk,
         "review": lambda: world.review.pk,
+        "agency": lambda: world.hki_agency.pk,
         "evidence": lambda: EvidenceFactory(activity=world.hki_activity).pk,
         "item": lambda: ProgrammeItemFactory(event=world.event).pk,
         "report": lambda: _done_report(world.plan).pk,

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.doors import Door, through
 from partners import services as people
 from partners.access import SYSTEM
 from partners.models import Agency, City, Role
@@ -119,6 +120,7 @@ class Command(BaseCommand):
             help="Give existing demo users their demo password, profile and names back.",
         )
 
+    @through(Door.COMMAND)
     def handle(self, *args, force=False, reset=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(

@@ -3,6 +3,7 @@ data file; list, or apply, where the portal differs from it."""
 
 from django.core.management.base import BaseCommand
 
+from core.doors import Door, through
 from plandata.loader import load_plan_file
 from plandata.planfile import DEFAULT_PLAN_FILE, resolve_plan_path
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             "--all", action="store_true", help=f"List every difference (not only {SHOWN})."
         )
 
+    @through(Door.LOADER)
     def handle(self, *args, path=None, update=False, dry_run=False, **options):
         path = resolve_plan_path(path)
         result = load_plan_file(path, update=update, dry_run=dry_run)

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from core.doors import Door, through
 from plandata.demo import clear_demo_data, load_demo_data
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             help="Remove all demo activities and events (and everything attached to them).",
         )
 
+    @through(Door.LOADER)
     def handle(self, *args, clear=False, **options):
         quiet = options.get("verbosity", 1) < 1
         if clear:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperation.models import ActionPlan, Theme
+from core.doors import Door, through
 from partners import clock
 from reports.models import ReportLanguage
 from reports.services import write_report_pdf
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", required=True, help="Where to write the PDF.")
 
+    @through(Door.COMMAND)
     def handle(self, *args, plan, language, theme=None, as_of=None, output, **options):
         try:
             plan_obj = ActionPlan.objects.select_related("partnership").get(pk=plan)

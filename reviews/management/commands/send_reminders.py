@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from core.doors import Door, through
 from reviews.models import Reminder
 from reviews.reminders.schedule import stage_label
 from reviews.reminders.sweep import sweep
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             help="Only list what would be sent; write and send nothing.",
         )
 
+    @through(Door.COMMAND)
     def handle(self, *args, today=None, dry_run=False, **options):
         day = _date(today) if today is not None else None
         # Operators read English; the e-mails themselves are in each recipient's language.
