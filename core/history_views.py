@@ -12,6 +12,7 @@ import datetime
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -93,18 +94,19 @@ def history_response(
     csv_query = request.GET.copy()
     csv_query.pop("page", None)
     csv_query["format"] = "csv"
-    return render(
-        request,
-        template,
-        {
-            "title": title,
-            "object": obj,
-            "back_url": back_url,
-            "form": form,
-            "page": page,
-            "rows": history_rows.rows(page.object_list, zone=zone),
-            "zone": zone,
-            "csv_url": f"{request.path}?{csv_query.urlencode()}",
-            **(context or {}),
-        },
-    )
+    with timezone.override(zone):  # the template's dates in the reader's time zone
+        return render(
+            request,
+            template,
+            {
+                "title": title,
+                "object": obj,
+                "back_url": back_url,
+                "form": form,
+                "page": page,
+                "rows": history_rows.rows(page.object_list, zone=zone),
+                "zone": zone,
+                "csv_url": f"{request.path}?{csv_query.urlencode()}",
+                **(context or {}),
+            },
+        )
