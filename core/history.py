@@ -11,8 +11,11 @@ Each app says what of its own it records, in its ``history.py`` (imported by its
   shows its commitments and responsibilities, an event's its programme and delegation;
 - ``exclude`` leaves out what the entry itself says (who, when) or what no person changes.
 
-What escapes Django's signals is not recorded: ``QuerySet.update()`` (used only on purpose,
-to move a version or an ``updated_at`` on) and bulk writes (no service makes one).
+Django empties references that say SET_NULL with one UPDATE and no signal; those are
+recorded here too (an activity's commitment, when the commitment is deleted). What else escapes
+Django's signals is not recorded: ``QuerySet.update()`` (used only on purpose, to move a
+version or an ``updated_at`` on, or to stage demo data's dates) and bulk writes (no service
+makes one).
 
 Entries are written by ``core.models.HistoryManager`` (door, who, parent).
 """
@@ -24,8 +27,9 @@ from collections.abc import Collection
 
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Q, QuerySet
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, pre_delete
 from modeltranslation.translator import NotRegistered, translator
 
 _PARENTS: dict[type, str] = {}
@@ -62,6 +66,9 @@ def record(
     )
     if parent is not None:
         _PARENTS[model] = parent
+    pre_delete.connect(
+        _record_emptied_links, sender=model, dispatch_uid=f"history:{model._meta.label}:delete"
+    )
     for name in links:
         m2m_changed.connect(
             _link_receiver(name),
@@ -69,6 +76,26 @@ def record(
             weak=False,
             dispatch_uid=f"history:{model._meta.label}.{name}",
         )
+
+
+def _record_emptied_links(sender, instance, **kwargs):
+    """Deleting an object empties the references to it that say SET_NULL (an activity's
+    commitment, an event's series, a programme item's organiser): Django does that with one
+    UPDATE, without signals, so the referring objects' entries are written here."""
+    from .models import HistoryEntry
+
+    for relation in instance._meta.related_objects:
+        if relation.many_to_many or relation.on_delete is not models.SET_NULL:
+            continue
+        referring, field = relation.related_model, relation.field
+        if not auditlog.contains(referring):
+            continue
+        if field.name not in auditlog.get_model_fields(referring)["include_fields"]:
+            continue
+        for obj in referring._default_manager.filter(**{field.name: instance.pk}):
+            HistoryEntry.objects.log_create(
+                obj, action=HistoryEntry.Action.UPDATE, changes={field.name: [instance.pk, None]}
+            )
 
 
 def hidden(value: str) -> str:

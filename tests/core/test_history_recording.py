@@ -431,3 +431,16 @@ def test_the_registered_models(world):
     ]
     assert ActionPlan in auditlog.get_models() and ThemeAgency in auditlog.get_models()
     assert Commitment in auditlog.get_models()
+
+
+def test_references_emptied_by_a_deletion_are_recorded(world):
+    """Django empties SET_NULL references without signals: the history still says so."""
+    user = world.hki_coordinator
+    activity = world.hki_activity
+    commitment_id = world.commitment.pk
+    Activity.objects.filter(pk=activity.pk).update(commitment=commitment_id)
+    with as_user(user):
+        commitments.delete_commitment(user=user, commitment=world.commitment)
+    entry = last_of(activity)
+    assert entry.action == UPDATE and entry.actor == user
+    assert entry.changes == {"commitment": [commitment_id, None]}
