@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from modeltranslation.fields import TranslationField
 
 from .doors import Door
@@ -47,9 +48,9 @@ def actions() -> dict[int, str]:
     from .models import HistoryEntry
 
     return {
-        HistoryEntry.Action.CREATE: _("created"),
-        HistoryEntry.Action.UPDATE: _("changed"),
-        HistoryEntry.Action.DELETE: _("deleted"),
+        HistoryEntry.Action.CREATE: pgettext("history", "created"),
+        HistoryEntry.Action.UPDATE: pgettext("history", "changed"),
+        HistoryEntry.Action.DELETE: pgettext("history", "deleted"),
     }
 
 
@@ -200,7 +201,7 @@ def csv_header() -> list[str]:
     return [
         _("When"),
         _("Time zone"),
-        _("Who"),
+        pgettext("history", "Who"),
         _("Door"),
         _("What"),
         _("Object"),

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import history, history_rows, spreadsheets
 
@@ -23,7 +23,7 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 class HistoryFilter(forms.Form):
-    actor = forms.ChoiceField(label=gettext_lazy("Person"), required=False)
+    actor = forms.ChoiceField(label=pgettext_lazy("history", "Person"), required=False)
     since = forms.DateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
