@@ -2,12 +2,13 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PublicPageForm(forms.Form):
     enabled = forms.TypedChoiceField(
         label=_("Public page"),
-        choices=[("on", _("On: anyone may read it")), ("off", _("Off"))],
+        choices=[("on", _("On: anyone may read it")), ("off", pgettext_lazy("public page", "Off"))],
         coerce=lambda value: value == "on",
         widget=forms.RadioSelect,
     )

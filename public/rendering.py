@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,7 +32,7 @@ LANGUAGE_LABELS = {"en": "English", "zh-hans": "中文"}
 MAX_AGE = 300
 # The portal's own copy: fresh as long as nothing changed, bounded for what is not recorded
 # in the history (a city's name).
-CACHE_SECONDS = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 3600)
+CACHE_SECONDS = 3600
 
 
 def page_url(page: PublicPage, lang: str) -> str:
@@ -48,8 +47,10 @@ def freshness(page: PublicPage) -> tuple[str, int]:
     return hashlib.sha256(stamp.encode()).hexdigest()[:32], int(last.timestamp())
 
 
-def cache_key(kind: str, etag: str, lang: str) -> str:
-    return f"public:{kind}:{lang}:{etag}"
+def cache_key(kind: str, etag: str, lang: str, absolute) -> str:
+    # The page names its own absolute addresses: one copy per host the portal answers to.
+    site = hashlib.sha256(absolute("/").encode()).hexdigest()[:12]
+    return f"public:{kind}:{lang}:{site}:{etag}"
 
 
 def _context(page: PublicPage, data: selectors.PublicPlan, absolute) -> dict:
@@ -69,7 +70,7 @@ def _context(page: PublicPage, data: selectors.PublicPlan, absolute) -> dict:
 
 def page_html(page: PublicPage, lang: str, *, etag: str, absolute) -> str:
     """The page in ``lang``, from the cache when nothing changed since it was made."""
-    key = cache_key("html", etag, lang)
+    key = cache_key("html", etag, lang, absolute)
     html = cache.get(key)
     if html is None:
         with translation.override(lang):
@@ -93,7 +94,7 @@ def pdf_html(page: PublicPage, *, absolute) -> str:
 
 
 def page_pdf(page: PublicPage, *, etag: str, absolute) -> bytes:
-    key = cache_key("pdf", etag, "bilingual")
+    key = cache_key("pdf", etag, "bilingual", absolute)
     pdf = cache.get(key)
     if pdf is None:
         output = io.BytesIO()
