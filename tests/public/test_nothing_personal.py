@@ -3,11 +3,13 @@
 Every text field of users, profiles, status updates, evidence, funding, programmes,
 delegations, assessments and the internal descriptions of activities, events and reviews
 carries a marker; no public response (both languages, the PDF's HTML, the sitemap) holds
-one. The PDF's text is checked as the HTML WeasyPrint lays it out (no PDF text extractor is
-installed), and the PDF itself is checked to be one.
+one. The PDF is checked as the HTML WeasyPrint lays it out, and as its own text where
+poppler's ``pdftotext`` is installed (pypdf is not a dependency).
 """
 
 import datetime
+import shutil
+import subprocess
 
 import pytest
 from django.utils import timezone
@@ -143,3 +145,11 @@ def test_the_pdf_holds_nothing_personal(world, public, client):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     _assert_nothing_personal(response.content.decode("latin-1"))
+    # And the PDF's own text, where poppler's extractor is installed.
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        ).stdout.decode()
+        _assert_nothing_personal(text)
+        assert "Public conclusions of the mid-term review." in text
+        assert "Vapaavuori" in text
