@@ -98,3 +98,12 @@ def test_others_cannot_switch(world, client_for, role):
     response = _post(client_for(getattr(world, role)), world, confirm="on")
     assert response.status_code == 403
     assert not PublicPage.objects.exists()
+
+
+def test_switching_shows_in_the_plans_history(world, client_for):
+    switch_public_page(user=world.hki_coordinator, plan=world.plan, enabled=True)
+    response = client_for(world.official).get(f"/plans/{world.plan.pk}/history/")
+    assert response.status_code == 200
+    main = main_of(response)
+    assert "public page" in main.lower()
+    assert "helsinki-beijing-2019-2023" in main
