@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import http_date
 
-from events.models import EventKind
 from reports.fetcher import static_url
 from reports.rendering import html_to_pdf
 
@@ -64,7 +63,6 @@ def _context(page: PublicPage, data: selectors.PublicPlan, absolute) -> dict:
             for lang in LANGUAGES
         ],
         "pdf_url": absolute(reverse("public-page-pdf", args=[page.slug])),
-        "event_kinds": dict(EventKind.choices),
     }
 
 
