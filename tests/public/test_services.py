@@ -1,7 +1,10 @@
 """switch_public_page: who may switch a plan's public page, its address, and two at once."""
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from core.models import HistoryEntry
 from partners.access import SYSTEM
@@ -133,3 +136,36 @@ def test_switching_is_in_the_plans_history(world):
     changed = entries.order_by("id").last().changes_dict
     assert set(changed) == {"enabled"}
     assert entries.filter(parent_id=world.plan.pk).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_switching_at_once_do_not_overwrite_each_other(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks and concurrent connections")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def worker(user, enabled):
+        try:
+            barrier.wait(timeout=10)
+            # Both opened the form when the plan had no public page yet (version 0).
+            switch_public_page(user=user, plan=world.plan, enabled=enabled, expected_version=0)
+            outcomes.append("ok")
+        except ValidationError as exc:
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=worker, args=(world.hki_coordinator, True)),
+        threading.Thread(target=worker, args=(world.bj_coordinator, False)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert outcomes.count("ok") == 1, outcomes
+    assert len(outcomes) == 2
+    assert PublicPage.objects.filter(plan=world.plan).count() == 1
+    assert PublicPage.objects.get(plan=world.plan).version == 1
