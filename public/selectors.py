@@ -102,7 +102,7 @@ class PublicPlan:
 
 
 def public_plan(plan: ActionPlan) -> PublicPlan:
-    """Everything the public page and PDF show of ``plan`` (six queries, whatever its size)."""
+    """Everything the public page and PDF show of ``plan`` (seven queries, whatever its size)."""
     signatories = list(
         Signatory.objects.filter(plan=plan).select_related("city").order_by("city_id", "id")
     )
