@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "rest_framework",
     "drf_spectacular",
@@ -110,6 +111,8 @@ INSTALLED_APPS = [
     "portal",
     "api",
     "plandata",
+    # A plan's public page (/p/<slug>/), robots.txt and the sitemap: on top, like api.
+    "public",
 ]
 
 MIDDLEWARE = [

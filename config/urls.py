@@ -24,6 +24,8 @@ urlpatterns = [
     # API tokens and the private calendar feed (profile pages), and the REST API itself.
     path("", include("api.page_urls")),
     path("api/", include("api.urls")),
+    # Public pages of plans (no login), robots.txt and the sitemap.
+    path("", include("public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/", plan_admin.site.urls),
     path("admin/", admin.site.urls),

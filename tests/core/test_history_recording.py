@@ -426,6 +426,7 @@ def test_the_registered_models(world):
         "partners.Agency",
         "partners.City",
         "partners.Profile",
+        "public.PublicPage",
         "reviews.Review",
         "reviews.ThemeAssessment",
     ]

@@ -13,6 +13,8 @@ import pytest
 from django.urls import get_resolver
 
 from api.models import ApiToken, CalendarFeed
+from partners.access import SYSTEM
+from public.services import switch_public_page
 from tests.factories import EvidenceFactory, ProgrammeItemFactory
 from tests.helpers import EVERYONE as ROLES
 
@@ -302,6 +304,28 @@ def _rows():
             "/reports/{report}/download/",
             (302, 200, 200, 200, 200, 200, 404, 200),
         ),
+        # A plan's public page (switched on here): no login, for everyone.
+        Row("public-page", "get", "/p/{public}/", (200,) * 8),
+        Row("public-page", "get", "/p/not-public/", (404,) * 8),
+        Row("public-page-zh-hans", "get", "/p/{public}/zh-hans/", (200,) * 8),
+        Row("public-page-pdf", "get", "/p/{public}/plan.pdf", (200,) * 8),
+        Row("public-page-pdf", "get", "/p/not-public/plan.pdf", (404,) * 8),
+        # Where coordinators switch it: every member sees it, coordinators and admins switch.
+        Row(
+            "public-page-manage",
+            "get",
+            "/plans/{plan}/public-page/",
+            (302, 200, 200, 200, 200, 200, 404, 200),
+        ),
+        Row(
+            "public-page-manage",
+            "post",
+            "/plans/{plan}/public-page/",
+            (302, 400, 400, 403, 403, 403, 404, 400),
+            data={},
+        ),
+        Row("robots-txt", "get", "/robots.txt", (200,) * 8),
+        Row("sitemap", "get", "/sitemap.xml", (200,) * 8),
         Row(
             "set_language",
             "post",
@@ -363,6 +387,7 @@ def test_every_url_for_every_role(world, client_for, row, role, expected):
         "report": lambda: _done_report(world.plan).pk,
         "token": lambda: ApiToken.issue(user=world.hki_coordinator, name="script")[0].pk,
         "feed": lambda: CalendarFeed.issue(user=world.hki_coordinator)[1],
+        "public": lambda: switch_public_page(user=SYSTEM, plan=world.plan, enabled=True).slug,
     }
     named = {name for _text, name, _spec, _conv in string.Formatter().parse(row.path) if name}
     user = None if role == "anonymous" else getattr(world, role)
