@@ -144,6 +144,8 @@ class ThemeAdmin(ThemeWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_filter = ("plan",)
     search_fields = ("name_en", "name_zh_hans")
     inlines = [ThemeAgencyInline]
+    # Set by an approved amendment only.
+    readonly_fields = ("withdrawn_by", "withdrawn_on")
 
 
 @admin.register(Commitment)
@@ -153,6 +155,7 @@ class CommitmentAdmin(CommitmentWrites, SafeChoiceFieldsAdminMixin, TranslationA
     list_select_related = ("theme",)
     search_fields = ("text_en", "text_zh_hans")
     filter_horizontal = ("agencies",)
+    readonly_fields = ("withdrawn_by", "withdrawn_on")
 
 
 class FundingInline(ServiceInlineMixin, SafeChoiceFieldsAdminMixin, admin.TabularInline):

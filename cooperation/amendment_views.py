@@ -116,9 +116,13 @@ def _save(request, plan, amendment=None):
 @login_required
 def amendment_create(request, plan_id: int):
     plan = _plan(request.user, plan_id)
+    if rules.side_of(request.user, plan) is None:
+        raise PermissionDenied  # signs for no side of this plan: the service refuses too
     if not _may_draft(request.user, plan):
-        # Seeing the plan but not drafting for a side of it: the service would refuse too.
-        services.draft_amendment(user=request.user, plan=plan, changes=[])
+        messages.error(
+            request, _("Only a signed plan that has not been concluded or renewed is amended.")
+        )
+        return redirect("amendment-list", plan_id=plan.pk)
     return _save(request, plan)
 
 

@@ -17,8 +17,10 @@ class Withdrawable(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # Only an approved amendment sets them (services.themes/commitments.withdraw_*).
+        editable=False,
     )
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

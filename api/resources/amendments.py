@@ -82,8 +82,12 @@ class AmendmentSerializer(StrictMixin, serializers.ModelSerializer):
     title = TranslatedField("title", max_length=300)
     reason = TranslatedField("reason", max_length=5000)
     side = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The drafting side's city.")
-    drafted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    drafted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     changes = AmendmentChangeSerializer(many=True, max_length=MAX_CHANGES)
 
     class Meta:
@@ -141,15 +145,32 @@ class ReturnSerializer(StrictMixin, serializers.Serializer):
     comment = serializers.CharField(max_length=5000, allow_blank=True)
 
 
+def _api_languages(value):
+    """The frozen content with the API's language keys ("zh-hans", as everywhere else)."""
+    if isinstance(value, dict):
+        return {("zh-hans" if k == "zh_hans" else k): _api_languages(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_api_languages(v) for v in value]
+    return value
+
+
 class VersionSerializer(serializers.ModelSerializer):
-    amendment = serializers.PrimaryKeyRelatedField(read_only=True)
+    amendment = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     amendment_number = serializers.IntegerField(
-        source="amendment.number", read_only=True, default=None
+        source="amendment.number", read_only=True, default=None, allow_null=True
+    )
+    snapshot = serializers.SerializerMethodField(
+        help_text="The plan as it stood: title, period, themes with their responsible agencies "
+        "and commitments, each text in both languages; withdrawn ones carry the amendment "
+        "and date that withdrew them."
     )
 
     class Meta:
         model = PlanVersion
         fields = ["number", "effective_on", "amendment", "amendment_number", "snapshot"]
+
+    def get_snapshot(self, version) -> dict:
+        return _api_languages(version.snapshot)
 
 
 AMENDMENT_WRITES = (

@@ -58,8 +58,9 @@ def test_the_whole_journey_through_the_api(world, api_for):
     versions = bj.get(f"/api/v1/plans/{world.plan.pk}/versions/").json()
     assert [v["number"] for v in versions] == [1, 2]
     second = bj.get(f"/api/v1/plans/{world.plan.pk}/versions/2/").json()
-    withdrawn = second["snapshot"]["themes"][0]["commitments"][0]["withdrawn"]
-    assert withdrawn == {"amendment": 1, "on": "2022-03-01"}
+    withdrawn = second["snapshot"]["themes"][0]["commitments"][0]
+    assert withdrawn["withdrawn"] == {"amendment": 1, "on": "2022-03-01"}
+    assert withdrawn["text"]["zh-hans"] == "建立年度实质性对话。"
     assert bj.get(f"/api/v1/plans/{world.plan.pk}/versions/3/").status_code == 404
     assert bj.get(f"/api/v1/plans/{world.plan.pk}/versions/99999/").status_code == 404
 

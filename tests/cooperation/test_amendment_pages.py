@@ -195,3 +195,17 @@ def test_the_version_list_runs_constant_queries(
     with django_assert_max_num_queries(9):
         response = client.get(reverse("plan-version-list", args=[world.plan.pk]))
     assert main_of(response).count("/versions/") >= extra + 1
+
+
+def test_a_concluded_plan_offers_no_drafting(world, client_for):
+    from cooperation.models import ActionPlan, PlanStatus
+
+    ActionPlan.objects.filter(pk=world.plan.pk).update(status=PlanStatus.CONCLUDED)
+    client = client_for(world.hki_coordinator)
+    listing = client.get(reverse("amendment-list", args=[world.plan.pk]))
+    assert reverse("amendment-create", args=[world.plan.pk]) not in main_of(listing)
+    response = client.get(reverse("amendment-create", args=[world.plan.pk]))
+    assert response.status_code == 302
+    response = client.post(reverse("amendment-create", args=[world.plan.pk]), _form_data(world))
+    assert response.status_code == 302
+    assert not Amendment.objects.exists()
