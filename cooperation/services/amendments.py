@@ -48,12 +48,16 @@ def _require_side(user, plan: ActionPlan) -> int:
     return side
 
 
-def _locked(amendment: Amendment, expected_version: int | None) -> Amendment:
-    current = (
+def _locked(amendment: Amendment) -> Amendment:
+    return (
         Amendment.objects.select_for_update(of=("self",))
         .select_related("plan__partnership")
         .get(pk=amendment.pk)
     )
+
+
+def _check_version(current: Amendment, expected_version: int | None) -> None:
+    """Refuse a write made from a copy someone else has changed since."""
     if expected_version is not None and current.version != expected_version:
         raise ValidationError(
             {
@@ -63,13 +67,13 @@ def _locked(amendment: Amendment, expected_version: int | None) -> Amendment:
                 )
             }
         )
-    return current
 
 
-def _require_author_side(user, current: Amendment) -> None:
+def _require_author_side(user, current: Amendment, expected_version: int | None) -> None:
     access.require(user, Action.VIEW, current.plan)
     if not rules.signs_as_author(user, current):
         raise PermissionDenied
+    _check_version(current, expected_version)
 
 
 def _check_required(amendment: Amendment) -> None:
@@ -111,8 +115,8 @@ def update_amendment(
 ) -> Amendment:
     """Change a draft or returned amendment (its author's side); ``changes`` replace its
     changes when given."""
-    current = _locked(amendment, expected_version)
-    _require_author_side(user, current)
+    current = _locked(amendment)
+    _require_author_side(user, current, expected_version)
     if not current.is_editable:
         raise ValidationError({"status": _("Only a draft or returned amendment can be edited.")})
     changed = writes.set_changes(current, values, allowed=FIELDS)
@@ -129,8 +133,8 @@ def update_amendment(
 @transaction.atomic
 def submit_amendment(*, user, amendment: Amendment, expected_version: int) -> Amendment:
     """Send a draft or returned amendment to the other side for approval."""
-    current = _locked(amendment, expected_version)
-    _require_author_side(user, current)
+    current = _locked(amendment)
+    _require_author_side(user, current, expected_version)
     if not current.is_editable:
         raise ValidationError({"status": _("Only a draft or returned amendment can be submitted.")})
     rules.check_plan_open(current.plan)
@@ -147,8 +151,8 @@ def submit_amendment(*, user, amendment: Amendment, expected_version: int) -> Am
 @transaction.atomic
 def withdraw_amendment(*, user, amendment: Amendment, expected_version: int) -> Amendment:
     """The author's side takes back an amendment not yet approved; it stays on record."""
-    current = _locked(amendment, expected_version)
-    _require_author_side(user, current)
+    current = _locked(amendment)
+    _require_author_side(user, current, expected_version)
     if current.status not in (*EDITABLE_STATUSES, AmendmentStatus.SUBMITTED):
         raise ValidationError({"status": _("An approved amendment cannot be withdrawn.")})
     current.status = AmendmentStatus.WITHDRAWN
@@ -157,10 +161,11 @@ def withdraw_amendment(*, user, amendment: Amendment, expected_version: int) -> 
     return current
 
 
-def _require_other_side(user, current: Amendment) -> None:
+def _require_other_side(user, current: Amendment, expected_version: int | None) -> None:
     access.require(user, Action.VIEW, current.plan)
     if not rules.signs_as_other_side(user, current):
         raise PermissionDenied
+    _check_version(current, expected_version)
     if current.status != AmendmentStatus.SUBMITTED:
         raise ValidationError(
             {"status": _("Only a submitted amendment can be approved or returned.")}
@@ -172,8 +177,8 @@ def return_amendment(
     *, user, amendment: Amendment, expected_version: int, comment: str
 ) -> Amendment:
     """The other side sends the amendment back to its author's side, saying why."""
-    current = _locked(amendment, expected_version)
-    _require_other_side(user, current)
+    current = _locked(amendment)
+    _require_other_side(user, current, expected_version)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"return_comment": _("Say why the amendment is returned.")})
@@ -273,8 +278,8 @@ def approve_amendment(*, user, amendment: Amendment, expected_version: int) -> P
     # The plan first, then the amendment: two approvals of one plan's amendments take turns,
     # so their numbers and versions follow each other.
     plan = ActionPlan.objects.select_for_update(of=("self",)).get(pk=amendment.plan_id)
-    current = _locked(amendment, expected_version)
-    _require_other_side(user, current)
+    current = _locked(amendment)
+    _require_other_side(user, current, expected_version)
     rules.check_plan_open(current.plan)
     rules.check_effective_date(current.plan, current.effective_on)
     changes = list(current.changes.select_related("theme", "commitment__theme", "agency"))

@@ -1,12 +1,16 @@
 """Amendments on pages: the plan's current version, and the withdrawn marker."""
 
+import datetime
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from core.dates import long_date
+from core.templatetags.content import content_language
 
 from ..amendments.models import PlanVersion
+from ..models import ResponsibilityRole
 
 register = template.Library()
 
@@ -41,14 +45,12 @@ def snapshot_marker(item):
     withdrawn = (item or {}).get("withdrawn")
     if not withdrawn:
         return ""
-    from datetime import date
-
     return format_html(
         '<span class="badge withdrawn">{}</span>',
         _("Withdrawn by amendment %(number)s, %(date)s")
         % {
             "number": withdrawn["amendment"],
-            "date": long_date(date.fromisoformat(withdrawn["on"])),
+            "date": long_date(datetime.date.fromisoformat(withdrawn["on"])),
         },
     )
 
@@ -62,8 +64,15 @@ def both(item, name, lang):
 @register.simple_tag
 def in_reader_language(item, name):
     """A frozen text in the reader's language, the other when that one is empty."""
-    from core.templatetags.content import content_language
-
     texts = (item or {}).get(name) or {}
     lang = content_language().replace("-", "_")
     return texts.get(lang) or texts.get("en") or texts.get("zh_hans") or ""
+
+
+@register.filter
+def role_label(value):
+    """A responsible agency's role (lead, supporting) in the reader's language."""
+    try:
+        return ResponsibilityRole(value).label
+    except ValueError:
+        return value
