@@ -198,7 +198,7 @@ def activity_for_page(user, activity_id: int) -> Activity:
         .select_related(
             "theme__plan__partnership__first_city",
             "theme__plan__partnership__second_city",
-            "commitment",
+            "commitment__withdrawn_by",
             "created_by",
             "updated_by",
         )

@@ -98,8 +98,12 @@ def test_the_other_side_approves_from_the_page_and_the_plan_shows_version_2(worl
     assert "Version 2" in dashboard.content.decode()
     theme = client_for(world.official).get(reverse("theme-detail", args=[world.themes[0].pk]))
     assert "Withdrawn by amendment 1, 1 March 2022" in main_of(theme)
-    # Its activity is still shown under it.
+    # Its activity is still shown under it, and its own page says so too.
     assert "Helsinki-led activity" in main_of(theme)
+    activity = client_for(world.hki_staff).get(
+        reverse("activity-detail", args=[world.hki_activity.pk])
+    )
+    assert "Withdrawn by amendment 1, 1 March 2022" in main_of(activity)
 
 
 def test_the_withdrawn_marker_is_in_the_readers_language(world, client_for):
