@@ -13,7 +13,7 @@ from core.forms import SafeModelChoiceField
 from partners.models import Agency
 
 from .amendments.models import ChangeKind
-from .amendments.rules import CHANGE_FIELDS, MAX_CHANGES
+from .amendments.rules import CHANGE_FIELDS, MAX_CHANGES, USES
 from .forms import _date_input
 from .models import Commitment, ResponsibilityRole, Theme
 
@@ -97,6 +97,20 @@ class ChangeForm(forms.Form):
             self.fields["commitment"].label_from_instance = lambda c: (
                 f"{c.theme.order}.{c.order} {c}"
             )
+
+    def _with_kinds(self, names) -> list[tuple]:
+        """(bound field, the kinds of change that use it): portal.js shows only the fields of
+        the kind chosen; without script every field shows."""
+        return [
+            (self[name], " ".join(kind for kind, used in USES.items() if name in used))
+            for name in names
+        ]
+
+    def targets(self) -> list[tuple]:
+        return self._with_kinds(("theme", "commitment", "agency", "role", "start_year", "end_year"))
+
+    def texts(self) -> list[tuple]:
+        return self._with_kinds(("text_en", "text_zh_hans", "summary_en", "summary_zh_hans"))
 
     def row(self) -> dict | None:
         """The change this row asks for; None for a row left blank."""

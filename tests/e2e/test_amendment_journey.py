@@ -54,6 +54,9 @@ def test_helsinki_drafts_beijing_approves(live_server, browser_page, settings):
     page.fill("textarea[name=reason_zh_hans]", "由联合委员会负责。")
     page.fill("input[name=effective_on]", "2022-03-01")
     page.select_option("select[name=changes-0-kind]", "withdraw_commitment")
+    # Only the fields of that kind of change show.
+    assert not page.locator("select[name=changes-0-agency]").is_visible()
+    assert not page.locator("textarea[name=changes-0-text_en]").is_visible()
     page.select_option("select[name=changes-0-commitment]", str(commitment.pk))
     page.click("form.amendment-form button[type=submit]")
     page.wait_for_url("**/amendments/*/")
