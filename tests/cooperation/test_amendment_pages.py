@@ -213,3 +213,21 @@ def test_a_concluded_plan_offers_no_drafting(world, client_for):
     response = client.post(reverse("amendment-create", args=[world.plan.pk]), _form_data(world))
     assert response.status_code == 302
     assert not Amendment.objects.exists()
+
+
+def test_admin_shows_amendments_and_versions_read_only(world, client_for):
+    version = approved(world)
+    client = client_for(world.admin)
+    for url in (
+        f"/admin/cooperation/amendment/{version.amendment.pk}/change/",
+        f"/admin/cooperation/planversion/{version.pk}/change/",
+        "/admin/cooperation/amendment/",
+        "/admin/cooperation/planversion/",
+    ):
+        assert client.get(url).status_code == 200, url
+    response = client.post(
+        f"/admin/cooperation/amendment/{version.amendment.pk}/change/", {"title_en": "X"}
+    )
+    assert response.status_code == 403
+    assert client.get("/admin/cooperation/amendment/add/").status_code == 403
+    assert Amendment.objects.get(pk=version.amendment.pk).title_en != "X"
