@@ -9,7 +9,7 @@ from django.utils.cache import patch_vary_headers
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
-from cooperation.models import Activity
+from cooperation.models import Activity, Amendment
 from core.ids import parse_id
 from events.models import Event
 from partners.access import Action
@@ -78,7 +78,7 @@ class PortalViewSet(viewsets.GenericViewSet):
 
     def etag(self, obj) -> str:
         data = None
-        if not isinstance(obj, Activity | Review | Event):
+        if not isinstance(obj, Activity | Review | Event | Amendment):
             data = self.get_serializer(obj).data
         return etag_for(obj, data)
 

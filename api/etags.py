@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from cooperation.models import Activity
+from cooperation.models import Activity, Amendment
 from events.models import Event
 from reviews.models import Review
 
@@ -23,7 +23,7 @@ def _quoted(value: str) -> str:
 
 
 def etag_for(obj, data=None) -> str:
-    if isinstance(obj, Activity | Review):
+    if isinstance(obj, Activity | Review | Amendment):
         return _quoted(f"{type(obj).__name__.lower()}-{obj.pk}-v{obj.version}")
     if isinstance(obj, Event):
         return _quoted(f"event-{obj.pk}-{obj.updated_at.timestamp():.6f}")

@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 
 from .resources.activities import ActivityViewSet
 from .resources.agencies import AgencyViewSet
+from .resources.amendments import AmendmentViewSet
 from .resources.commitments import CommitmentViewSet
 from .resources.events import EventViewSet
 from .resources.evidence import EvidenceViewSet
@@ -36,6 +37,7 @@ router.register("events", EventViewSet, basename="event")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("reports", ReportViewSet, basename="report")
 router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("amendments", AmendmentViewSet, basename="amendment")
 
 # The documentation pages load only our own static files (drf-spectacular-sidecar) and no
 # inline script (the split view serves Swagger UI's set-up as a script file). Both viewers

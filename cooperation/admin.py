@@ -23,10 +23,13 @@ from core.admin import (
 from .models import (
     ActionPlan,
     Activity,
+    Amendment,
+    AmendmentChange,
     Commitment,
     Evidence,
     Funding,
     Partnership,
+    PlanVersion,
     Signatory,
     StatusUpdate,
     Theme,
@@ -144,6 +147,8 @@ class ThemeAdmin(ThemeWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
     list_filter = ("plan",)
     search_fields = ("name_en", "name_zh_hans")
     inlines = [ThemeAgencyInline]
+    # Set by an approved amendment only.
+    readonly_fields = ("withdrawn_by", "withdrawn_on")
 
 
 @admin.register(Commitment)
@@ -153,6 +158,7 @@ class CommitmentAdmin(CommitmentWrites, SafeChoiceFieldsAdminMixin, TranslationA
     list_select_related = ("theme",)
     search_fields = ("text_en", "text_zh_hans")
     filter_horizontal = ("agencies",)
+    readonly_fields = ("withdrawn_by", "withdrawn_on")
 
 
 class FundingInline(ServiceInlineMixin, SafeChoiceFieldsAdminMixin, admin.TabularInline):
@@ -273,3 +279,50 @@ class StatusUpdateAdmin(SafeChoiceFieldsAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- amendments and versions: shown, never edited here ------------------------------------------
+
+
+class AmendmentChangeInline(BoundedInlineMixin, admin.TabularInline):
+    model = AmendmentChange
+    extra = 0
+    can_delete = False
+    fields = ("order", "kind", "theme", "commitment", "agency", "role", "text_en", "text_zh_hans")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Both sides sign an amendment on its pages (or through the API); a version is frozen
+    when one is approved. Here they are read."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "plan", "status", "effective_on", "side")
+    list_filter = ("status", "plan")
+    list_select_related = ("plan", "side")
+    search_fields = ("title_en", "title_zh_hans")
+    inlines = [AmendmentChangeInline]
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "plan", "effective_on", "amendment")
+    list_filter = ("plan",)
+    list_select_related = ("plan", "amendment")

@@ -10,10 +10,13 @@ from core.history import record
 from .models import (
     ActionPlan,
     Activity,
+    Amendment,
+    AmendmentChange,
     Commitment,
     Evidence,
     Funding,
     Partnership,
+    PlanVersion,
     Signatory,
     Theme,
     ThemeAgency,
@@ -34,3 +37,8 @@ record(
 record(Funding, parent="activity")
 # The stored file's generated name means nothing to a reader; the name it came with does.
 record(Evidence, parent="activity", exclude=["file", "uploaded_by", "uploaded_at"])
+# An amendment's own record says who drafted and decided it; its version only counts writes.
+record(Amendment, parent="plan", exclude=["version", "created_at", "updated_at"])
+record(AmendmentChange, parent="amendment")
+# A version is written once and never changed: its entry says when it was frozen.
+record(PlanVersion, parent="plan", exclude=["snapshot", "created_at"])

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Agency, City
 
+from .withdrawal import Withdrawable
+
 
 class Partnership(models.Model):
     code = models.SlugField(_("code"), max_length=80, unique=True)
@@ -138,7 +140,7 @@ class Signatory(models.Model):
         return f"{self.name}, {self.position}"
 
 
-class Theme(models.Model):
+class Theme(Withdrawable):
     plan = models.ForeignKey(
         ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="themes"
     )
@@ -208,7 +210,7 @@ class Frequency(models.TextChoices):
     ONGOING = "ongoing", _("Ongoing")
 
 
-class Commitment(models.Model):
+class Commitment(Withdrawable):
     """A concrete undertaking of a theme, quoted from the plan."""
 
     theme = models.ForeignKey(
@@ -475,3 +477,7 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# The amendments' models live in their own module; Django finds models through this one.
+from .amendments.models import Amendment, AmendmentChange, PlanVersion  # noqa: E402, F401

@@ -119,19 +119,27 @@ def _theme_parts() -> tuple[Prefetch, Prefetch]:
                 "role", "agency__name"
             ),
         ),
-        Prefetch("commitments", queryset=Commitment.objects.order_by("order")),
+        Prefetch(
+            "commitments",
+            queryset=Commitment.objects.select_related("withdrawn_by").order_by("order"),
+        ),
     )
 
 
 def themes_of_plan(plan: ActionPlan, *, with_parts: bool = True) -> QuerySet[Theme]:
     """The plan's themes in order, with their responsible agencies and their commitments."""
-    qs = Theme.objects.filter(plan=plan).order_by("order")
+    qs = Theme.objects.filter(plan=plan).select_related("withdrawn_by").order_by("order")
     return qs.prefetch_related(*_theme_parts()) if with_parts else qs
 
 
 def theme_for_page(user, theme_id: int) -> Theme:
     """A visible theme with its responsible agencies and commitments (or Theme.DoesNotExist)."""
-    return visible_themes(user).prefetch_related(*_theme_parts()).get(pk=theme_id)
+    return (
+        visible_themes(user)
+        .select_related("withdrawn_by")
+        .prefetch_related(*_theme_parts())
+        .get(pk=theme_id)
+    )
 
 
 def status_counts_by_theme(plan: ActionPlan) -> dict[int, dict[str, int]]:
@@ -190,7 +198,7 @@ def activity_for_page(user, activity_id: int) -> Activity:
         .select_related(
             "theme__plan__partnership__first_city",
             "theme__plan__partnership__second_city",
-            "commitment",
+            "commitment__withdrawn_by",
             "created_by",
             "updated_by",
         )

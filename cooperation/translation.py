@@ -1,6 +1,14 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ActionPlan, Activity, Commitment, Partnership, Signatory, Theme
+from .models import (
+    ActionPlan,
+    Activity,
+    Amendment,
+    Commitment,
+    Partnership,
+    Signatory,
+    Theme,
+)
 
 
 @register(Partnership)
@@ -36,3 +44,9 @@ class CommitmentTranslation(TranslationOptions):
 class ActivityTranslation(TranslationOptions):
     # A title in either language is enough: Beijing staff may write only Chinese.
     fields = ("title", "description", "outcomes")
+
+
+@register(Amendment)
+class AmendmentTranslation(TranslationOptions):
+    fields = ("title", "reason")
+    required_languages = ("en", "zh-hans")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import agencies, history_views, views
+from . import agencies, amendment_views, history_views, views
 
 urlpatterns = [
     path("agencies/", agencies.agency_list, name="agency-list"),
@@ -10,6 +10,41 @@ urlpatterns = [
         name="agency-history",
     ),
     path("plans/<int:plan_id>/history/", history_views.plan_history, name="plan-history"),
+    path("plans/<int:plan_id>/amendments/", amendment_views.amendment_list, name="amendment-list"),
+    path(
+        "plans/<int:plan_id>/amendments/new/",
+        amendment_views.amendment_create,
+        name="amendment-create",
+    ),
+    path(
+        "amendments/<int:amendment_id>/", amendment_views.amendment_detail, name="amendment-detail"
+    ),
+    path(
+        "amendments/<int:amendment_id>/edit/",
+        amendment_views.amendment_edit,
+        name="amendment-edit",
+    ),
+    path(
+        "amendments/<int:amendment_id>/return/",
+        amendment_views.amendment_return,
+        name="amendment-return",
+    ),
+    path(
+        "amendments/<int:amendment_id>/<slug:action>/",
+        amendment_views.amendment_action,
+        name="amendment-action",
+    ),
+    path("plans/<int:plan_id>/versions/", amendment_views.version_list, name="plan-version-list"),
+    path(
+        "plans/<int:plan_id>/versions/compare/",
+        amendment_views.version_compare,
+        name="plan-version-compare",
+    ),
+    path(
+        "plans/<int:plan_id>/versions/<int:number>/",
+        amendment_views.version_detail,
+        name="plan-version",
+    ),
     path("themes/<int:theme_id>/history/", history_views.theme_history, name="theme-history"),
     path("themes/<int:theme_id>/", views.theme_detail, name="theme-detail"),
     path("activities/", views.activity_list, name="activity-list"),

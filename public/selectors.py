@@ -108,6 +108,7 @@ def public_plan(plan: ActionPlan) -> PublicPlan:
     )
     themes = list(
         Theme.objects.filter(plan=plan)
+        .select_related("withdrawn_by")
         .order_by("order")
         .prefetch_related(
             Prefetch(
@@ -119,7 +120,7 @@ def public_plan(plan: ActionPlan) -> PublicPlan:
             ),
             Prefetch(
                 "commitments",
-                queryset=Commitment.objects.order_by("order"),
+                queryset=Commitment.objects.select_related("withdrawn_by").order_by("order"),
                 to_attr="public_commitments",
             ),
         )

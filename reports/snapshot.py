@@ -33,6 +33,7 @@ from partners import clock
 from reviews.models import Review, ThemeAssessment
 
 from .dates import lazy_date, lazy_range
+from .versions import as_of_version
 
 #: Statuses in the plan's order: summary columns, chart segments, legends.
 STATUS_ORDER = list(ActivityStatus.values)
@@ -103,6 +104,7 @@ class ReportData:
     coordinators: list
     has_demo: bool
     totals: dict[str, int] = field(default_factory=dict)
+    version: object = None
 
     @property
     def activity_count(self) -> int:
@@ -142,9 +144,14 @@ def collect(plan: ActionPlan, theme: Theme | None, as_of: datetime.date) -> Repo
                     "role", "agency__name"
                 ),
             ),
-            Prefetch("commitments", queryset=Commitment.objects.order_by("order")),
-        )
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related("withdrawn_by").order_by("order"),
+            ),
+        ).select_related("withdrawn_by")
     )
+    # The plan as it stood on that date: the version in force then (reports/versions.py).
+    themes, version = as_of_version(plan, themes, as_of)
     activities = list(
         Activity.objects.filter(theme__in=themes, created_at__lt=cutoff)
         .select_related("first_lead_agency__city", "second_lead_agency__city")
@@ -203,7 +210,7 @@ def collect(plan: ActionPlan, theme: Theme | None, as_of: datetime.date) -> Repo
         for r in rows:
             by_commitment[r.activity.commitment_id].append(r)
         commitment_rows = []
-        for c in th.commitments.all():
+        for c in th.version_commitments:
             under = by_commitment.pop(c.pk, [])
             completed = sum(1 for r in under if r.status == ActivityStatus.COMPLETED)
             target = c.target_count or 1
@@ -255,4 +262,5 @@ def collect(plan: ActionPlan, theme: Theme | None, as_of: datetime.date) -> Repo
         has_demo=any(r.activity.is_demo for rs in rows_by_theme.values() for r in rs)
         or any(e.is_demo for e in events),
         totals=dict(totals),
+        version=version,
     )

@@ -17,6 +17,7 @@ from ..history import HistoryMixin
 from ..schema import resource_schema
 from ..serializers_base import StrictSerializer
 from ..service_writes import ServiceUpdateMixin
+from .amendments import PlanAmendmentsMixin
 
 
 class PlanSerializer(StrictSerializer):
@@ -55,7 +56,9 @@ PLAN_WRITES += "created by administrators or the plan loader, never through the 
         "action plans", PlanSerializer, writes=PLAN_WRITES, methods=("update", "partial_update")
     )
 )
-class PlanViewSet(HistoryMixin, ServiceUpdateMixin, mixins.ListModelMixin, PortalViewSet):
+class PlanViewSet(
+    PlanAmendmentsMixin, HistoryMixin, ServiceUpdateMixin, mixins.ListModelMixin, PortalViewSet
+):
     serializer_class = PlanSerializer
     filterset_class = filters.PlanFilter
     ordering_fields = ("id", "period_start_year", "status")

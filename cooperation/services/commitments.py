@@ -65,3 +65,17 @@ def update_commitment(*, user, commitment: Commitment, **changes) -> Commitment:
 def delete_commitment(*, user, commitment: Commitment) -> None:
     access.require(user, Action.MANAGE, commitment)
     commitment.delete()
+
+
+@transaction.atomic
+def withdraw_commitment(*, user, commitment: Commitment, amendment, on) -> Commitment:
+    """Mark a commitment withdrawn by ``amendment`` (an approved one) from ``on``: the
+    activities working towards it keep pointing at it, and its history stays."""
+    current = (
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("theme__plan__partnership")
+        .get(pk=commitment.pk)
+    )
+    access.require(user, Action.MANAGE, current)
+    current.withdrawn_by, current.withdrawn_on = amendment, on
+    return writes.save_changed(current, ["withdrawn_by", "withdrawn_on"])

@@ -96,3 +96,13 @@ def update_responsibility(*, user, responsibility: ThemeAgency, **changes) -> Th
 def remove_responsibility(*, user, responsibility: ThemeAgency) -> None:
     access.require(user, Action.MANAGE, responsibility.theme)
     responsibility.delete()
+
+
+@transaction.atomic
+def withdraw_theme(*, user, theme: Theme, amendment, on) -> Theme:
+    """Mark a theme withdrawn by ``amendment`` (an approved one) from ``on``: its commitments,
+    activities and history stay."""
+    current = _locked(theme)
+    access.require(user, Action.MANAGE, current)
+    current.withdrawn_by, current.withdrawn_on = amendment, on
+    return writes.save_changed(current, ["withdrawn_by", "withdrawn_on"])

@@ -22,6 +22,7 @@ from django.urls import get_resolver
 
 from reports.models import ProgressReport, ReportLanguage
 from tests.api.test_reports import done_report
+from tests.cooperation.amendment_helpers import draft, submitted
 from tests.factories import AgencyFactory, EvidenceFactory, FundingFactory, ProgrammeItemFactory
 from tests.helpers import EVERYONE as ROLES
 
@@ -36,6 +37,14 @@ LIST = (401, *[200] * 7)
 NOPE = (401, *[405] * 7)  # no such operation on this route
 COORDINATORS = (401, 200, 200, 403, 403, 403, 404, 200)  # coordinators' work on an object
 HKI_ACTIVITY = (401, 200, 200, 200, 403, 403, 404, 200)  # who may change the Helsinki-led one
+SIDES = (401, 201, 201, 403, 403, 403, 404, 403)  # a coordinator drafts for their side
+HKI_SIDE = (401, 200, 403, 403, 403, 403, 404, 403)  # the drafting side (Helsinki) only
+BJ_SIDE = (401, 403, 200, 403, 403, 403, 404, 403)  # the other side only
+AMENDMENT = {
+    "title": {"en": "Withdraw the dialogue", "zh-hans": "撤回对话"},
+    "reason": {"en": "Replaced.", "zh-hans": "已取代。"},
+    "effective_on": "2022-03-01",
+}
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -433,6 +442,58 @@ def _rows(o) -> list[Row]:
         Row("event-history", "get", f"{v1}/events/{o['event']}/history/", READ),
         Row("review-history", "get", f"{v1}/reviews/{o['review']}/history/", READ),
         Row("evidence-history", "get", f"{v1}/evidence/{o['evidence']}/history/", READ),
+        # --- amendments: drafted by either side's coordinators for their own side, decided
+        # only by the other side's; administrators sign for no side ---
+        Row("plan-amendments", "get", f"{v1}/plans/{plan}/amendments/", READ),
+        Row(
+            "plan-amendments",
+            "post",
+            f"{v1}/plans/{plan}/amendments/",
+            SIDES,
+            {
+                **AMENDMENT,
+                "changes": [{"kind": "withdraw_commitment", "commitment": o["commitment"]}],
+            },
+        ),
+        Row("amendment-detail", "get", f"{v1}/amendments/{o['amendment']}/", READ),
+        Row(
+            "amendment-detail",
+            "patch",
+            f"{v1}/amendments/{o['amendment']}/",
+            HKI_SIDE,
+            {"title": {"en": "Retire the dialogue"}},
+        ),
+        Row(
+            "amendment-detail",
+            "put",
+            f"{v1}/amendments/{o['amendment']}/",
+            HKI_SIDE,
+            {**AMENDMENT, "changes": [{"kind": "withdraw_theme", "theme": o["empty_theme"]}]},
+        ),
+        Row("amendment-submit", "post", f"{v1}/amendments/{o['amendment']}/submit/", HKI_SIDE, {}),
+        Row(
+            "amendment-withdraw",
+            "post",
+            f"{v1}/amendments/{o['amendment']}/withdraw/",
+            HKI_SIDE,
+            {},
+        ),
+        Row("amendment-approve", "post", f"{v1}/amendments/{o['submitted']}/approve/", BJ_SIDE, {}),
+        Row(
+            "amendment-return",
+            "post",
+            f"{v1}/amendments/{o['submitted']}/return/",
+            BJ_SIDE,
+            {"comment": "Give the date."},
+        ),
+        Row("plan-versions", "get", f"{v1}/plans/{plan}/versions/", READ),
+        Row("plan-version", "get", f"{v1}/plans/{plan}/versions/1/", READ),
+        Row(
+            "plan-version",
+            "get",
+            f"{v1}/plans/{o['other_plan']}/versions/1/",
+            (401, 404, 404, 404, 404, 404, 200, 200),
+        ),
         # --- the schema and the documentation: public ---
         Row("schema", "get", "/api/schema/", (200,) * 8),
         Row("docs", "get", "/api/docs/", (200,) * 8),
@@ -461,6 +522,8 @@ def _objects(world) -> dict:
         "funding": FundingFactory(activity=world.hki_activity).pk,
         "evidence": EvidenceFactory(activity=world.hki_activity).pk,
         "report": done_report(world.plan).pk,
+        "amendment": draft(world).pk,
+        "submitted": submitted(world).pk,
         "queued_report": ProgressReport.objects.create(
             plan=world.plan, language=ReportLanguage.ENGLISH, as_of=datetime.date(2021, 6, 30)
         ).pk,

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api.models import ApiToken
 from reports.models import ProgressReport
+from tests.cooperation.amendment_helpers import draft
 from tests.factories import EvidenceFactory, FundingFactory, ProgrammeItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,8 @@ def _real_ids(world, path: str) -> dict:
         )
     if resource == "evidence":
         objects["evidence"] = EvidenceFactory(activity=world.hki_activity)
+    if resource == "amendments":
+        objects["amendments"] = draft(world)
     params = {}
     if "{id}" in path:
         params["id"] = objects[resource].pk

@@ -1,6 +1,5 @@
 """End to end in headless Chromium: Beijing agency staff update an activity and read in Chinese."""
 
-import os
 import shutil
 
 import pytest
@@ -9,17 +8,7 @@ from django.core.management import call_command
 from cooperation.models import Activity, StatusUpdate, Theme
 from cooperation.services import activities as services
 from partners.models import Agency
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.e2e.conftest import CHROMIUM
 
 # The demo data tells a 2019–2023 story: the server's clock is pinned (conftest); the browser
 # keeps its own (cookies are given as Max-Age, so the difference does not matter).
@@ -28,23 +17,6 @@ pytestmark = [
     pytest.mark.clock,
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def browser_page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the live server's database
-    # work happens in its own thread, and the test's own ORM calls are plain and short.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-GB")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from cooperation.models import ActionPlan
 from partners.access import SYSTEM
 from public.services import switch_public_page
-from tests.e2e.test_browser import CHROMIUM, browser_page  # noqa: F401  (the fixture)
+from tests.e2e.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.e2e,

@@ -31,6 +31,10 @@ class Row:
     data: dict | None = None
 
 
+# A member's read of the Helsinki–Beijing plan: every member 200, the outsider 404.
+R_MEMBERS = (200, 200, 200, 200, 200, 404, 200)
+
+
 def _rows():
     # Short names: R read (member 200, outsider 404), L list (all members 200).
     return [
@@ -326,6 +330,59 @@ def _rows():
         ),
         Row("robots-txt", "get", "/robots.txt", (200,) * 8),
         Row("sitemap", "get", "/sitemap.xml", (200,) * 8),
+        # Amendments: drafted by a coordinator of one side ({amendment}: Helsinki's draft),
+        # decided by the other side's; administrators sign for no side.
+        Row("amendment-list", "get", "/plans/{plan}/amendments/", (302, *R_MEMBERS)),
+        Row(
+            "amendment-create",
+            "get",
+            "/plans/{plan}/amendments/new/",
+            (302, 200, 200, 403, 403, 403, 404, 403),
+        ),
+        Row(
+            "amendment-create",
+            "post",
+            "/plans/{plan}/amendments/new/",
+            (302, 400, 400, 403, 403, 403, 404, 403),
+            data={},
+        ),
+        Row("amendment-detail", "get", "/amendments/{amendment}/", (302, *R_MEMBERS)),
+        Row(
+            "amendment-edit",
+            "get",
+            "/amendments/{amendment}/edit/",
+            (302, 200, 403, 403, 403, 403, 404, 403),
+        ),
+        Row(
+            "amendment-action",
+            "post",
+            "/amendments/{amendment}/submit/",
+            (302, 302, 403, 403, 403, 403, 404, 403),
+            data={},
+        ),
+        Row(
+            "amendment-action",
+            "post",
+            "/amendments/{amendment}/approve/",
+            (302, 403, 302, 403, 403, 403, 404, 403),
+            data={},
+        ),
+        Row(
+            "amendment-return",
+            "post",
+            "/amendments/{amendment}/return/",
+            (302, 403, 400, 403, 403, 403, 404, 403),
+            data={},
+        ),
+        Row("plan-version-list", "get", "/plans/{plan}/versions/", (302, *R_MEMBERS)),
+        Row("plan-version", "get", "/plans/{plan}/versions/1/", (302, *R_MEMBERS)),
+        Row(
+            "plan-version-compare",
+            "get",
+            "/plans/{plan}/versions/compare/?a=1&b=1",
+            (302, *R_MEMBERS),
+        ),
+        Row("consolidated-plan-pdf", "get", "/plans/{plan}/consolidated.pdf", (302, *R_MEMBERS)),
         Row(
             "set_language",
             "post",
@@ -360,6 +417,12 @@ def _done_report(plan):
     return report
 
 
+def _draft_amendment(world):
+    from tests.cooperation.amendment_helpers import draft
+
+    return draft(world)
+
+
 ROWS = _rows()
 CASES = [(row, role, row.expected[i]) for row in ROWS for i, role in enumerate(ROLES)]
 
@@ -385,6 +448,7 @@ def test_every_url_for_every_role(world, client_for, row, role, expected):
         "evidence": lambda: EvidenceFactory(activity=world.hki_activity).pk,
         "item": lambda: ProgrammeItemFactory(event=world.event).pk,
         "report": lambda: _done_report(world.plan).pk,
+        "amendment": lambda: _draft_amendment(world).pk,
         "token": lambda: ApiToken.issue(user=world.hki_coordinator, name="script")[0].pk,
         "feed": lambda: CalendarFeed.issue(user=world.hki_coordinator)[1],
         "public": lambda: switch_public_page(user=SYSTEM, plan=world.plan, enabled=True).slug,

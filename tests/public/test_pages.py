@@ -172,3 +172,16 @@ def test_the_pdf_is_bilingual_cached_and_conditional(world, public, client):
 def test_only_reading_methods_are_answered(world, public, client):
     assert client.head(f"/p/{public.slug}/").status_code == 200
     assert client.post(f"/p/{public.slug}/").status_code == 405
+
+
+def test_a_commitment_withdrawn_by_amendment_is_marked(world, public, client):
+    from tests.cooperation.amendment_helpers import approved
+
+    approved(world)
+    world.commitment.refresh_from_db()
+    number = world.commitment.withdrawn_by.number
+    english = client.get(f"/p/{public.slug}/").content.decode()
+    chinese = client.get(f"/p/{public.slug}/zh-hans/").content.decode()
+    assert f"Withdrawn by amendment {number}, 1 March 2022" in english
+    assert world.commitment.text_en in english
+    assert "修正案" in chinese and "2022年3月1日" in chinese
