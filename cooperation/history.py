@@ -14,6 +14,7 @@ from .models import (
     Evidence,
     Funding,
     Partnership,
+    RenewalApproval,
     Signatory,
     Theme,
     ThemeAgency,
@@ -22,6 +23,8 @@ from .models import (
 record(Partnership)
 record(ActionPlan, links=["coordinators"])
 record(Signatory, parent="plan")
+# Who approved and when are the entry's own; the fingerprint means nothing to a reader.
+record(RenewalApproval, parent="plan", exclude=["approved_by", "approved_at", "fingerprint"])
 record(Theme)
 record(ThemeAgency, parent="theme")
 record(Commitment, parent="theme", links=["agencies"])
