@@ -175,6 +175,22 @@ def fingerprint(plan: ActionPlan) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def carried_over_labels(plan: ActionPlan) -> dict[int, str]:
+    """{commitment id: "carried over from 2019–2023, 2.4"} for the plan's carried-over
+    commitments: one query."""
+    carried = Commitment.objects.filter(
+        theme__plan=plan, carried_over_from__isnull=False
+    ).select_related("carried_over_from__theme__plan")
+    labels = {}
+    for commitment in carried:
+        origin = commitment.carried_over_from
+        labels[commitment.pk] = _("carried over from %(period)s, %(number)s") % {
+            "period": origin.theme.plan.period,
+            "number": f"{origin.theme.order}.{origin.order}",
+        }
+    return labels
+
+
 # --- approval and publishing ----------------------------------------------------------------
 
 
