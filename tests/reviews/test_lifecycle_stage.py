@@ -7,31 +7,18 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from cooperation.models import ActionPlan, PlanStatus
 from plandata.loader import load_plan_file
 from plandata.planfile import DEFAULT_PLAN_FILE
 from reviews.lifecycle import Stage, stage_of, stages_of
-from reviews.models import Conclusion, Review, ReviewKind, ReviewStatus
+from reviews.models import Conclusion, Review, ReviewKind
 from tests import factories as f
 from tests.helpers import main_of
 
 pytestmark = pytest.mark.clock
 
 TODAY = datetime.date(2026, 11, 30)
-
-
-def evaluation(plan, *, conclusion="", due=datetime.date(2022, 12, 31)):
-    completed = bool(conclusion)
-    return f.ReviewFactory(
-        plan=plan,
-        kind=ReviewKind.EVALUATION,
-        due_date=due,
-        status=ReviewStatus.COMPLETED if completed else ReviewStatus.SCHEDULED,
-        conclusion=conclusion,
-        completed_at=timezone.now() if completed else None,
-    )
 
 
 @pytest.mark.parametrize(
@@ -61,7 +48,7 @@ def test_the_stage_follows_from_dates_and_decisions(world, status, start, end, s
 
 @pytest.mark.parametrize("conclusion", Conclusion.values)
 def test_a_completed_evaluation_makes_the_plan_evaluated(world, conclusion):
-    evaluation(world.plan, conclusion=conclusion)
+    f.evaluation(world.plan, conclusion=conclusion)
 
     stage = stage_of(world.plan, TODAY, user=world.hki_coordinator)
 
@@ -76,13 +63,13 @@ def test_an_evaluation_completed_before_the_end_makes_it_evaluated_too(world):
     plan = f.ActionPlanFactory(
         partnership=world.partnership, period_start_year=2024, period_end_year=2028
     )
-    evaluation(plan, conclusion=Conclusion.RENEW, due=datetime.date(2026, 6, 30))
+    f.evaluation(plan, conclusion=Conclusion.RENEW, due=datetime.date(2026, 6, 30))
 
     assert stage_of(plan, TODAY).stage == Stage.EVALUATED
 
 
 def test_an_ended_plan_shows_its_overdue_evaluation_and_offers_no_decision(world):
-    review = evaluation(world.plan)
+    review = f.evaluation(world.plan)
 
     stage = stage_of(world.plan, TODAY, user=world.hki_coordinator)
 
@@ -93,7 +80,7 @@ def test_an_ended_plan_shows_its_overdue_evaluation_and_offers_no_decision(world
 
 
 def test_an_evaluation_due_later_is_not_overdue(world):
-    evaluation(world.plan, due=datetime.date(2027, 1, 31))
+    f.evaluation(world.plan, due=datetime.date(2027, 1, 31))
 
     assert stage_of(world.plan, TODAY).overdue_evaluation is None
 
@@ -110,7 +97,7 @@ def test_an_evaluation_due_later_is_not_overdue(world):
     ],
 )
 def test_only_the_plans_coordinators_are_offered_the_renewal(world, username, offered):
-    evaluation(world.plan, conclusion=Conclusion.RENEW)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
 
     stage = stage_of(world.plan, TODAY, user=getattr(world, username))
 
@@ -118,7 +105,7 @@ def test_only_the_plans_coordinators_are_offered_the_renewal(world, username, of
 
 
 def test_the_renewal_is_offered_once(world):
-    evaluation(world.plan, conclusion=Conclusion.REVISE)
+    f.evaluation(world.plan, conclusion=Conclusion.REVISE)
     draft = f.ActionPlanFactory(
         partnership=world.partnership, status=PlanStatus.DRAFT, renewal_of=world.plan
     )
@@ -143,7 +130,7 @@ def test_stages_of_a_list_take_two_queries(world, django_assert_num_queries):
 
 
 def test_the_dashboard_shows_the_stage_and_the_overdue_evaluation(world, client_for):
-    review = evaluation(world.plan)
+    review = f.evaluation(world.plan)
 
     page = main_of(client_for(world.official).get(reverse("dashboard", args=[world.plan.pk])))
 
@@ -153,7 +140,7 @@ def test_the_dashboard_shows_the_stage_and_the_overdue_evaluation(world, client_
 
 
 def test_the_api_gives_the_stage(world, client_for):
-    evaluation(world.plan, conclusion=Conclusion.RENEW)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
 
     response = client_for(world.official).get(f"/api/v1/plans/{world.plan.pk}/")
 
@@ -178,7 +165,7 @@ def test_the_seed_plan_in_november_2026_has_ended_with_its_evaluation_overdue(cl
 
 
 def test_coordinators_are_told_to_complete_the_evaluation_before_the_renewal(world, client_for):
-    review = evaluation(world.plan)
+    review = f.evaluation(world.plan)
     url = reverse("dashboard", args=[world.plan.pk])
 
     page = main_of(client_for(world.hki_coordinator).get(url))

@@ -7,7 +7,6 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.utils import timezone
 
 from cooperation import selectors
 from cooperation.models import (
@@ -26,24 +25,13 @@ from cooperation.services.renewal import approval_state, approve_renewal, move_a
 from core import history
 from partners import access
 from reviews.decisions import conclude_plan, start_renewal
-from reviews.models import Conclusion, ReviewKind, ReviewStatus
+from reviews.models import Conclusion, ReviewStatus
 from tests import factories as f
 from tests.helpers import USERS, error_fields
 
 pytestmark = pytest.mark.clock
 
 OFFICE_USERS = ["hki_coordinator", "bj_coordinator"]
-
-
-def evaluate(plan, conclusion=Conclusion.RENEW):
-    return f.ReviewFactory(
-        plan=plan,
-        kind=ReviewKind.EVALUATION,
-        due_date=datetime.date(2022, 12, 31),
-        status=ReviewStatus.COMPLETED,
-        conclusion=conclusion,
-        completed_at=timezone.now(),
-    )
 
 
 def completed(commitment, year=2021, **kwargs):
@@ -103,7 +91,7 @@ def test_only_completed_activities_count_towards_a_commitment(world):
 
 
 def test_the_draft_has_the_new_period_themes_agencies_and_unmet_commitments(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     met = world.commitment
     completed(met)
     unmet = f.CommitmentFactory(theme=world.themes[1], code="exchange", order=4)
@@ -131,7 +119,7 @@ def test_the_draft_has_the_new_period_themes_agencies_and_unmet_commitments(worl
 
 @pytest.mark.parametrize("conclusion", [Conclusion.RENEW, Conclusion.REVISE])
 def test_both_sides_coordinators_may_start_it_after_renew_or_revise(world, conclusion):
-    evaluate(world.plan, conclusion)
+    f.evaluation(world.plan, conclusion=conclusion)
 
     draft = renew(world, user=world.bj_coordinator)
 
@@ -149,7 +137,7 @@ def state(world):
 
 @pytest.mark.parametrize("username", ["hki_staff", "bj_staff", "official", "outsider"])
 def test_others_may_not_start_it_and_nothing_changes(world, username):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     before = state(world)
 
     with pytest.raises(PermissionDenied):
@@ -161,7 +149,7 @@ def test_others_may_not_start_it_and_nothing_changes(world, username):
 @pytest.mark.parametrize("conclusion", [None, "", Conclusion.CONTINUE, Conclusion.CONCLUDE])
 def test_it_waits_for_an_evaluation_that_concluded_renew_or_revise(world, conclusion):
     if conclusion is not None:
-        review = evaluate(world.plan, conclusion or Conclusion.RENEW)
+        review = f.evaluation(world.plan, conclusion=conclusion or Conclusion.RENEW)
         if not conclusion:  # scheduled, not completed
             review.status, review.completed_at = ReviewStatus.SCHEDULED, None
             review.save()
@@ -174,7 +162,7 @@ def test_it_waits_for_an_evaluation_that_concluded_renew_or_revise(world, conclu
 
 
 def test_it_is_started_once(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     renew(world)
     before = state(world)
 
@@ -196,7 +184,7 @@ def test_it_is_started_once(world):
     ],
 )
 def test_a_bad_period_is_refused(world, start, end, field):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     before = state(world)
 
     with pytest.raises(ValidationError) as excinfo:
@@ -207,7 +195,7 @@ def test_a_bad_period_is_refused(world, start, end, field):
 
 
 def test_the_next_plan_may_start_in_the_last_year_of_this_one(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
 
     assert renew(world, start=2023, end=2027).period == "2023–2027"
 
@@ -217,7 +205,7 @@ def test_the_next_plan_may_start_in_the_last_year_of_this_one(world):
 
 @pytest.mark.parametrize("username", USERS)
 def test_the_draft_is_seen_by_coordinators_only(world, username):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     draft = renew(world)
     user = getattr(world, username)
     sees = username in {"hki_coordinator", "bj_coordinator", "admin"}
@@ -229,7 +217,7 @@ def test_the_draft_is_seen_by_coordinators_only(world, username):
 
 
 def test_both_sides_edit_the_draft_through_the_usual_services(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     draft = renew(world)
     theme = draft.themes.get(order=1)
 
@@ -248,7 +236,7 @@ def test_both_sides_edit_the_draft_through_the_usual_services(world):
 
 
 def test_both_sides_approve_and_the_draft_comes_into_force(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     draft = renew(world)
 
     after_one = approve_renewal(user=world.bj_coordinator, plan=draft)
@@ -268,7 +256,7 @@ def test_both_sides_approve_and_the_draft_comes_into_force(world):
 
 
 def test_a_side_approves_once(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     draft = renew(world)
     approve_renewal(user=world.hki_coordinator, plan=draft)
 
@@ -279,7 +267,7 @@ def test_a_side_approves_once(world):
 
 
 def test_a_change_after_an_approval_makes_it_lapse(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     draft = renew(world)
     approve_renewal(user=world.hki_coordinator, plan=draft)
     theme = draft.themes.get(order=2)
@@ -298,7 +286,7 @@ def test_a_change_after_an_approval_makes_it_lapse(world):
 
 @pytest.mark.parametrize("username", ["hki_staff", "bj_staff", "official", "outsider"])
 def test_others_may_not_approve(world, username):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     draft = renew(world)
 
     with pytest.raises(PermissionDenied):
@@ -308,7 +296,7 @@ def test_others_may_not_approve(world, username):
 
 
 def test_an_administrator_is_no_side_and_a_plan_in_force_is_no_draft(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     draft = renew(world)
 
     with pytest.raises(ValidationError):
@@ -323,7 +311,7 @@ def test_an_administrator_is_no_side_and_a_plan_in_force_is_no_draft(world):
 def test_two_coordinators_approving_at_once_are_both_counted(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's row locks and concurrent connections")
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     draft = renew(world)
     barrier = threading.Barrier(2)
     outcomes = []
@@ -356,7 +344,7 @@ def test_two_coordinators_approving_at_once_are_both_counted(world):
 
 
 def test_a_plan_evaluated_to_conclude_is_concluded(world):
-    evaluate(world.plan, Conclusion.CONCLUDE)
+    f.evaluation(world.plan, conclusion=Conclusion.CONCLUDE)
 
     conclude_plan(user=world.bj_coordinator, plan=world.plan)
 
@@ -365,7 +353,7 @@ def test_a_plan_evaluated_to_conclude_is_concluded(world):
 
 @pytest.mark.parametrize("conclusion", [Conclusion.RENEW, Conclusion.CONTINUE])
 def test_only_an_evaluation_concluding_so_concludes_it(world, conclusion):
-    evaluate(world.plan, conclusion)
+    f.evaluation(world.plan, conclusion=conclusion)
 
     with pytest.raises(ValidationError):
         conclude_plan(user=world.hki_coordinator, plan=world.plan)
@@ -379,7 +367,7 @@ def test_only_an_evaluation_concluding_so_concludes_it(world, conclusion):
 
 
 def published(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     draft = renew(world)
     approve_renewal(user=world.hki_coordinator, plan=draft)
     return approve_renewal(user=world.bj_coordinator, plan=draft)
@@ -431,7 +419,7 @@ def test_moving_refuses_closed_or_foreign_activities_and_changes_nothing(world):
 
 
 def test_moving_needs_the_published_renewal_and_a_coordinator(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     renew(world)
 
     with pytest.raises(ValidationError):

@@ -1,36 +1,22 @@
 """The plan's life on pages: the dashboard's actions, starting the renewal, the draft page
 with both sides' approvals, moving open activities, concluding; query counts of the lists."""
 
-import datetime
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cooperation.models import ActionPlan, Activity, ActivityStatus, PlanStatus
 from cooperation.services.renewal import approve_renewal
 from reviews.decisions import start_renewal
-from reviews.models import Conclusion, ReviewKind, ReviewStatus
+from reviews.models import Conclusion
 from tests import factories as f
 from tests.helpers import main_of
 
 pytestmark = pytest.mark.clock
 
 
-def evaluate(plan, conclusion=Conclusion.RENEW):
-    return f.ReviewFactory(
-        plan=plan,
-        kind=ReviewKind.EVALUATION,
-        due_date=datetime.date(2022, 12, 31),
-        status=ReviewStatus.COMPLETED,
-        conclusion=conclusion,
-        completed_at=timezone.now(),
-    )
-
-
 def draft_of(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     return start_renewal(
         user=world.hki_coordinator, plan=world.plan, period_start_year=2024, period_end_year=2028
     )
@@ -43,7 +29,7 @@ def dashboard(world, user, plan=None):
 
 
 def test_the_dashboard_offers_the_renewal_after_the_evaluation(world):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
 
     page = dashboard(world, world.bj_coordinator)
 
@@ -53,7 +39,7 @@ def test_the_dashboard_offers_the_renewal_after_the_evaluation(world):
 
 
 def test_the_dashboard_offers_to_conclude_after_an_evaluation_concluding_so(world, client_for):
-    evaluate(world.plan, Conclusion.CONCLUDE)
+    f.evaluation(world.plan, conclusion=Conclusion.CONCLUDE)
     url = reverse("plan-conclude", args=[world.plan.pk])
     assert url in dashboard(world, world.hki_coordinator)
 
@@ -64,7 +50,7 @@ def test_the_dashboard_offers_to_conclude_after_an_evaluation_concluding_so(worl
 
 
 def test_starting_the_renewal_on_its_page(world, client_for):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
     client = client_for(world.hki_coordinator)
     url = reverse("plan-renew", args=[world.plan.pk])
     assert 'value="2024"' in main_of(client.get(url))
@@ -86,7 +72,7 @@ def test_starting_the_renewal_on_its_page(world, client_for):
     ],
 )
 def test_a_refused_start_changes_nothing(world, client_for, data):
-    evaluate(world.plan)
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
 
     response = client_for(world.hki_coordinator).post(
         reverse("plan-renew", args=[world.plan.pk]), data
