@@ -8,7 +8,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from core.admin import BoundedInlineMixin, SafeChoiceFieldsAdminMixin, ServiceAdminMixin
 
 from . import services
-from .models import Reminder, Review, ThemeAssessment
+from .models import Digest, Reminder, Review, ThemeAssessment
 from .reminders import delivery, schedule
 
 
@@ -172,3 +172,38 @@ class ReminderAdmin(admin.ModelAdmin):
             % {"sent": result.sent, "failed": result.failed, "skipped": result.skipped},
             messages.WARNING if result.failed else messages.SUCCESS,
         )
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    """Monthly digests as they were claimed and sent: read-only (a deleted row would let the
+    next sweep send the month's digest again)."""
+
+    list_display = ("month", "recipient", "status", "attempts", "sent_at", "short_error")
+    list_filter = ("status", HasErrorFilter, "month")
+    list_select_related = ("recipient",)
+    search_fields = ("recipient__username", "recipient__email")
+    readonly_fields = (
+        "recipient",
+        "month",
+        "status",
+        "language",
+        "activity_ids",
+        "created_at",
+        "attempts",
+        "next_attempt_at",
+        "claimed_until",
+        "sent_at",
+        "last_error",
+    )
+    fields = readonly_fields
+    short_error = ReminderAdmin.short_error
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -220,3 +221,21 @@ def test_a_failed_send_is_recorded_and_retried(world, run, settings, monkeypatch
     assert digest.status == ReminderStatus.FAILED
     assert "mail server down" in digest.last_error
     assert digest.next_attempt_at > timezone.now()
+
+
+def test_administrators_read_the_digests_and_change_none(world, run, client_for):
+    emails(world)
+    age(world.bj_activity, 100)
+    run()
+    client = client_for(world.admin)
+
+    assert client.get("/admin/reviews/digest/").status_code == 200
+    digest = Digest.objects.get()
+    assert client.get(f"/admin/reviews/digest/{digest.pk}/change/").status_code == 200
+    client.post(f"/admin/reviews/digest/{digest.pk}/delete/", {"post": "yes"})
+    assert Digest.objects.filter(pk=digest.pk).exists()
+
+
+def test_an_account_without_a_profile_has_no_digest_to_set(world):
+    with pytest.raises(PermissionDenied):
+        partners.set_monthly_digest(user=world.admin, wanted=False)
