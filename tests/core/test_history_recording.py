@@ -416,6 +416,7 @@ def test_the_registered_models(world):
         "cooperation.Evidence",
         "cooperation.Funding",
         "cooperation.Partnership",
+        "cooperation.RenewalApproval",
         "cooperation.Signatory",
         "cooperation.Theme",
         "cooperation.ThemeAgency",
