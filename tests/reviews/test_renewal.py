@@ -19,7 +19,7 @@ from cooperation.models import (
     Theme,
 )
 from cooperation.progress import is_met, met_commitment_ids
-from cooperation.services import commitments, themes
+from cooperation.services import commitments, plans, themes
 from cooperation.services.renewal import approval_state, approve_renewal, move_activities
 from core import history
 from partners import access
@@ -416,3 +416,14 @@ def test_moving_needs_the_published_renewal_and_a_coordinator(world):
         move_activities(user=world.hki_staff, plan=world.plan)
 
     assert Activity.objects.filter(theme__plan=world.plan).count() == 4
+
+
+def test_a_draft_is_not_published_by_changing_its_status(world):
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
+    draft = renew(world)
+
+    with pytest.raises(ValidationError) as excinfo:
+        plans.update_plan(user=world.hki_coordinator, plan=draft, status=PlanStatus.IN_FORCE)
+
+    assert "status" in error_fields(excinfo)
+    assert ActionPlan.objects.get(pk=draft.pk).status == PlanStatus.DRAFT
