@@ -114,6 +114,8 @@ def renewal_draft(request, plan_id: int):
 @require_POST
 def renewal_approve(request, plan_id: int):
     draft = _plan(request, plan_id)
+    if draft.renewal_of_id is None:
+        raise Http404  # not a renewal: nothing to approve here
     try:
         plan = renewal.approve_renewal(user=request.user, plan=draft)
     except ValidationError as exc:

@@ -340,6 +340,13 @@ def _rows():
             data={},
         ),
         Row(
+            "renewal-approve",
+            "post",
+            "/plans/{plan}/approve/",
+            (302, 404, 404, 403, 403, 403, 404, 404),
+            data={},
+        ),
+        Row(
             "plan-move-activities",
             "get",
             "/plans/{plan}/move-activities/",
