@@ -2,11 +2,13 @@
 about them once a month, exactly once, in their language, unless they opted out."""
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,3 +241,32 @@ def test_administrators_read_the_digests_and_change_none(world, run, client_for)
 def test_an_account_without_a_profile_has_no_digest_to_set(world):
     with pytest.raises(PermissionDenied):
         partners.set_monthly_digest(user=world.admin, wanted=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_send_one_digest(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent transactions")
+    emails(world)
+    age(world.bj_activity, 100)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(sweep_digests(today=TODAY))
+        except Exception as exc:  # recorded for the assertion below
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(len(r.digests) for r in outcomes) == [0, 1], outcomes
+    assert Digest.objects.count() == 1
+    assert len(mail.outbox) == 1
