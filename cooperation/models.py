@@ -193,6 +193,18 @@ class Signatory(models.Model):
         return f"{self.name}, {self.position}"
 
 
+def carried_over_field() -> models.ForeignKey:
+    """What a renewal drafted a theme or commitment from (of the plan it renews)."""
+    return models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+    )
+
+
 class Theme(models.Model):
     plan = models.ForeignKey(
         ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="themes"
@@ -208,14 +220,7 @@ class Theme(models.Model):
         related_name="themes",
     )
     # The theme of the previous plan this one was drafted from by a renewal.
-    carried_over_from = models.ForeignKey(
-        "self",
-        verbose_name=_("carried over from"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="carried_over_to",
-    )
+    carried_over_from = carried_over_field()
 
     class Meta:
         ordering = ["plan", "order"]
@@ -292,14 +297,7 @@ class Commitment(models.Model):
         Agency, verbose_name=_("agencies"), blank=True, related_name="commitments"
     )
     # The unmet commitment of the previous plan this one carries over (renewal).
-    carried_over_from = models.ForeignKey(
-        "self",
-        verbose_name=_("carried over from"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="carried_over_to",
-    )
+    carried_over_from = carried_over_field()
 
     class Meta:
         ordering = ["theme", "order"]

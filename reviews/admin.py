@@ -112,6 +112,20 @@ class NextAttemptFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What every e-mail sent exactly once records (reviews.models.Delivery).
+DELIVERY_FIELDS = (
+    "status",
+    "language",
+    "activity_ids",
+    "created_at",
+    "attempts",
+    "next_attempt_at",
+    "claimed_until",
+    "sent_at",
+    "last_error",
+)
+
+
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     """Reminders as they were claimed and sent: read-only, except "retry now"."""
@@ -131,21 +145,7 @@ class ReminderAdmin(admin.ModelAdmin):
     search_fields = ("recipient__username", "recipient__email", "review__title")
     date_hierarchy = "created_at"
     actions = ["retry_now"]
-    readonly_fields = (
-        "review",
-        "recipient",
-        "lead_days",
-        "stage",
-        "status",
-        "language",
-        "activity_ids",
-        "created_at",
-        "attempts",
-        "next_attempt_at",
-        "claimed_until",
-        "sent_at",
-        "last_error",
-    )
+    readonly_fields = ("review", "recipient", "lead_days", "stage", *DELIVERY_FIELDS)
     fields = readonly_fields
 
     @admin.display(description=_("reminder"), ordering="lead_days")
@@ -183,19 +183,7 @@ class DigestAdmin(admin.ModelAdmin):
     list_filter = ("status", HasErrorFilter, "month")
     list_select_related = ("recipient",)
     search_fields = ("recipient__username", "recipient__email")
-    readonly_fields = (
-        "recipient",
-        "month",
-        "status",
-        "language",
-        "activity_ids",
-        "created_at",
-        "attempts",
-        "next_attempt_at",
-        "claimed_until",
-        "sent_at",
-        "last_error",
-    )
+    readonly_fields = ("recipient", "month", *DELIVERY_FIELDS)
     fields = readonly_fields
     short_error = ReminderAdmin.short_error
 

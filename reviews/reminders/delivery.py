@@ -48,6 +48,18 @@ def _claimable(now: datetime.datetime) -> Q:
     return waiting | abandoned
 
 
+def due_again(now: datetime.datetime) -> Q:
+    """Unsent e-mails whose delivery should be (re)started: failed ones whose next attempt has
+    come, ones whose sender's lease ran out (the worker died), and pending ones that were never
+    picked up (the broker was down when they were queued)."""
+    lease = datetime.timedelta(minutes=settings.REMINDER_CLAIM_MINUTES)
+    return (
+        Q(status=ReminderStatus.FAILED, next_attempt_at__lte=now)
+        | Q(status=ReminderStatus.SENDING, claimed_until__lt=now)
+        | Q(status=ReminderStatus.PENDING, created_at__lt=now - lease)
+    )
+
+
 def _record_failure(model, pk: int, error: str) -> int:
     """Mark a claimed e-mail failed, due again after the backoff; the backoff in seconds."""
     attempts = model.objects.values_list("attempts", flat=True).get(pk=pk)

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,7 +30,7 @@ from partners import clock
 from partners.models import Role
 
 from ..models import Digest, ReminderStatus
-from .delivery import send_once
+from .delivery import due_again, send_once
 from .email import email_languages, local_when, message_id, time_zone_of
 
 User = get_user_model()
@@ -131,17 +130,6 @@ def _claim(planned: PlannedDigest, month: datetime.date) -> int | None:
     return digest.pk
 
 
-def _due_again(now: datetime.datetime):
-    """Unsent digests whose delivery should be (re)started (see ``sweep._due_again``)."""
-    lease = datetime.timedelta(minutes=settings.REMINDER_CLAIM_MINUTES)
-    return Digest.objects.filter(
-        Q(status=ReminderStatus.FAILED, next_attempt_at__lte=now)
-        | Q(status=ReminderStatus.SENDING, claimed_until__lt=now)
-        | Q(status=ReminderStatus.PENDING, created_at__lt=now - lease),
-        recipient__is_active=True,
-    ).order_by("pk")
-
-
 def sweep_digests(
     *, today: datetime.date | None = None, dry_run: bool = False
 ) -> DigestSweepResult:
@@ -162,7 +150,8 @@ def sweep_digests(
         else:
             result.digests.append(item)
     claimed_now = {item.digest_id for item in result.digests}
-    for digest_id in _due_again(timezone.now()).values_list("pk", flat=True):
+    again = Digest.objects.filter(due_again(timezone.now()), recipient__is_active=True)
+    for digest_id in again.order_by("pk").values_list("pk", flat=True):
         if digest_id not in claimed_now:
             _queue_delivery(digest_id)
             result.requeued.append(digest_id)
