@@ -276,6 +276,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.send_review_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The monthly digest of stale activities, on the 1st at 09:00 (once per recipient and
+    # month, however often it runs).
+    "monthly-digest": {
+        "task": "reviews.tasks.send_monthly_digests",
+        "schedule": crontab(day_of_month=1, hour=9, minute=0),
+    },
 }
 # A reminder whose delivery was claimed but never recorded is retried after this lease.
 REMINDER_CLAIM_MINUTES = _int("REMINDER_CLAIM_MINUTES", 15, minimum=1)

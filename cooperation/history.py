@@ -17,6 +17,7 @@ from .models import (
     Funding,
     Partnership,
     PlanVersion,
+    RenewalApproval,
     Signatory,
     Theme,
     ThemeAgency,
@@ -25,6 +26,8 @@ from .models import (
 record(Partnership)
 record(ActionPlan, links=["coordinators"])
 record(Signatory, parent="plan")
+# Who approved and when are the entry's own; the fingerprint means nothing to a reader.
+record(RenewalApproval, parent="plan", exclude=["approved_by", "approved_at", "fingerprint"])
 record(Theme)
 record(ThemeAgency, parent="theme")
 record(Commitment, parent="theme", links=["agencies"])

@@ -95,6 +95,16 @@ class ActionPlan(models.Model):
     coordinators = models.ManyToManyField(
         Agency, verbose_name=_("coordinating offices"), blank=True, related_name="coordinated_plans"
     )
+    # The plan this one was drafted from by a renewal (one renewal per plan); the predecessor
+    # link is set only when both sides have approved the draft.
+    renewal_of = models.OneToOneField(
+        "self",
+        verbose_name=_("renewal of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewal",
+    )
 
     class Meta:
         ordering = ["-period_start_year"]
@@ -121,6 +131,51 @@ class ActionPlan(models.Model):
     def access_cities(self) -> set[int]:
         return self.partnership.access_cities()
 
+    @property
+    def is_renewal_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT and self.renewal_of_id is not None
+
+    def access_coordinators_only(self) -> bool:
+        """partners.access: a renewal draft is its coordinators' until both sides publish it."""
+        return self.is_renewal_draft
+
+
+class RenewalApproval(models.Model):
+    """One side's approval of a renewal draft. The draft is published when both sides have
+    approved the same content (``fingerprint``: an approval of content changed since no longer
+    counts)."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.CASCADE,
+        related_name="approvals",
+    )
+    city = models.ForeignKey(City, verbose_name=_("side"), on_delete=models.PROTECT)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["plan", "approved_at", "id"]
+        verbose_name = _("renewal approval")
+        verbose_name_plural = _("renewal approvals")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "city"], name="renewal_approval_once_per_side"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.city}"
+
+    def access_cities(self) -> set[int]:
+        return self.plan.partnership.access_cities()
+
 
 class Signatory(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="signatories")
@@ -140,6 +195,18 @@ class Signatory(models.Model):
         return f"{self.name}, {self.position}"
 
 
+def carried_over_field() -> models.ForeignKey:
+    """What a renewal drafted a theme or commitment from (of the plan it renews)."""
+    return models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+    )
+
+
 class Theme(Withdrawable):
     plan = models.ForeignKey(
         ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="themes"
@@ -154,6 +221,8 @@ class Theme(Withdrawable):
         verbose_name=_("responsible agencies"),
         related_name="themes",
     )
+    # The theme of the previous plan this one was drafted from by a renewal.
+    carried_over_from = carried_over_field()
 
     class Meta:
         ordering = ["plan", "order"]
@@ -174,6 +243,9 @@ class Theme(Withdrawable):
 
     def access_cities(self) -> set[int]:
         return self.plan.partnership.access_cities()
+
+    def access_coordinators_only(self) -> bool:
+        return self.plan.is_renewal_draft
 
 
 class ResponsibilityRole(models.TextChoices):
@@ -226,6 +298,8 @@ class Commitment(Withdrawable):
     agencies = models.ManyToManyField(
         Agency, verbose_name=_("agencies"), blank=True, related_name="commitments"
     )
+    # The unmet commitment of the previous plan this one carries over (renewal).
+    carried_over_from = carried_over_field()
 
     class Meta:
         ordering = ["theme", "order"]
@@ -241,6 +315,9 @@ class Commitment(Withdrawable):
 
     def access_cities(self) -> set[int]:
         return self.theme.plan.partnership.access_cities()
+
+    def access_coordinators_only(self) -> bool:
+        return self.theme.plan.is_renewal_draft
 
 
 class ActivityStatus(models.TextChoices):

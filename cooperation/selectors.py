@@ -71,10 +71,18 @@ def visible_agencies(user) -> QuerySet[Agency]:
     return Agency.objects.filter(Q(city__in=visible_cities(user)) | Q(city__isnull=True))
 
 
+def _drafts_hidden(user, prefix: str = "") -> Q:
+    """Renewal drafts are their coordinators' until published (ActionPlan.is_renewal_draft)."""
+    if access.is_coordinator(user):
+        return Q()
+    path = f"{prefix}__" if prefix else ""
+    return ~Q(**{f"{path}status": PlanStatus.DRAFT, f"{path}renewal_of__isnull": False})
+
+
 def visible_plans(user) -> QuerySet[ActionPlan]:
     """Plans of the user's partnerships, newest first, with the partnership's two cities."""
     return (
-        ActionPlan.objects.filter(access.partnership_q(user, _PLAN_PATH))
+        ActionPlan.objects.filter(access.partnership_q(user, _PLAN_PATH), _drafts_hidden(user))
         .select_related("partnership__first_city", "partnership__second_city")
         .order_by("-period_start_year", "-id")
     )
@@ -102,13 +110,15 @@ def plan_for_dashboard(user, plan_id: int) -> ActionPlan:
 
 
 def visible_themes(user) -> QuerySet[Theme]:
-    return Theme.objects.filter(access.partnership_q(user, _THEME_PATH)).select_related(
-        "plan__partnership__first_city", "plan__partnership__second_city"
-    )
+    return Theme.objects.filter(
+        access.partnership_q(user, _THEME_PATH), _drafts_hidden(user, "plan")
+    ).select_related("plan__partnership__first_city", "plan__partnership__second_city")
 
 
 def visible_commitments(user) -> QuerySet[Commitment]:
-    return Commitment.objects.filter(access.partnership_q(user, _ACTIVITY_PATH))
+    return Commitment.objects.filter(
+        access.partnership_q(user, _ACTIVITY_PATH), _drafts_hidden(user, "theme__plan")
+    )
 
 
 def _theme_parts() -> tuple[Prefetch, Prefetch]:

@@ -7,6 +7,8 @@ city is part of, and see nothing of any other. Within it:
 - agency staff create activities, and change the activities their agency leads or takes part
   in and the events their agency organises;
 - officials read;
+- a renewal draft (and its themes and commitments) is its coordinators' only, until both sides
+  publish it (objects say so with ``access_coordinators_only()``);
 - administrators (superusers) may do everything.
 
 Guarded objects describe themselves without this module importing them (lower layers never
@@ -157,6 +159,8 @@ def can(user, action: Action | str, obj) -> bool:
 
     if profile.city_id not in cities:
         return False
+    if profile.role != Role.COORDINATOR and _coordinators_only(obj):
+        return False
     if action == Action.VIEW:
         return True
     if profile.role == Role.COORDINATOR:
@@ -167,6 +171,12 @@ def can(user, action: Action | str, obj) -> bool:
         if action in STAFF_EDITABLE_ACTIONS and hasattr(obj, "access_agencies"):
             return profile.agency_id in obj.access_agencies()
     return False
+
+
+def _coordinators_only(obj) -> bool:
+    """Objects that only coordinators see for now (a renewal draft and its parts)."""
+    check = getattr(obj, "access_coordinators_only", None)
+    return bool(check and check())
 
 
 def require(user, action: Action | str, obj) -> None:

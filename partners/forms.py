@@ -25,3 +25,14 @@ class PreferredLanguageForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["preferred_language"]
+
+
+class MonthlyDigestForm(forms.Form):
+    wants_monthly_digest = forms.BooleanField(
+        label=_("Send me the monthly digest"),
+        required=False,
+        help_text=_(
+            "Once a month, the open activities of your agency that have had no update for 90 "
+            "days, if there are any."
+        ),
+    )

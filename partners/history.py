@@ -14,5 +14,5 @@ record(City)
 record(Agency)
 # Signing in (last_login) and the join date are no one's change of the person.
 record(get_user_model(), exclude=["last_login", "date_joined"], masked=["password"])
-# The preferred language is the person's own setting, not their role.
-record(Profile, parent="user", exclude=["preferred_language"])
+# The preferred language and the digest are the person's own settings, not their role.
+record(Profile, parent="user", exclude=["preferred_language", "wants_monthly_digest"])

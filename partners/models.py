@@ -118,6 +118,11 @@ class Profile(models.Model):
         blank=True,
         help_text=_("Leave empty to follow the browser."),
     )
+    wants_monthly_digest = models.BooleanField(
+        _("monthly digest"),
+        default=True,
+        help_text=_("A monthly e-mail listing your agency’s open activities not updated lately."),
+    )
 
     class Meta:
         verbose_name = _("profile")

@@ -34,7 +34,7 @@ CITY_FIELDS = (
 )
 AGENCY_FIELDS = ("code", "city", "kind", "name_en", "name_zh_hans", "parent", "website")
 PERSON_FIELDS = ("username", "first_name", "last_name", "email", "is_active")
-PROFILE_FIELDS = ("city", "role", "agency", "preferred_language")
+PROFILE_FIELDS = ("city", "role", "agency", "preferred_language", "wants_monthly_digest")
 
 
 # --- cities ---------------------------------------------------------------------------------
@@ -253,4 +253,18 @@ def set_preferred_language(*, user, language: str) -> Profile:
     writes.set_changes(profile, {"preferred_language": language}, allowed=PROFILE_FIELDS)
     _check_profile(profile)
     profile.save(update_fields=["preferred_language"])
+    return profile
+
+
+@transaction.atomic
+def set_monthly_digest(*, user, wanted: bool) -> Profile:
+    """Opt in or out of the monthly digest of stale activities (people's own choice)."""
+    profile = Profile.objects.select_for_update().filter(user_id=user.pk).first()
+    if profile is None:
+        raise PermissionDenied  # an administrator's account has no profile to set
+    if not isinstance(wanted, bool):
+        raise ValidationError({"wants_monthly_digest": _("Answer yes or no.")})
+    if profile.wants_monthly_digest != wanted:
+        profile.wants_monthly_digest = wanted
+        profile.save(update_fields=["wants_monthly_digest"])
     return profile

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import access, services
-from .forms import PreferredLanguageForm
+from .forms import MonthlyDigestForm, PreferredLanguageForm
 
 security_log = logging.getLogger("portal.security")
 
@@ -45,9 +45,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def profile(request):
     """The user's role, side and agency, and their preferred language."""
     membership = access.profile_of(request.user)
-    form = None
+    form = digest_form = None
     if membership is not None:
-        form = PreferredLanguageForm(request.POST or None, instance=membership)
+        digest_form = MonthlyDigestForm(
+            initial={"wants_monthly_digest": membership.wants_monthly_digest}
+        )
+        if request.method == "POST" and request.POST.get("form") == "digest":
+            digest_form = MonthlyDigestForm(request.POST)
+            if digest_form.is_valid():
+                wanted = digest_form.cleaned_data["wants_monthly_digest"]
+                services.set_monthly_digest(user=request.user, wanted=wanted)
+                messages.success(request, _("Your choice of the monthly digest was saved."))
+                return redirect("profile")
+        form = PreferredLanguageForm(
+            request.POST if request.method == "POST" and not request.POST.get("form") else None,
+            instance=membership,
+        )
         if request.method == "POST" and form.is_valid():
             language = form.cleaned_data["preferred_language"]
             services.set_preferred_language(user=request.user, language=language)
@@ -75,4 +88,8 @@ def profile(request):
             with translation.override(language or translation.get_language()):
                 messages.success(request, _("Your preferred language was saved."))
             return response
-    return render(request, "partners/profile.html", {"membership": membership, "form": form})
+    return render(
+        request,
+        "partners/profile.html",
+        {"membership": membership, "form": form, "digest_form": digest_form},
+    )

@@ -15,6 +15,7 @@ from cooperation.models import ActivityStatus
 from core.views import get_or_404
 from partners import access, clock
 from partners.access import Action
+from reviews import lifecycle
 
 from . import selectors as portal_selectors
 
@@ -30,6 +31,9 @@ def home(request):
     plans = list(selectors.visible_plans(request.user))
     if len({plan.partnership_id for plan in plans}) == 1:
         return redirect("dashboard", plan_id=selectors.current_plan(plans).pk)
+    stages = lifecycle.stages_of(plans, clock.today_for(request.user), user=request.user)
+    for plan in plans:
+        plan.stage = stages[plan.pk]
     return render(request, "portal/home.html", {"plans": plans})
 
 
@@ -83,6 +87,7 @@ def dashboard(request, plan_id: int):
     stale = selectors.stale_activities(plan)
     context = {
         "plan": plan,
+        "stage": lifecycle.stage_of(plan, today, user=user),
         "partnership": plan.partnership,
         "signatories": list(plan.signatories.all()),
         "themes": themes,

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import http_date
 
+from partners import clock
 from reports.fetcher import static_url
 from reports.rendering import html_to_pdf
 
@@ -40,7 +41,9 @@ def page_url(page: PublicPage, lang: str) -> str:
 
 def freshness(page: PublicPage) -> tuple[str, int]:
     """(ETag, Last-Modified as a Unix time) of ``page`` (from ``selectors.enabled_page``)."""
-    stamp = f"{page.pk}:{page.version}:{page.slug}:{page.history_id}:{page.update_id}"
+    # Today is in it too: the plan's stage (in force, ended) moves on with the date alone.
+    today = clock.today_for(None).isoformat()
+    stamp = f"{page.pk}:{page.version}:{page.slug}:{page.history_id}:{page.update_id}:{today}"
     times = [t for t in (page.updated_at, page.history_at, page.update_at) if t is not None]
     last = max(times)
     return hashlib.sha256(stamp.encode()).hexdigest()[:32], int(last.timestamp())

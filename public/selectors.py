@@ -25,6 +25,8 @@ from cooperation.models import (
 )
 from core.models import HistoryEntry
 from events.models import Event
+from partners import clock
+from reviews import lifecycle
 from reviews.models import Review, ReviewStatus
 
 from .models import PublicPage
@@ -99,10 +101,12 @@ class PublicPlan:
     events: list
     reviews: list
     progress: Progress
+    # Where the plan is in its life (in force, ended, evaluated, renewed…), as of today.
+    stage: object = None
 
 
 def public_plan(plan: ActionPlan) -> PublicPlan:
-    """Everything the public page and PDF show of ``plan`` (seven queries, whatever its size)."""
+    """Everything the public page and PDF show of ``plan`` (nine queries, whatever its size)."""
     signatories = list(
         Signatory.objects.filter(plan=plan).select_related("city").order_by("city_id", "id")
     )
@@ -171,4 +175,5 @@ def public_plan(plan: ActionPlan) -> PublicPlan:
         events=events,
         reviews=reviews,
         progress=overall,
+        stage=lifecycle.stage_of(plan, clock.today_for(None)),
     )

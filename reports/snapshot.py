@@ -27,6 +27,7 @@ from cooperation.models import (
     Theme,
     ThemeAgency,
 )
+from cooperation.progress import is_met, target_of
 from cooperation.selectors import responsibilities_by_side
 from events.models import Event
 from partners import clock
@@ -213,8 +214,9 @@ def collect(plan: ActionPlan, theme: Theme | None, as_of: datetime.date) -> Repo
         for c in th.version_commitments:
             under = by_commitment.pop(c.pk, [])
             completed = sum(1 for r in under if r.status == ActivityStatus.COMPLETED)
-            target = c.target_count or 1
-            commitment_rows.append(CommitmentRow(c, under, completed, target, completed >= target))
+            commitment_rows.append(
+                CommitmentRow(c, under, completed, target_of(c), is_met(c, completed))
+            )
         loose = [r for rs in by_commitment.values() for r in rs]
         sides, others = responsibilities_by_side(th, partnership)
         chapters.append(

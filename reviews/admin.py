@@ -8,7 +8,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from core.admin import BoundedInlineMixin, SafeChoiceFieldsAdminMixin, ServiceAdminMixin
 
 from . import services
-from .models import Reminder, Review, ThemeAssessment
+from .models import Digest, Reminder, Review, ThemeAssessment
 from .reminders import delivery, schedule
 
 
@@ -112,6 +112,20 @@ class NextAttemptFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What every e-mail sent exactly once records (reviews.models.Delivery).
+DELIVERY_FIELDS = (
+    "status",
+    "language",
+    "activity_ids",
+    "created_at",
+    "attempts",
+    "next_attempt_at",
+    "claimed_until",
+    "sent_at",
+    "last_error",
+)
+
+
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     """Reminders as they were claimed and sent: read-only, except "retry now"."""
@@ -131,21 +145,7 @@ class ReminderAdmin(admin.ModelAdmin):
     search_fields = ("recipient__username", "recipient__email", "review__title")
     date_hierarchy = "created_at"
     actions = ["retry_now"]
-    readonly_fields = (
-        "review",
-        "recipient",
-        "lead_days",
-        "stage",
-        "status",
-        "language",
-        "activity_ids",
-        "created_at",
-        "attempts",
-        "next_attempt_at",
-        "claimed_until",
-        "sent_at",
-        "last_error",
-    )
+    readonly_fields = ("review", "recipient", "lead_days", "stage", *DELIVERY_FIELDS)
     fields = readonly_fields
 
     @admin.display(description=_("reminder"), ordering="lead_days")
@@ -172,3 +172,26 @@ class ReminderAdmin(admin.ModelAdmin):
             % {"sent": result.sent, "failed": result.failed, "skipped": result.skipped},
             messages.WARNING if result.failed else messages.SUCCESS,
         )
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    """Monthly digests as they were claimed and sent: read-only (a deleted row would let the
+    next sweep send the month's digest again)."""
+
+    list_display = ("month", "recipient", "status", "attempts", "sent_at", "short_error")
+    list_filter = ("status", HasErrorFilter, "month")
+    list_select_related = ("recipient",)
+    search_fields = ("recipient__username", "recipient__email")
+    readonly_fields = ("recipient", "month", *DELIVERY_FIELDS)
+    fields = readonly_fields
+    short_error = ReminderAdmin.short_error
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

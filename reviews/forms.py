@@ -208,3 +208,27 @@ class ReviewCreateForm(forms.Form):
             (self["title_en"], self["title_zh_hans"]),
             (self["description_en"], self["description_zh_hans"]),
         ]
+
+
+class RenewalStartForm(forms.Form):
+    """The new plan's period; the rules (it follows this one, a few years) are the service's."""
+
+    period_start_year = forms.IntegerField(label=_("First year"), min_value=1, max_value=9999)
+    period_end_year = forms.IntegerField(label=_("Last year"), min_value=1, max_value=9999)
+
+
+class MoveActivitiesForm(forms.Form):
+    """Which open activities to move (ids of the list shown); the service checks each."""
+
+    activities = forms.TypedMultipleChoiceField(
+        label=_("Open activities"), coerce=int, required=True
+    )
+
+    def __init__(self, *args, activities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].choices = [(a.pk, str(a)) for a in activities]
+        # Ticked by default: usually every open activity moves on.
+        self.fields["activities"].initial = [a.pk for a in activities]
+        self.fields["activities"].widget = forms.CheckboxSelectMultiple(
+            choices=self.fields["activities"].choices
+        )

@@ -24,6 +24,7 @@ class Conclusion(models.TextChoices):
     CONTINUE = "continue", _("Continue the plan")
     REVISE = "revise", _("Revise the plan")
     RENEW = "renew", _("Renew the plan")
+    CONCLUDE = "conclude", _("Conclude the plan")
 
 
 def default_reminder_days() -> list[int]:
@@ -124,7 +125,28 @@ class ReminderStatus(models.TextChoices):
     FAILED = "failed", _("Failed, will be retried")
 
 
-class Reminder(models.Model):
+class Delivery(models.Model):
+    """What an e-mail sent exactly once records: claimed (the row inserted) before sending,
+    sent by one conditional UPDATE (``reminders.delivery``), retried after failures."""
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    # What the e-mail was about, kept as sent: the activities the recipient should update.
+    activity_ids = models.JSONField(default=list, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Reminder(Delivery):
     """One reminder e-mail: sent once per (review, recipient, lead time), whatever happens.
 
     ``lead_days`` is how many days before the due date it is for; negative values are the
@@ -140,18 +162,6 @@ class Reminder(models.Model):
         related_name="review_reminders",
     )
     lead_days = models.IntegerField(_("days before the due date"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
-    )
-    # What the reminder was about, kept as sent: the activities the recipient should update.
-    activity_ids = models.JSONField(default=list, blank=True)
-    language = models.CharField(_("language"), max_length=10, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -170,3 +180,35 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.review} → {self.recipient} ({self.lead_days})"
+
+
+class Digest(Delivery):
+    """One monthly digest e-mail: sent once per (recipient, month), whatever happens.
+
+    Claimed, like a ``Reminder``, by inserting the row before anything is sent: a second run
+    of the month's sweep (or a second worker) cannot send it again.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="digests",
+    )
+    # The first day of the month the digest is for.
+    month = models.DateField(_("month"))
+
+    class Meta:
+        ordering = ["-month", "id"]
+        verbose_name = _("monthly digest")
+        verbose_name_plural = _("monthly digests")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "month"], name="digest_once_a_month"),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="digest_sent_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} → {self.recipient}"

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from cooperation.models import (
@@ -335,3 +336,16 @@ class ThemeAssessmentFactory(DjangoModelFactory):
     narrative_en = "Progressing as planned."
     narrative_zh_hans = "按计划进行。"
     assessed_by = None
+
+
+def evaluation(plan, *, conclusion: str = "", due=datetime.date(2022, 12, 31)) -> Review:
+    """The plan's formal evaluation: completed with ``conclusion``, or scheduled without one."""
+    completed = bool(conclusion)
+    return ReviewFactory(
+        plan=plan,
+        kind=ReviewKind.EVALUATION,
+        due_date=due,
+        status=ReviewStatus.COMPLETED if completed else ReviewStatus.SCHEDULED,
+        conclusion=conclusion,
+        completed_at=timezone.now() if completed else None,
+    )

@@ -157,7 +157,13 @@ def update_plan(*, user, plan: ActionPlan, **changes) -> ActionPlan:
         changes, "partnership", current.partnership, _("A plan stays in its partnership.")
     )
     columns, many = writes.split_many(changes, {"coordinators"})
+    was_renewal_draft = current.is_renewal_draft
     changed = writes.set_changes(current, columns, allowed=(*PLAN_FIELDS, "code"))
+    if was_renewal_draft and "status" in changed:
+        # Published only by both sides' approvals (services.renewal.approve_renewal).
+        raise ValidationError(
+            {"status": _("A renewal draft comes into force when both sides approve it.")}
+        )
     _check_plan(current, many.get("coordinators"))
     writes.save_changed(current, changed)
     writes.set_many(current, many)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -47,11 +48,23 @@ def _claimable(now: datetime.datetime) -> Q:
     return waiting | abandoned
 
 
-def _record_failure(reminder_id: int, error: str) -> int:
-    """Mark a claimed reminder failed, due again after the backoff; the backoff in seconds."""
-    attempts = Reminder.objects.values_list("attempts", flat=True).get(pk=reminder_id)
+def due_again(now: datetime.datetime) -> Q:
+    """Unsent e-mails whose delivery should be (re)started: failed ones whose next attempt has
+    come, ones whose sender's lease ran out (the worker died), and pending ones that were never
+    picked up (the broker was down when they were queued)."""
+    lease = datetime.timedelta(minutes=settings.REMINDER_CLAIM_MINUTES)
+    return (
+        Q(status=ReminderStatus.FAILED, next_attempt_at__lte=now)
+        | Q(status=ReminderStatus.SENDING, claimed_until__lt=now)
+        | Q(status=ReminderStatus.PENDING, created_at__lt=now - lease)
+    )
+
+
+def _record_failure(model, pk: int, error: str) -> int:
+    """Mark a claimed e-mail failed, due again after the backoff; the backoff in seconds."""
+    attempts = model.objects.values_list("attempts", flat=True).get(pk=pk)
     retry_in = backoff_seconds(attempts)
-    Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING).update(
+    model.objects.filter(pk=pk, status=ReminderStatus.SENDING).update(
         status=ReminderStatus.FAILED,
         last_error=error[:2000],
         next_attempt_at=timezone.now() + datetime.timedelta(seconds=retry_in),
@@ -60,16 +73,54 @@ def _record_failure(reminder_id: int, error: str) -> int:
     return retry_in
 
 
-def deliver(reminder_id: int, *, as_of: datetime.date | None = None) -> bool:
-    """Send one reminder, once. True when this call sent it.
+def send_once(model, pk: int, *, recipient, build: Callable) -> bool:
+    """Claim the e-mail row ``pk`` of ``model`` (a ``Delivery``: a reminder, a digest), send
+    ``build(connection)``, record the outcome. True when this call sent it.
 
     The claim is one conditional UPDATE (without joins, so that PostgreSQL re-checks it on the
-    row itself when two workers race): only a pending reminder, a failed one whose next attempt
-    has come, or one whose sender's lease ran out. Zero rows changed means another worker has
-    it, or it was sent: nothing to do. A mail server failure is recorded (failed, last error,
-    next attempt after the backoff) and raised as ``ReminderDeliveryFailed`` for the task to
-    retry.
+    row itself when two workers race): only a pending row, a failed one whose next attempt has
+    come, or one whose sender's lease ran out. Zero rows changed means another worker has it,
+    or it was sent: nothing to do. A mail server failure is recorded (failed, last error, next
+    attempt after the backoff) and raised as ``ReminderDeliveryFailed`` for the task to retry.
     """
+    now = timezone.now()
+    claimed = model.objects.filter(_claimable(now), pk=pk).update(
+        status=ReminderStatus.SENDING,
+        claimed_until=now + datetime.timedelta(minutes=settings.REMINDER_CLAIM_MINUTES),
+        attempts=F("attempts") + 1,
+    )
+    if claimed != 1:
+        return False
+
+    if not recipient.email:
+        _record_failure(model, pk, "The recipient has no e-mail address.")
+        return False
+    try:
+        # A mail server that hangs must give up well inside the lease, or a second worker
+        # could take the e-mail over while the first is still sending it.
+        connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or 60)
+        build(connection).send()
+    except (smtplib.SMTPException, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        retry_in = _record_failure(model, pk, error)
+        log.warning("%s %s not sent: %s; retry in %s s", model.__name__, pk, error, retry_in)
+        raise ReminderDeliveryFailed(pk, retry_in, error) from exc
+    except Exception as exc:
+        # A bug, not the mail server: recorded and visible in the admin; the sweep retries it.
+        _record_failure(model, pk, f"{type(exc).__name__}: {exc}")
+        raise
+    model.objects.filter(pk=pk, status=ReminderStatus.SENDING).update(
+        status=ReminderStatus.SENT,
+        sent_at=timezone.now(),
+        claimed_until=None,
+        next_attempt_at=None,
+        last_error="",
+    )
+    return True
+
+
+def deliver(reminder_id: int, *, as_of: datetime.date | None = None) -> bool:
+    """Send one reminder, once (``send_once``). True when this call sent it."""
     reminder = (
         Reminder.objects.select_related(
             "review__plan__partnership",
@@ -89,40 +140,12 @@ def deliver(reminder_id: int, *, as_of: datetime.date | None = None) -> bool:
     ):
         return False  # the next sweep withdraws it
 
-    now = timezone.now()
-    claimed = Reminder.objects.filter(_claimable(now), pk=reminder_id).update(
-        status=ReminderStatus.SENDING,
-        claimed_until=now + datetime.timedelta(minutes=settings.REMINDER_CLAIM_MINUTES),
-        attempts=F("attempts") + 1,
+    return send_once(
+        Reminder,
+        reminder_id,
+        recipient=reminder.recipient,
+        build=lambda connection: build_message(reminder, as_of=as_of, connection=connection),
     )
-    if claimed != 1:
-        return False
-
-    if not reminder.recipient.email:
-        _record_failure(reminder_id, "The recipient has no e-mail address.")
-        return False
-    try:
-        # A mail server that hangs must give up well inside the lease, or a second worker
-        # could take the reminder over while the first is still sending it.
-        connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or 60)
-        build_message(reminder, as_of=as_of, connection=connection).send()
-    except (smtplib.SMTPException, OSError) as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        retry_in = _record_failure(reminder_id, error)
-        log.warning("reminder %s not sent: %s; retry in %s s", reminder_id, error, retry_in)
-        raise ReminderDeliveryFailed(reminder_id, retry_in, error) from exc
-    except Exception as exc:
-        # A bug, not the mail server: recorded and visible in the admin; the sweep retries it.
-        _record_failure(reminder_id, f"{type(exc).__name__}: {exc}")
-        raise
-    Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING).update(
-        status=ReminderStatus.SENT,
-        sent_at=timezone.now(),
-        claimed_until=None,
-        next_attempt_at=None,
-        last_error="",
-    )
-    return True
 
 
 @dataclass

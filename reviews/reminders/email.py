@@ -31,10 +31,10 @@ BOTH_LANGUAGES = ("en", "zh-hans")
 # locale's own date format (Chinese: 2021年12月31日).
 
 
-def message_id(reminder_id: int) -> str:
-    """The same for every attempt at one reminder, so a duplicate can be recognised."""
+def message_id(pk: int, kind: str = "review-reminder") -> str:
+    """The same for every attempt at one e-mail, so a duplicate can be recognised."""
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"<review-reminder-{reminder_id}@{host}>"
+    return f"<{kind}-{pk}@{host}>"
 
 
 def time_zone_of(profile) -> ZoneInfo:
@@ -42,7 +42,7 @@ def time_zone_of(profile) -> ZoneInfo:
     return clock.zone_of(getattr(profile, "city", None))
 
 
-def _when(value: datetime.datetime, tz: ZoneInfo) -> str:
+def local_when(value: datetime.datetime, tz: ZoneInfo) -> str:
     local = timezone.localtime(value, tz)
     return f"{long_date(local.date())} {time_format(local, 'H:i')}"
 
@@ -152,7 +152,7 @@ def build_message(
                         _ActivityLine(
                             title=tr_text(activity, "title"),
                             status=str(activity.get_status_display()),
-                            updated=_when(activity.updated_at, tz),
+                            updated=local_when(activity.updated_at, tz),
                             url=site + reverse("activity-detail", args=[activity.pk]),
                         )
                         for activity in activities
@@ -162,7 +162,7 @@ def build_message(
                         for agency, count in agencies
                     ],
                     stale_after_days=STALE_AFTER_DAYS,
-                    sent_at=_when(now, tz),
+                    sent_at=local_when(now, tz),
                     time_zone=str(tz),
                 )
             )

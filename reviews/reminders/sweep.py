@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from partners import clock
 
 from ..models import Reminder, ReminderStatus, ReviewStatus
+from .delivery import due_again
 from .schedule import (
     ENDED_PLAN_STATUSES,
     PlannedReminder,
@@ -40,17 +40,10 @@ class SweepResult:
 
 
 def _due_again(now: datetime.datetime) -> QuerySet[Reminder]:
-    """Unsent reminders of open reviews whose delivery should be (re)started: failed ones whose
-    next attempt has come, ones whose sender's lease ran out (the worker died), and pending
-    ones that were never picked up (the broker was down when they were queued)."""
-    lease = datetime.timedelta(minutes=settings.REMINDER_CLAIM_MINUTES)
+    """Unsent reminders of open reviews whose delivery should be (re)started
+    (``delivery.due_again``)."""
     return (
-        Reminder.objects.filter(
-            Q(status=ReminderStatus.FAILED, next_attempt_at__lte=now)
-            | Q(status=ReminderStatus.SENDING, claimed_until__lt=now)
-            | Q(status=ReminderStatus.PENDING, created_at__lt=now - lease),
-            recipient__is_active=True,
-        )
+        Reminder.objects.filter(due_again(now), recipient__is_active=True)
         .exclude(
             Q(review__status=ReviewStatus.COMPLETED)
             | Q(review__plan__status__in=ENDED_PLAN_STATUSES)

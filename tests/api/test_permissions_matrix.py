@@ -23,7 +23,13 @@ from django.urls import get_resolver
 from reports.models import ProgressReport, ReportLanguage
 from tests.api.test_reports import done_report
 from tests.cooperation.amendment_helpers import draft, submitted
-from tests.factories import AgencyFactory, EvidenceFactory, FundingFactory, ProgrammeItemFactory
+from tests.factories import (
+    ActionPlanFactory,
+    AgencyFactory,
+    EvidenceFactory,
+    FundingFactory,
+    ProgrammeItemFactory,
+)
 from tests.helpers import EVERYONE as ROLES
 
 # Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
@@ -108,6 +114,35 @@ def _rows(o) -> list[Row]:
                 "period_end_year": 2023,
                 "status": "in_force",
             },
+        ),
+        # --- the plan's life: coordinators decide; a renewal draft is theirs until published.
+        # Refused for them here (not evaluated; already renewing): what they may do, 400.
+        Row(
+            "plan-renewal",
+            "post",
+            f"{v1}/plans/{plan}/renewal/",
+            (401, 400, 400, 403, 403, 403, 404, 400),
+            {"period_start_year": 2024, "period_end_year": 2028},
+        ),
+        Row(
+            "plan-conclude",
+            "post",
+            f"{v1}/plans/{plan}/conclude/",
+            (401, 400, 400, 403, 403, 403, 404, 400),
+        ),
+        Row(
+            "plan-move-activities",
+            "post",
+            f"{v1}/plans/{plan}/move-activities/",
+            (401, 400, 400, 403, 403, 403, 404, 400),
+            {},
+        ),
+        # Each side's coordinator approves once; an administrator is no side.
+        Row(
+            "plan-approve",
+            "post",
+            f"{v1}/plans/{o['draft']}/approve/",
+            (401, 200, 200, 404, 404, 404, 404, 400),
         ),
         # --- themes ---
         Row("theme-list", "get", f"{v1}/themes/", LIST),
@@ -507,6 +542,13 @@ def _objects(world) -> dict:
         "other_partnership": world.other_partnership.pk,
         "plan": world.plan.pk,
         "other_plan": world.other_plan.pk,
+        "draft": ActionPlanFactory(
+            partnership=world.partnership,
+            status="draft",
+            period_start_year=2024,
+            period_end_year=2028,
+            renewal_of=world.plan,
+        ).pk,
         "theme": world.themes[0].pk,
         "empty_theme": world.themes[2].pk,
         "commitment": world.commitment.pk,

@@ -96,7 +96,15 @@ LISTS = {
             "partnerships with their two cities (joined)",
         ],
     ),
-    "plans": (_plans, ["count", "plans with their partnership and its cities (joined)"]),
+    "plans": (
+        _plans,
+        [
+            "count",
+            "plans with their partnership and its cities (joined)",
+            "their evaluations (stage)",
+            "their renewals (stage)",
+        ],
+    ),
     "themes": (
         _themes,
         ["count", "themes with plan and partnership (joined)", "responsible agencies"],

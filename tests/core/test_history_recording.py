@@ -419,6 +419,7 @@ def test_the_registered_models(world):
         "cooperation.Funding",
         "cooperation.Partnership",
         "cooperation.PlanVersion",
+        "cooperation.RenewalApproval",
         "cooperation.Signatory",
         "cooperation.Theme",
         "cooperation.ThemeAgency",

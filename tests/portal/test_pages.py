@@ -177,7 +177,7 @@ def test_the_plan_header_shows_period_signing_status_and_signatories(world, clie
     page = page_of(client_for(world.official).get(dashboard_url(world.plan)))
 
     header = page[page.index('class="card plan-header"') : page.index("themes-heading")]
-    for text in ["2019–2023", "Oct. 11, 2019", "Helsinki", "In force", "Jan Vapaavuori, Mayor"]:
+    for text in ["2019–2023", "Oct. 11, 2019", "Helsinki", "Ended", "Jan Vapaavuori, Mayor"]:
         assert text in header, text
     assert "Chen Jining, Mayor" in header
 
@@ -355,14 +355,15 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
     EventFactory.create_batch(n // 10, plan=world.plan, start_date=today, end_date=None)
     client = client_for(world.hki_staff)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         # 1 session, 2 user, 3 profile (with city and agency)
-        # 4 the plan with its partnership, cities and predecessor, 5 its signatories
-        # 6 activities counted by theme and status, 7 the themes
-        # 8 open reviews, 9 upcoming events
-        # 10 stale activities (first 10), 11 their count
-        # 12 the agency's activities (first 20), 13 their count
-        # 14 the plan's latest version (the header)
+        # 4 the plan with its partnership, cities and predecessor
+        # 5 its evaluation, 6 its renewal (the plan's stage), 7 its signatories
+        # 8 activities counted by theme and status, 9 the themes
+        # 10 open reviews, 11 upcoming events
+        # 12 stale activities (first 10), 13 their count
+        # 14 the agency's activities (first 20), 15 their count
+        # 16 the plan's latest version (the header)
         response = client.get(dashboard_url(world.plan))
     assert response.status_code == 200
     assert response.context["total_activities"] == n + 4

@@ -15,7 +15,7 @@ from django.urls import get_resolver
 from api.models import ApiToken, CalendarFeed
 from partners.access import SYSTEM
 from public.services import switch_public_page
-from tests.factories import EvidenceFactory, ProgrammeItemFactory
+from tests.factories import ActionPlanFactory, EvidenceFactory, ProgrammeItemFactory
 from tests.helpers import EVERYONE as ROLES
 
 # Today matters here ("in the future", overdue, stale, …): the clock is pinned (conftest).
@@ -383,6 +383,63 @@ def _rows():
             (302, *R_MEMBERS),
         ),
         Row("consolidated-plan-pdf", "get", "/plans/{plan}/consolidated.pdf", (302, *R_MEMBERS)),
+        # The plan's life: coordinators decide; a renewal draft is theirs only until published.
+        Row("plan-renew", "get", "/plans/{plan}/renew/", (302, 200, 200, 403, 403, 403, 404, 200)),
+        Row(
+            "plan-renew",
+            "post",
+            "/plans/{plan}/renew/",
+            (302, 400, 400, 403, 403, 403, 404, 400),
+            data={},
+        ),
+        # Not evaluated: refused with a message, back to the plan.
+        Row(
+            "plan-conclude",
+            "post",
+            "/plans/{plan}/conclude/",
+            (302, 302, 302, 403, 403, 403, 404, 302),
+            data={},
+        ),
+        Row(
+            "renewal-draft",
+            "get",
+            "/plans/{draft}/renewal/",
+            (302, 200, 200, 404, 404, 404, 404, 200),
+        ),
+        Row(
+            "renewal-draft",
+            "get",
+            "/plans/{plan}/renewal/",
+            (302, 404, 404, 404, 404, 404, 404, 404),
+        ),
+        # An administrator is no side of the partnership: refused.
+        Row(
+            "renewal-approve",
+            "post",
+            "/plans/{draft}/approve/",
+            (302, 302, 302, 404, 404, 404, 404, 400),
+            data={},
+        ),
+        Row(
+            "renewal-approve",
+            "post",
+            "/plans/{plan}/approve/",
+            (302, 404, 404, 403, 403, 403, 404, 404),
+            data={},
+        ),
+        Row(
+            "plan-move-activities",
+            "get",
+            "/plans/{plan}/move-activities/",
+            (302, 200, 200, 403, 403, 403, 404, 200),
+        ),
+        Row(
+            "plan-move-activities",
+            "post",
+            "/plans/{plan}/move-activities/",
+            (302, 400, 400, 403, 403, 403, 404, 400),
+            data={},
+        ),
         Row(
             "set_language",
             "post",
@@ -452,6 +509,15 @@ def test_every_url_for_every_role(world, client_for, row, role, expected):
         "token": lambda: ApiToken.issue(user=world.hki_coordinator, name="script")[0].pk,
         "feed": lambda: CalendarFeed.issue(user=world.hki_coordinator)[1],
         "public": lambda: switch_public_page(user=SYSTEM, plan=world.plan, enabled=True).slug,
+        "draft": lambda: (
+            ActionPlanFactory(
+                partnership=world.partnership,
+                status="draft",
+                period_start_year=2024,
+                period_end_year=2028,
+                renewal_of=world.plan,
+            ).pk
+        ),
     }
     named = {name for _text, name, _spec, _conv in string.Formatter().parse(row.path) if name}
     user = None if role == "anonymous" else getattr(world, role)

@@ -1,5 +1,7 @@
 """The public pages: no login, both languages, 404 unless switched on, cached with ETags."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 
@@ -185,3 +187,20 @@ def test_a_commitment_withdrawn_by_amendment_is_marked(world, public, client):
     assert f"Withdrawn by amendment {number}, 1 March 2022" in english
     assert world.commitment.text_en in english
     assert "修正案" in chinese and "2022年3月1日" in chinese
+
+
+def test_the_page_says_where_the_plan_is_in_its_life_and_moves_on_with_the_date(
+    world, public, client
+):
+    import time_machine
+
+    from reviews.lifecycle import stage_of
+
+    english = client.get(f"/p/{public.slug}/")
+    stage = stage_of(world.plan, datetime.date(2026, 11, 30))
+    assert str(stage.stage.label) in english.content.decode()
+    # A day later the same content is a new page: its stage may have moved on.
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC)):
+        later = client.get(f"/p/{public.slug}/", HTTP_IF_NONE_MATCH=english["ETag"])
+    assert later.status_code == 200
+    assert later["ETag"] != english["ETag"]

@@ -20,6 +20,8 @@ COLD = [
     "the activities counted by theme, commitment and status",
     "the events with their host cities",
     "the completed reviews",
+    "the plan's evaluation (its stage)",
+    "its renewal (its stage)",
 ]
 WARM = COLD[:1]
 
