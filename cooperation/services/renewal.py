@@ -87,8 +87,9 @@ def draft_from(old: ActionPlan, *, period_start_year: int, period_end_year: int)
     new.coordinators.set(old.coordinators.all())
 
     met = met_commitment_ids(old)
+    # What an amendment withdrew is over: it is not part of the next plan.
     themes = (
-        Theme.objects.filter(plan=old)
+        Theme.objects.filter(plan=old, withdrawn_by__isnull=True)
         .order_by("order")
         .prefetch_related("responsibilities", "commitments__agencies")
     )
@@ -108,7 +109,7 @@ def draft_from(old: ActionPlan, *, period_start_year: int, period_end_year: int)
                 theme=copy, agency_id=responsibility.agency_id, role=responsibility.role
             )
         for commitment in theme.commitments.all():
-            if commitment.pk in met:
+            if commitment.pk in met or commitment.withdrawn_by_id is not None:
                 continue
             carried = Commitment.objects.create(
                 theme=copy,

@@ -427,3 +427,28 @@ def test_a_draft_is_not_published_by_changing_its_status(world):
 
     assert "status" in error_fields(excinfo)
     assert ActionPlan.objects.get(pk=draft.pk).status == PlanStatus.DRAFT
+
+
+def test_what_an_amendment_withdrew_is_not_carried_over(world):
+    from cooperation.amendments.models import ChangeKind
+    from tests.cooperation.amendment_helpers import approved
+
+    withdrawn_theme = world.themes[1]
+    approved(
+        world,
+        changes=[
+            {"kind": ChangeKind.WITHDRAW_COMMITMENT, "commitment": world.commitment},
+            {"kind": ChangeKind.WITHDRAW_THEME, "theme": withdrawn_theme},
+        ],
+    )
+    f.evaluation(world.plan, conclusion=Conclusion.RENEW)
+
+    draft = renew(world)
+
+    assert world.commitment.theme != withdrawn_theme
+    assert not Commitment.objects.filter(
+        theme__plan=draft, carried_over_from=world.commitment
+    ).exists()
+    assert list(draft.themes.values_list("carried_over_from", flat=True)) == [
+        t.pk for t in world.themes if t != withdrawn_theme
+    ]
