@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
+from .iati.views import PlanIatiViewSet
 from .resources.activities import ActivityViewSet
 from .resources.agencies import AgencyViewSet
 from .resources.amendments import AmendmentViewSet
@@ -45,6 +46,12 @@ router.register("amendments", AmendmentViewSet, basename="amendment")
 _docs_csp = csp_update({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})
 
 urlpatterns = [
+    # Not a router action: the address ends in ".xml", not in a slash.
+    path(
+        "v1/plans/<str:pk>/iati.xml",
+        PlanIatiViewSet.as_view({"get": "export"}),
+        name="plan-iati",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
     path(

@@ -286,6 +286,16 @@ CELERY_BEAT_SCHEDULE = {
 # A reminder whose delivery was claimed but never recorded is retried after this lease.
 REMINDER_CLAIM_MINUTES = _int("REMINDER_CLAIM_MINUTES", 15, minimum=1)
 
+# The IATI 2.03 export (api.iati): who publishes it and how its activities are identified.
+# Set the reference to the publisher's IATI organisation identifier; the default only says
+# that none was given. Activities are "<prefix>-<plan code>[-<activity id>]".
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="XX-SISTERCITY").strip()
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="11").strip()
+IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="").strip()
+IATI_ACTIVITY_PREFIX = env.str("IATI_ACTIVITY_PREFIX", default="").strip() or IATI_REPORTING_ORG_REF
+if not IATI_REPORTING_ORG_REF:
+    raise ImproperlyConfigured("IATI_REPORTING_ORG_REF cannot be empty")
+
 # The REST API (/api/v1/, the api app). Who may do what is still decided by partners.access;
 # these only say how clients sign in and how lists, errors and request rates behave.
 REST_FRAMEWORK = {

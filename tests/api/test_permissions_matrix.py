@@ -115,6 +115,14 @@ def _rows(o) -> list[Row]:
                 "status": "in_force",
             },
         ),
+        # --- the IATI export: whoever reads the plan (api/iati/) ---
+        Row("plan-iati", "get", f"{v1}/plans/{plan}/iati.xml", READ),
+        Row(
+            "plan-iati",
+            "get",
+            f"{v1}/plans/{o['other_plan']}/iati.xml",
+            (401, 404, 404, 404, 404, 404, 200, 200),
+        ),
         # --- the plan's life: coordinators decide; a renewal draft is theirs until published.
         # Refused for them here (not evaluated; already renewing): what they may do, 400.
         Row(
