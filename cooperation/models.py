@@ -105,6 +105,14 @@ class ActionPlan(models.Model):
         blank=True,
         related_name="renewal",
     )
+    # The terms of the plan as signed (Articles Two to Four), quoted: what the parties agreed
+    # on funding, languages, review and renewal is part of the plan, not of its themes.
+    additional_themes_clause = models.TextField(_("other themes"), blank=True)
+    implementation_terms = models.TextField(_("implementation"), blank=True)
+    funding_terms = models.TextField(_("funding"), blank=True)
+    authenticity_clause = models.TextField(_("authentic texts"), blank=True)
+    review_terms = models.TextField(_("updates and review"), blank=True)
+    renewal_terms = models.TextField(_("evaluation and renewal"), blank=True)
 
     class Meta:
         ordering = ["-period_start_year"]
@@ -123,6 +131,26 @@ class ActionPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+    TERM_FIELDS = (
+        "additional_themes_clause",
+        "implementation_terms",
+        "funding_terms",
+        "authenticity_clause",
+        "review_terms",
+        "renewal_terms",
+    )
+
+    def signed_terms(self) -> list[dict]:
+        """The plan's terms that are recorded, each with its label and its text in both
+        languages (both texts are authentic: pages show them side by side)."""
+        terms = []
+        for name in self.TERM_FIELDS:
+            en, zh = getattr(self, f"{name}_en", ""), getattr(self, f"{name}_zh_hans", "")
+            if en or zh:
+                label = self._meta.get_field(name).verbose_name
+                terms.append({"name": name, "label": label, "en": en, "zh_hans": zh})
+        return terms
 
     @property
     def period(self) -> str:
@@ -249,6 +277,9 @@ class Theme(Withdrawable):
 
 
 class ResponsibilityRole(models.TextChoices):
+    # Responsible without a rank: what a plan says when it names a theme's agencies without
+    # ranking them. A coordinator may rank them (lead, supporting).
+    RESPONSIBLE = "responsible", _("Responsible")
     LEAD = "lead", _("Lead")
     SUPPORTING = "supporting", _("Supporting")
 
@@ -261,7 +292,10 @@ class ThemeAgency(models.Model):
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="responsibilities"
     )
     role = models.CharField(
-        _("role"), max_length=20, choices=ResponsibilityRole.choices, default="lead"
+        _("role"),
+        max_length=20,
+        choices=ResponsibilityRole.choices,
+        default=ResponsibilityRole.RESPONSIBLE,
     )
 
     class Meta:
@@ -273,7 +307,14 @@ class ThemeAgency(models.Model):
         ]
 
     def __str__(self):
+        if not self.is_ranked:
+            return str(self.agency)
         return f"{self.agency} ({self.get_role_display()})"
+
+    @property
+    def is_ranked(self) -> bool:
+        """Whether a rank (lead, supporting) was set; unranked responsibility shows no label."""
+        return self.role != ResponsibilityRole.RESPONSIBLE
 
 
 class Frequency(models.TextChoices):
@@ -283,7 +324,7 @@ class Frequency(models.TextChoices):
 
 
 class Commitment(Withdrawable):
-    """A concrete undertaking of a theme, quoted from the plan."""
+    """A concrete undertaking of a theme, quoted from the plan or derived from its sentence."""
 
     theme = models.ForeignKey(
         Theme, verbose_name=_("theme"), on_delete=models.CASCADE, related_name="commitments"
@@ -291,6 +332,9 @@ class Commitment(Withdrawable):
     code = models.SlugField(_("code"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.TextField(_("text"))
+    # The signed sentence, verbatim, when ``text`` is one undertaking split from it (a compound
+    # sentence listing several); blank when ``text`` itself is quoted.
+    derived_from = models.TextField(_("derived from"), blank=True)
     target_count = models.PositiveSmallIntegerField(_("target count"), null=True, blank=True)
     frequency = models.CharField(
         _("frequency"), max_length=20, choices=Frequency.choices, blank=True

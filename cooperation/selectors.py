@@ -301,8 +301,9 @@ def text_q(text: str) -> Q:
 
 
 def responsibilities_by_side(theme, partnership) -> tuple[list[dict], list]:
-    """A theme's responsible agencies: per city of the partnership its lead and supporting
-    agencies, then the responsibilities of agencies on neither side (third parties).
+    """A theme's responsible agencies: per city of the partnership its agencies responsible
+    without a rank (``responsible``), its lead and its supporting agencies, then the
+    responsibilities of agencies on neither side (third parties).
 
     Uses ``theme.responsibilities`` as prefetched (with their agencies) by the caller.
     """
@@ -313,6 +314,9 @@ def responsibilities_by_side(theme, partnership) -> tuple[list[dict], list]:
         sides.append(
             {
                 "city": city,
+                "responsible": [
+                    r.agency for r in of_side if r.role == ResponsibilityRole.RESPONSIBLE
+                ],
                 "lead": [r.agency for r in of_side if r.role == ResponsibilityRole.LEAD],
                 "supporting": [
                     r.agency for r in of_side if r.role == ResponsibilityRole.SUPPORTING

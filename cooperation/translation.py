@@ -18,7 +18,7 @@ class PartnershipTranslation(TranslationOptions):
 
 @register(ActionPlan)
 class ActionPlanTranslation(TranslationOptions):
-    fields = ("title", "signed_place")
+    fields = ("title", "signed_place", *ActionPlan.TERM_FIELDS)
     required_languages = {"en": ("title",)}
 
 
@@ -36,8 +36,8 @@ class ThemeTranslation(TranslationOptions):
 
 @register(Commitment)
 class CommitmentTranslation(TranslationOptions):
-    fields = ("text",)
-    required_languages = ("en",)
+    fields = ("text", "derived_from")
+    required_languages = {"en": ("text",)}
 
 
 @register(Activity)

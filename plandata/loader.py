@@ -38,6 +38,7 @@ from cooperation.models import (
     ActionPlan,
     Commitment,
     Partnership,
+    ResponsibilityRole,
     Signatory,
     Theme,
     ThemeAgency,
@@ -60,6 +61,7 @@ from plandata.loadresult import (
 )
 from plandata.planfile import (
     FORMAL_REVIEW_KINDS,
+    PLAN_TERMS,
     PlanFile,
     PlanFileError,
     read_plan_file,
@@ -257,6 +259,8 @@ class _Loader:
             "authentic_languages": plan["authentic_languages"],
             **translated_fields("signed_place", plan.get("signed_place")),
         }
+        for name in PLAN_TERMS:
+            values.update(translated_fields(name, plan.get(name)))
         if plan.get("predecessor"):
             values["predecessor"] = ActionPlan.objects.filter(code=plan["predecessor"]).first()
         obj = self.sync(
@@ -368,7 +372,8 @@ class _Loader:
                     ThemeAgency,
                     f"{where}: responsible agency {resp['agency']}",
                     ThemeAgency.objects.filter(theme=theme, agency=agency).first(),
-                    {"role": resp["role"]},
+                    # No role in the file: responsible, unranked (as the signed text says).
+                    {"role": resp.get("role", ResponsibilityRole.RESPONSIBLE.value)},
                     create=lambda agency=agency, theme=theme, **v: (
                         theme_services.add_responsibility(
                             user=SYSTEM, theme=theme, agency=agency, **v
@@ -391,7 +396,11 @@ class _Loader:
                 ),
             )
         for position, com in enumerate(commitments, start=1):
-            values = {"order": position, **translated_fields("text", com["text"])}
+            values = {
+                "order": position,
+                **translated_fields("text", com["text"]),
+                **translated_fields("derived_from", com.get("derived_from")),
+            }
             if "target_count" in com:
                 values["target_count"] = com["target_count"]
             if "frequency" in com:

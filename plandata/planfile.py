@@ -32,6 +32,9 @@ from reviews.models import Review, ReviewKind
 
 DEFAULT_PLAN_FILE = Path("data") / "plans" / "helsinki-beijing-2019-2023.toml"
 
+# The plan's terms as signed (Articles Two to Four), each an optional bilingual text.
+PLAN_TERMS = ActionPlan.TERM_FIELDS
+
 FORMAL_REVIEW_KINDS = {ReviewKind.MID_TERM.value, ReviewKind.EVALUATION.value}
 
 
@@ -114,7 +117,7 @@ class _Checker(DataChecker):
                 "authentic_languages",
                 "coordinators",
             ),
-            ("signed_place", "predecessor", "signatories"),
+            ("signed_place", "predecessor", "signatories", *PLAN_TERMS),
         )
         self.code(src, out, "code", where, model=ActionPlan)
         self.text(src, out, "title", where, model=ActionPlan)
@@ -131,6 +134,8 @@ class _Checker(DataChecker):
         if out.get("predecessor") and out["predecessor"] == out.get("code"):
             self.problem(where, "a plan cannot be its own predecessor")
         self.codes(src, out, "coordinators", where)
+        for name in PLAN_TERMS:
+            self.text(src, out, name, where, model=ActionPlan)
         out["signatories"] = []
         for i, sig in enumerate(self.array(src, "signatories", where)):
             sig_where = f"{where} → signatories #{i + 1}"
@@ -156,7 +161,8 @@ class _Checker(DataChecker):
         for i, resp in enumerate(self.array(src, "agencies", where)):
             resp_where = f"{where} → agencies #{i + 1}"
             resp_out: dict = {}
-            self.keys(resp, resp_where, ("agency", "role"))
+            # No role: responsible without a rank (the text names agencies, not their rank).
+            self.keys(resp, resp_where, ("agency",), ("role",))
             self.code(resp, resp_out, "agency", resp_where)
             self.string(resp, resp_out, "role", resp_where, choices=ResponsibilityRole.values)
             out["agencies"].append((resp_where, resp_out))
@@ -164,9 +170,15 @@ class _Checker(DataChecker):
         for i, com in enumerate(self.array(src, "commitments", where)):
             com_where = self.where(f"{where} → commitments", i, com)
             com_out: dict = {}
-            self.keys(com, com_where, ("code", "text", "agencies"), ("target_count", "frequency"))
+            self.keys(
+                com,
+                com_where,
+                ("code", "text", "agencies"),
+                ("derived_from", "target_count", "frequency"),
+            )
             self.code(com, com_out, "code", com_where, model=Commitment)
             self.text(com, com_out, "text", com_where, model=Commitment)
+            self.text(com, com_out, "derived_from", com_where, model=Commitment)
             self.integer(com, com_out, "target_count", com_where)
             self.string(com, com_out, "frequency", com_where, choices=Frequency.values)
             self.codes(com, com_out, "agencies", com_where)

@@ -20,6 +20,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from cooperation import selectors
 from cooperation.admin import CommitmentWrites, PlanWrites, ResponsibilityRows, ThemeWrites
 from cooperation.models import ActionPlan, Commitment, Theme, ThemeAgency
+from cooperation.services.plans import TERM_FIELDS
 from core.admin import (
     BoundedInlineMixin,
     SafeChoiceFieldsAdminMixin,
@@ -178,6 +179,7 @@ class PlanAdmin(PlanWrites, ScopedMixin, TranslationAdmin):
         "signed_on",
         "signed_place",
         "authentic_languages",
+        *TERM_FIELDS,
     )
 
     def has_add_permission(self, request, obj=None):
@@ -215,7 +217,16 @@ class CommitmentAdmin(CommitmentWrites, ScopedMixin, TranslationAdmin):
     list_filter = (("theme", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("theme",)
     search_fields = ("text_en", "text_zh_hans")
-    fields = ("theme", "order", "code", "text", "target_count", "frequency", "agencies")
+    fields = (
+        "theme",
+        "order",
+        "code",
+        "text",
+        "derived_from",
+        "target_count",
+        "frequency",
+        "agencies",
+    )
     filter_horizontal = ("agencies",)
 
 

@@ -21,11 +21,27 @@ from ..service_writes import ServiceWritesMixin
 
 class CommitmentSerializer(StrictSerializer):
     text = TranslatedField("text")
+    derived_from = TranslatedField(
+        "derived_from",
+        required=False,
+        help_text="The signed sentence, verbatim, when the text is one undertaking split from "
+        "it; empty when the text itself is quoted.",
+    )
     agencies = id_list(queryset=Agency.objects.none(), required=False)
 
     class Meta:
         model = Commitment
-        fields = ["id", "theme", "code", "order", "text", "target_count", "frequency", "agencies"]
+        fields = [
+            "id",
+            "theme",
+            "code",
+            "order",
+            "text",
+            "derived_from",
+            "target_count",
+            "frequency",
+            "agencies",
+        ]
         validators = []
 
     def __init__(self, *args, **kwargs):

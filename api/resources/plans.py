@@ -43,6 +43,13 @@ class PlanSerializer(StrictSerializer):
     )
     title = TranslatedField("title", max_length=300)
     signed_place = TranslatedField("signed_place", max_length=100, required=False)
+    # The terms as signed (Articles Two to Four), quoted.
+    additional_themes_clause = TranslatedField("additional_themes_clause", required=False)
+    implementation_terms = TranslatedField("implementation_terms", required=False)
+    funding_terms = TranslatedField("funding_terms", required=False)
+    authenticity_clause = TranslatedField("authenticity_clause", required=False)
+    review_terms = TranslatedField("review_terms", required=False)
+    renewal_terms = TranslatedField("renewal_terms", required=False)
     authentic_languages = serializers.ListField(
         child=serializers.ChoiceField(choices=["en", "zh-hans", "fi"]),
         max_length=5,
@@ -65,6 +72,7 @@ class PlanSerializer(StrictSerializer):
             "predecessor",
             "renewal_of",
             "stage",
+            *ActionPlan.TERM_FIELDS,
         ]
         read_only_fields = ["code", "partnership", "predecessor", "renewal_of"]
         list_serializer_class = PlanListSerializer

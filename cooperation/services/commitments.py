@@ -18,7 +18,17 @@ from partners.access import Action
 
 from ..models import Commitment, Theme
 
-FIELDS = ("code", "order", "text_en", "text_zh_hans", "target_count", "frequency", "agencies")
+FIELDS = (
+    "code",
+    "order",
+    "text_en",
+    "text_zh_hans",
+    "derived_from_en",
+    "derived_from_zh_hans",
+    "target_count",
+    "frequency",
+    "agencies",
+)
 
 
 def _check_agencies(theme: Theme, agencies) -> None:

@@ -30,6 +30,7 @@ PARTNERSHIP_FIELDS = (
     "agreement_title_en",
     "agreement_title_zh_hans",
 )
+TERM_FIELDS = ActionPlan.TERM_FIELDS
 PLAN_FIELDS = (
     "title_en",
     "title_zh_hans",
@@ -42,6 +43,8 @@ PLAN_FIELDS = (
     "authentic_languages",
     "predecessor",
     "coordinators",
+    # The terms as signed (Articles Two to Four), quoted.
+    *(f"{name}_{lang}" for name in TERM_FIELDS for lang in ("en", "zh_hans")),
 )
 # A plan's years outside these are typing errors.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200

@@ -117,6 +117,8 @@ def draft_from(old: ActionPlan, *, period_start_year: int, period_end_year: int)
                 order=commitment.order,
                 text_en=commitment.text_en,
                 text_zh_hans=commitment.text_zh_hans,
+                derived_from_en=commitment.derived_from_en,
+                derived_from_zh_hans=commitment.derived_from_zh_hans,
                 target_count=commitment.target_count,
                 frequency=commitment.frequency,
                 carried_over_from=commitment,
@@ -137,6 +139,7 @@ def fingerprint(plan: ActionPlan) -> str:
                 "authentic_languages",
                 "signed_place_en",
                 "signed_place_zh_hans",
+                *(f"{n}_{lang}" for n in ActionPlan.TERM_FIELDS for lang in ("en", "zh_hans")),
             )
         ),  # fmt: skip
         "coordinators": sorted(plan.coordinators.values_list("pk", flat=True)),
@@ -162,6 +165,8 @@ def fingerprint(plan: ActionPlan) -> str:
                 "order",
                 "text_en",
                 "text_zh_hans",
+                "derived_from_en",
+                "derived_from_zh_hans",
                 "target_count",
                 "frequency",
             )

@@ -71,7 +71,10 @@ def in_reader_language(item, name):
 
 @register.filter
 def role_label(value):
-    """A responsible agency's role (lead, supporting) in the reader's language."""
+    """A responsible agency's rank (lead, supporting) in the reader's language; nothing for
+    responsibility without a rank."""
+    if value == ResponsibilityRole.RESPONSIBLE:
+        return ""
     try:
         return ResponsibilityRole(value).label
     except ValueError:
