@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,14 +33,13 @@ from partners import access
 from partners.access import Action
 from partners.models import Agency
 
-from . import exports, selectors
+from . import exports, money, selectors
 from .forms import (
     ActivityFilter,
     ActivityForm,
     EvidenceForm,
     FundingFormSet,
     StatusForm,
-    funding_source_choices,
 )
 from .models import Activity
 from .services import activities as services
@@ -98,6 +96,10 @@ def activity_list(request):
     filterset = _filterset(request)
     invalid = filterset.is_bound and not filterset.is_valid()
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One query for the page's money, whatever the number of activities shown.
+    funding = money.activity_totals(a.pk for a in page.object_list)
+    for activity in page.object_list:
+        activity.funding_totals = funding.get(activity.pk, money.Totals()).by_currency()
     return render(
         request,
         "cooperation/activity_list.html",
@@ -143,12 +145,12 @@ def activity_export(request):
 
 
 def _funding_summary(activity: Activity):
-    names = dict(funding_source_choices(activity.theme.plan.partnership))
-    rows = [(f, names.get(f.source, f.source)) for f in activity.fundings.all()]
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for funding, _name in rows:
-        totals[funding.currency] += funding.amount
-    return rows, sorted(totals.items())
+    """The activity's rows with their source's name, and its totals per currency (never
+    converted: one total per currency), from the rows already fetched."""
+    names = dict(money.source_choices(activity.theme.plan.partnership))
+    fundings = list(activity.fundings.all())
+    rows = [(f, names.get(f.source, f.source)) for f in fundings]
+    return rows, money.totals_of_rows(fundings).by_currency()
 
 
 def _render_activity(request, activity, *, status_form=None, evidence_form=None, status=200):
