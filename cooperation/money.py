@@ -24,8 +24,11 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import formats
+from django.utils.translation import gettext as _
 
-from .models import ActionPlan, Funding, FundingSource, Partnership
+from core.templatetags.content import tr_text
+
+from .models import ActionPlan, Commitment, Funding, FundingSource, Partnership
 
 ZERO = Decimal("0.00")
 
@@ -208,3 +211,46 @@ def format_amount(amount, currency: str = "") -> str:
         return "—"
     number = formats.number_format(Decimal(amount), 2, use_l10n=True, force_grouping=True)
     return f"{number}\xa0{currency}" if currency else number
+
+
+# --- the plan split one way, with what each part is called ----------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a split plan: a theme, a commitment, a year or a source, and its money."""
+
+    key: object
+    label: str
+    totals: Totals
+
+
+def plan_split(plan: ActionPlan, by: str) -> list[Part]:
+    """The plan's money split by ``by`` (one of SPLITS), in the plan's order: every theme and
+    commitment (with or without money, so a missing line is visible), then "no commitment";
+    the years with money, then "no year"; the three sources. Two queries at most."""
+    if by not in SPLITS:
+        raise ValueError(f"cannot split funding by {by!r}")
+    if by == "source":
+        lines = plan_totals(plan).lines
+        return [
+            Part(value, name, Totals([x for x in lines if x.source == value]))
+            for value, name in source_choices(plan.partnership)
+        ]
+    grouped = plan_totals_by(plan, by)
+    if by == "year":
+        years = sorted(grouped, key=lambda y: (y is None, y or 0))
+        return [Part(y, str(y) if y is not None else _("No year"), grouped[y]) for y in years]
+    if by == "theme":
+        return [
+            Part(t.pk, f"{t.order}. {tr_text(t, 'name')}", grouped.get(t.pk, Totals()))
+            for t in plan.themes.order_by("order")
+        ]
+    commitments = Commitment.objects.filter(theme__plan=plan).select_related("theme")
+    parts = [
+        Part(c.pk, f"{c.theme.order}.{c.order}", grouped.get(c.pk, Totals()))
+        for c in commitments.order_by("theme__order", "order")
+    ]
+    if None in grouped:
+        parts.append(Part(None, _("No commitment"), grouped[None]))
+    return parts
