@@ -254,3 +254,15 @@ def plan_split(plan: ActionPlan, by: str) -> list[Part]:
     if None in grouped:
         parts.append(Part(None, _("No commitment"), grouped[None]))
     return parts
+
+
+def combine(totals: Iterable[Totals]) -> Totals:
+    """Several things' totals as one (a commitment's activities), source by currency."""
+    lines = [line for t in totals for line in t.lines]
+    return Totals(_merge(lines, lambda line: (line.source, line.currency)))
+
+
+def named_lines(totals: Totals, partnership: Partnership) -> list[tuple[str, Line]]:
+    """(source name, line) for a table: "Helsinki", "Beijing", "Third party"."""
+    names = dict(source_choices(partnership))
+    return [(names.get(line.source, line.source), line) for line in totals.lines]

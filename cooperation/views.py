@@ -65,6 +65,15 @@ def theme_detail(request, theme_id: int):
         by_commitment[activity.commitment_id].append(activity)
     known = {c.pk for c in commitments}
     loose = [a for a in activities if a.commitment_id not in known]
+    # One query for the money of every activity; commitments and theme add those up.
+    funding = money.activity_totals(a.pk for a in activities)
+    for activity in activities:
+        totals = funding.get(activity.pk, money.Totals())
+        activity.funding_totals = totals.by_currency()
+    commitment_money = {
+        key: money.combine(funding.get(a.pk, money.Totals()) for a in group)
+        for key, group in by_commitment.items()
+    }
     return render(
         request,
         "cooperation/theme_detail.html",
@@ -74,8 +83,13 @@ def theme_detail(request, theme_id: int):
             "partnership": partnership,
             "sides": sides,
             "other_responsibilities": others,
-            "commitments": [(c, by_commitment.get(c.pk, [])) for c in commitments],
+            "commitments": [
+                (c, by_commitment.get(c.pk, []), commitment_money.get(c.pk, money.Totals()))
+                for c in commitments
+            ],
             "loose_activities": loose,
+            "loose_money": money.combine(funding.get(a.pk, money.Totals()) for a in loose),
+            "theme_money": money.combine(funding.values()),
             "activity_count": len(activities),
             "can_create": access.can(request.user, Action.CREATE_ACTIVITY, theme),
         },
