@@ -167,6 +167,13 @@ def activity_totals(activity_ids: Iterable[int]) -> dict[int, Totals]:
     return _grouped(Funding.objects.filter(activity_id__in=ids), "activity")
 
 
+def activity_totals_in(activities: QuerySet) -> dict[int, Totals]:
+    """{activity id: Totals} for every activity of a queryset (an export's filtered rows),
+    in one query whatever their number."""
+    rows = Funding.objects.filter(activity__in=activities.order_by().values("pk"))
+    return _grouped(rows, "activity")
+
+
 def theme_totals_by_commitment(theme_id: int) -> dict:
     """{commitment id (None: activities under no commitment): Totals} of one theme."""
     return _grouped(Funding.objects.filter(activity__theme_id=theme_id), "commitment")

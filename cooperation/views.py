@@ -151,7 +151,7 @@ def activity_export(request):
     return spreadsheets.csv_response(
         exports.stamped("activities", "csv"),
         exports.activity_header(),
-        exports.activity_rows(filterset.qs),
+        exports.activity_rows(filterset.qs, money.activity_totals_in(filterset.qs)),
     )
 
 

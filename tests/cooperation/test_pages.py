@@ -1403,14 +1403,16 @@ def test_the_activity_list_runs_a_constant_number_of_queries(
 def test_the_csv_export_runs_a_constant_number_of_queries(
     world, client_for, many, django_assert_num_queries, n
 ):
-    many(n)
+    for activity in many(n):
+        FundingFactory(activity=activity)
     client = client_for(world.hki_staff)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         # 1 session, 2 user, 3 profile
         # 4 the agency filter's choice being validated
-        # 5 all matching activities with theme, plan, commitment and lead agencies
-        # 6 their participants
+        # 5 the funding of all matching activities, by source and currency
+        # 6 all matching activities with theme, plan, commitment and lead agencies
+        # 7 their participants
         response = client.get(url("activity-export"), {"agency": world.hki_agency.pk})
     assert len(csv_rows(response)) == 1 + n + 2
 
