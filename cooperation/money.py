@@ -174,15 +174,6 @@ def activity_totals_in(activities: QuerySet) -> dict[int, Totals]:
     return _grouped(rows, "activity")
 
 
-def theme_totals_by_commitment(theme_id: int) -> dict:
-    """{commitment id (None: activities under no commitment): Totals} of one theme."""
-    return _grouped(Funding.objects.filter(activity__theme_id=theme_id), "commitment")
-
-
-def theme_total(theme_id: int) -> Totals:
-    return _grouped(Funding.objects.filter(activity__theme_id=theme_id), None).get(None, Totals())
-
-
 def funded(activities: QuerySet, *, has: bool | None, source: str = "", currency: str = ""):
     """``activities`` with a funding row (``has`` not False) or without one (False); a source
     and a currency both apply to that same row ("funded by Beijing in CNY")."""
