@@ -30,8 +30,9 @@ from core.templatetags.content import tr_text
 from partners import clock
 from partners.models import Agency
 
-from . import selectors
+from . import money, selectors
 from .forms import ActivityFilter
+from .models import FundingSource
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel holds at most this many characters in a cell.
@@ -66,16 +67,23 @@ def _xlsx_cell(sheet, value, *, bold=False):
 
 
 def xlsx_response(
-    filename: str, sheet_title: str, header: Sequence, rows: Iterable[Sequence]
+    filename: str,
+    sheet_title: str,
+    header: Sequence,
+    rows: Iterable[Sequence],
+    *,
+    more_sheets: Sequence[tuple[str, Sequence, Iterable[Sequence]]] = (),
 ) -> HttpResponse:
+    """A workbook of one sheet, and of ``more_sheets`` (title, header, rows) after it."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31] or "Sheet")
-    sheet.freeze_panes = "A2"
-    sheet.append([_xlsx_cell(sheet, h, bold=True) for h in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
+    for title, head, body in ((sheet_title, header, rows), *more_sheets):
+        sheet = workbook.create_sheet(title=title[:31] or "Sheet")
+        sheet.freeze_panes = "A2"
+        sheet.append([_xlsx_cell(sheet, h, bold=True) for h in head])
+        for row in body:
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
@@ -113,13 +121,24 @@ def activity_header() -> list[str]:
         _("Outcomes"),
         _("Demo data"),
         _("Last updated"),
+        _("Funding committed"),
+        _("Funding spent"),
     ]
 
 
-def activity_rows(activities) -> Iterable[list]:
+def _per_currency(totals: money.Totals | None, name: str) -> str:
+    """ "20000.00 EUR; 150000.00 CNY": one amount per currency, never added across them."""
+    if not totals:
+        return ""
+    return "; ".join(f"{getattr(line, name)} {line.currency}" for line in totals.by_currency())
+
+
+def activity_rows(activities, funding: dict[int, money.Totals]) -> Iterable[list]:
     """One row of plain values per activity (of ``selectors.activity_list(...,
-    with_participants=True)``), in the active language."""
+    with_participants=True)``), in the active language; ``funding`` from
+    ``money.activity_totals_in``."""
     for a in activities:
+        totals = funding.get(a.pk)
         yield [
             a.pk,
             tr_text(a.theme.plan, "title"),
@@ -138,7 +157,40 @@ def activity_rows(activities) -> Iterable[list]:
             tr_text(a, "outcomes"),
             a.is_demo,
             a.updated_at,
+            _per_currency(totals, "committed"),
+            _per_currency(totals, "spent"),
         ]
+
+
+def funding_header() -> list[str]:
+    return [
+        _("ID"),
+        _("Title"),
+        _("Source"),
+        _("Currency"),
+        _("Committed"),
+        _("Spent"),
+        _("Rows without spending reported"),
+    ]
+
+
+def funding_rows(activities, funding: dict[int, money.Totals]) -> Iterable[list]:
+    """The funding sheet: each activity's money by source and currency (numbers), then the
+    totals of all these activities by source and currency, then per currency."""
+    for a in activities:
+        names = dict(money.source_choices(a.theme.plan.partnership))
+        for line in funding.get(a.pk, money.Totals()).lines:
+            yield [a.pk, tr_text(a, "title"), names[line.source], *_line_values(line)]
+    everything = money.combine(funding.values())
+    labels = dict(FundingSource.choices)
+    for line in everything.lines:
+        yield ["", _("Total"), labels.get(line.source, line.source), *_line_values(line)]
+    for line in everything.by_currency():
+        yield ["", _("Total"), _("All sources"), *_line_values(line)]
+
+
+def _line_values(line: money.Line) -> list:
+    return [line.currency, line.committed, line.spent, line.unreported]
 
 
 @login_required
@@ -150,9 +202,12 @@ def activity_export_xlsx(request):
     filterset = ActivityFilter(data, queryset=queryset, request=request)
     if filterset.is_bound and not filterset.is_valid():
         return redirect(f"{reverse('activity-list')}?{request.GET.urlencode()}")
+    activities = filterset.qs
+    funding = money.activity_totals_in(activities)
     return xlsx_response(
         stamped("activities", "xlsx"),
         _("Activities"),
         activity_header(),
-        activity_rows(filterset.qs),
+        activity_rows(activities, funding),
+        more_sheets=[(_("Funding"), funding_header(), funding_rows(activities, funding))],
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ParsingModelForm, SafeModelChoiceField, SafeModelMultipleChoiceField
 from partners.models import Agency
 
-from . import selectors
+from . import money, selectors
 from .models import (
     ActionPlan,
     Activity,
@@ -127,10 +127,43 @@ class ActivityFilter(django_filters.FilterSet):
     text = django_filters.CharFilter(
         label=_("Text"), method="filter_text", max_length=200, strip=True
     )
+    # The three funding filters make one condition on one funding row: see filter_queryset.
+    funding = django_filters.ChoiceFilter(
+        label=_("Funding"),
+        choices=[("yes", _("Has funding")), ("no", _("No funding"))],
+        empty_label=_("With or without funding"),
+        method="filter_nothing",
+    )
+    funding_source = django_filters.ChoiceFilter(
+        label=_("Funded by"),
+        choices=FundingSource.choices,
+        empty_label=_("Any source"),
+        method="filter_nothing",
+    )
+    currency = django_filters.CharFilter(
+        label=_("Currency"),
+        method="filter_nothing",
+        max_length=3,
+        strip=True,
+        help_text=_("Three-letter ISO 4217 code, such as EUR or CNY."),
+    )
 
     class Meta:
         model = Activity
         fields = []
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        has = {"yes": True, "no": False}.get(data.get("funding") or "")
+        source = data.get("funding_source") or ""
+        currency = (data.get("currency") or "").upper()
+        if has is None and not (source or currency):
+            return queryset
+        return money.funded(queryset, has=has, source=source, currency=currency)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
 
     def filter_side(self, queryset, name, value):
         return queryset.filter(selectors.side_q(value.pk))
@@ -279,27 +312,18 @@ class ActivityForm(ParsingModelForm):
         return {name: str(field.label) for name, field in self.fields.items()}
 
 
-def funding_source_choices(partnership, *, blank=False) -> list[tuple[str, str]]:
-    """Funding sources named after the partnership's cities ("Helsinki", not "First city")."""
-    names = {
-        FundingSource.FIRST_CITY: partnership.first_city.name,
-        FundingSource.SECOND_CITY: partnership.second_city.name,
-    }
-    choices = [(value, names.get(value, label)) for value, label in FundingSource.choices]
-    return [("", "—"), *choices] if blank else choices
-
-
 class FundingForm(ParsingModelForm):
     class Meta:
         model = Funding
-        fields = ["source", "funder", "amount", "currency"]
+        fields = ["source", "funder", "amount", "spent", "currency"]
         widgets = {"currency": forms.TextInput(attrs={"size": 4, "maxlength": 3})}
 
     def __init__(self, *args, partnership=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].widget.attrs["min"] = 0
+        for name in ("amount", "spent"):
+            self.fields[name].widget.attrs["min"] = 0
         if partnership is not None:
-            self.fields["source"].choices = funding_source_choices(partnership, blank=True)
+            self.fields["source"].choices = money.source_choices(partnership, blank=True)
 
 
 FundingFormSet = forms.inlineformset_factory(

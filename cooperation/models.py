@@ -505,12 +505,24 @@ class FundingSource(models.TextChoices):
 
 
 class Funding(models.Model):
-    """Money put into an activity by one source (Article Three)."""
+    """Money put into an activity by one source (Article Three).
+
+    ``amount`` is the money committed (planned); ``spent`` the money actually spent, empty
+    while nobody has reported it (not the same as nothing spent). Both in ``currency``.
+    """
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="fundings")
     source = models.CharField(_("source"), max_length=20, choices=FundingSource.choices)
     funder = models.CharField(_("funder"), max_length=200, blank=True)
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("committed"), max_digits=14, decimal_places=2)
+    spent = models.DecimalField(
+        _("spent"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty until the money actually spent is known."),
+    )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
 
     class Meta:
@@ -521,6 +533,11 @@ class Funding(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gte=0),
                 name="funding_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(spent__isnull=True) | Q(spent__gte=0),
+                name="funding_spent_not_negative",
                 violation_error_message=_("The amount cannot be negative."),
             ),
             models.CheckConstraint(

@@ -189,6 +189,8 @@ def activity_list(user, *, with_participants: bool = False) -> QuerySet[Activity
     if with_participants:
         qs = qs.prefetch_related(
             Prefetch("participants", queryset=Agency.objects.select_related("city"))
+        ).select_related(  # the funding sheet names sources after the cities
+            "theme__plan__partnership__first_city", "theme__plan__partnership__second_city"
         )
     return qs
 

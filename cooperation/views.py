@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,14 +33,13 @@ from partners import access
 from partners.access import Action
 from partners.models import Agency
 
-from . import exports, selectors
+from . import exports, money, selectors
 from .forms import (
     ActivityFilter,
     ActivityForm,
     EvidenceForm,
     FundingFormSet,
     StatusForm,
-    funding_source_choices,
 )
 from .models import Activity
 from .services import activities as services
@@ -67,6 +65,15 @@ def theme_detail(request, theme_id: int):
         by_commitment[activity.commitment_id].append(activity)
     known = {c.pk for c in commitments}
     loose = [a for a in activities if a.commitment_id not in known]
+    # One query for the money of every activity; commitments and theme add those up.
+    funding = money.activity_totals(a.pk for a in activities)
+    for activity in activities:
+        totals = funding.get(activity.pk, money.Totals())
+        activity.funding_totals = totals.by_currency()
+    commitment_money = {
+        key: money.combine(funding.get(a.pk, money.Totals()) for a in group)
+        for key, group in by_commitment.items()
+    }
     return render(
         request,
         "cooperation/theme_detail.html",
@@ -76,8 +83,13 @@ def theme_detail(request, theme_id: int):
             "partnership": partnership,
             "sides": sides,
             "other_responsibilities": others,
-            "commitments": [(c, by_commitment.get(c.pk, [])) for c in commitments],
+            "commitments": [
+                (c, by_commitment.get(c.pk, []), commitment_money.get(c.pk, money.Totals()))
+                for c in commitments
+            ],
             "loose_activities": loose,
+            "loose_money": money.combine(funding.get(a.pk, money.Totals()) for a in loose),
+            "theme_money": money.combine(funding.values()),
             "activity_count": len(activities),
             "can_create": access.can(request.user, Action.CREATE_ACTIVITY, theme),
         },
@@ -98,6 +110,10 @@ def activity_list(request):
     filterset = _filterset(request)
     invalid = filterset.is_bound and not filterset.is_valid()
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One query for the page's money, whatever the number of activities shown.
+    funding = money.activity_totals(a.pk for a in page.object_list)
+    for activity in page.object_list:
+        activity.funding_totals = funding.get(activity.pk, money.Totals()).by_currency()
     return render(
         request,
         "cooperation/activity_list.html",
@@ -135,7 +151,7 @@ def activity_export(request):
     return spreadsheets.csv_response(
         exports.stamped("activities", "csv"),
         exports.activity_header(),
-        exports.activity_rows(filterset.qs),
+        exports.activity_rows(filterset.qs, money.activity_totals_in(filterset.qs)),
     )
 
 
@@ -143,12 +159,12 @@ def activity_export(request):
 
 
 def _funding_summary(activity: Activity):
-    names = dict(funding_source_choices(activity.theme.plan.partnership))
-    rows = [(f, names.get(f.source, f.source)) for f in activity.fundings.all()]
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for funding, _name in rows:
-        totals[funding.currency] += funding.amount
-    return rows, sorted(totals.items())
+    """The activity's rows with their source's name, and its totals per currency (never
+    converted: one total per currency), from the rows already fetched."""
+    names = dict(money.source_choices(activity.theme.plan.partnership))
+    fundings = list(activity.fundings.all())
+    rows = [(f, names.get(f.source, f.source)) for f in fundings]
+    return rows, money.totals_of_rows(fundings).by_currency()
 
 
 def _render_activity(request, activity, *, status_form=None, evidence_form=None, status=200):

@@ -212,6 +212,7 @@ def _make_activity(rows: _Rows, spec: dict, result: DemoResult) -> Activity:
             activity=activity,
             source=fund["source"],
             amount=fund["amount"],
+            spent=fund.get("spent"),
             currency=fund["currency"],
             funder=rows.agencies[fund["funder"]].name_en if fund.get("funder") else "",
         )

@@ -104,9 +104,10 @@ class _Checker(DataChecker):
         for i, fund in enumerate(self.array(src, "funding", where)):
             fund_where = f"{where} → funding #{i + 1}"
             fund_out: dict = {}
-            self.keys(fund, fund_where, ("source", "amount", "currency"), ("funder",))
+            self.keys(fund, fund_where, ("source", "amount", "currency"), ("funder", "spent"))
             self.string(fund, fund_out, "source", fund_where, choices=FundingSource.values)
             self.amount(fund, fund_out, "amount", fund_where, model=Funding)
+            self.amount(fund, fund_out, "spent", fund_where, model=Funding)
             self.string(fund, fund_out, "currency", fund_where)
             if "currency" in fund_out and not re.fullmatch(r"[A-Z]{3}", fund_out["currency"]):
                 self.problem(fund_where, "'currency' must be a three-letter code such as EUR")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
-from cooperation import selectors
+from cooperation import money, selectors
 from cooperation.models import ActivityStatus
 from core.views import get_or_404
 from partners import access, clock
@@ -100,6 +100,7 @@ def dashboard(request, plan_id: int):
         "stale_days": selectors.STALE_AFTER_DAYS,
         "today": today,
         "can_create": access.can(user, Action.CREATE_ACTIVITY, plan),
+        "plan_money": money.plan_totals(plan),
     }
     profile = access.profile_of(user)
     if profile is not None and profile.agency_id:

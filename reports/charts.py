@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from cooperation import money
 from cooperation.models import ActivityStatus
 
 from .snapshot import STATUS_ORDER, ReportData
@@ -17,6 +18,7 @@ STATUS_COLOURS = {
     ActivityStatus.CANCELLED: "#b3261e",
 }
 STARTED_COLOUR, COMPLETED_COLOUR = "#2e5fa8", "#1d7a46"
+COMMITTED_COLOUR, SPENT_COLOUR = "#a9c1e3", "#2e5fa8"
 
 
 def status_chart(data: ReportData, bilingual: bool) -> dict:
@@ -170,4 +172,58 @@ def years_chart(data: ReportData, bilingual: bool) -> dict | None:
         "legend_x3": left + 164,
         "started_colour": STARTED_COLOUR,
         "completed_colour": COMPLETED_COLOUR,
+    }
+
+
+def funding_chart(totals: money.Totals, bilingual: bool) -> dict | None:
+    """Horizontal bars of a theme's money: for each currency (its own scale: currencies are
+    never compared or converted), each source's committed amount with the spent one below."""
+    if not totals:
+        return None
+    width, label_w, amount_w = 680, 150, 190
+    bar_w = width - label_w - amount_w
+    row_h = 30 if bilingual else 24
+    heading_h, bar_h = 16, 8
+    y = 4
+    groups = []
+    for currency in totals.currencies():
+        lines = [line for line in totals.lines if line.currency == currency]
+        top_value = max([*(x.committed for x in lines), *(x.spent for x in lines)]) or 1
+        rows = []
+        for i, line in enumerate(lines):
+            row_y = y + heading_h + i * row_h
+            rows.append(
+                {
+                    "line": line,
+                    "text_y1": row_y + 10,
+                    "text_y2": row_y + 21,
+                    "committed_y": row_y + 2,
+                    "committed_w": round(float(bar_w * line.committed / top_value), 2),
+                    "spent_y": row_y + 2 + bar_h + 1,
+                    "spent_w": round(float(bar_w * line.spent / top_value), 2),
+                    "amount_y1": row_y + 9,
+                    "amount_y2": row_y + 18,
+                    "committed": money.format_amount(line.committed, currency),
+                    "spent": money.format_amount(line.spent, currency),
+                }
+            )
+        groups.append({"currency": currency, "heading_y": y + 11, "rows": rows})
+        y += heading_h + len(lines) * row_h + 6
+    legend_y = y + 10
+    return {
+        "width": width,
+        "height": legend_y + (22 if bilingual else 10),
+        "label_w": label_w,
+        "bar_area": bar_w,
+        "bar_h": bar_h,
+        "amount_x": label_w + bar_w + 8,
+        "groups": groups,
+        "legend_y": legend_y,
+        "legend_y2": legend_y + 13,
+        "legend_rect_y": legend_y - 9,
+        "legend_x1": 14,
+        "legend_x2": 150,
+        "legend_x3": 164,
+        "committed_colour": COMMITTED_COLOUR,
+        "spent_colour": SPENT_COLOUR,
     }

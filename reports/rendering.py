@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from cooperation.models import ActivityStatus
 
-from .charts import status_chart, years_chart
+from .charts import funding_chart, status_chart, years_chart
 from .dates import lazy_date
 from .fetcher import REPORT_BASE_URL, StaticFilesFetcher, static_url
 from .models import ReportLanguage
@@ -65,6 +65,8 @@ def render_html(
     bilingual = len(languages) > 1
     generated_at = generated_at or timezone.now()
     with translation.override(languages[0]):
+        for chapter in data.chapters:
+            chapter.funding_chart = funding_chart(chapter.money, bilingual)
         context = {
             "data": data,
             "plan": data.plan,

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from cooperation import money
 from cooperation.models import (
     ActionPlan,
     Activity,
@@ -83,6 +84,9 @@ class ThemeChapter:
     counts: dict[str, int]
     total: int
     commitments_met: int
+    # The theme's money by source and currency (cooperation.money), as recorded now.
+    money: money.Totals = field(default_factory=money.Totals)
+    funding_chart: dict | None = None  # drawn by rendering (reports.charts.funding_chart)
 
     @property
     def anchor(self) -> str:
@@ -200,6 +204,7 @@ def collect(plan: ActionPlan, theme: Theme | None, as_of: datetime.date) -> Repo
             )
         )
 
+    funding = money.activity_totals(a.pk for a in activities)  # one query
     partnership = plan.partnership
     chapters = []
     totals: Counter = Counter()
@@ -229,6 +234,7 @@ def collect(plan: ActionPlan, theme: Theme | None, as_of: datetime.date) -> Repo
                 counts=dict(counts),
                 total=len(rows),
                 commitments_met=sum(1 for c in commitment_rows if c.met),
+                money=money.combine(funding.get(r.activity.pk, money.Totals()) for r in rows),
             )
         )
 

@@ -25,7 +25,7 @@ from ..serializers_base import StrictMixin
 class FundingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Funding
-        fields = ["id", "source", "funder", "amount", "currency"]
+        fields = ["id", "source", "funder", "amount", "spent", "currency"]
 
 
 class FundingWriteSerializer(StrictMixin, serializers.Serializer):
@@ -35,7 +35,16 @@ class FundingWriteSerializer(StrictMixin, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     source = serializers.ChoiceField(choices=FundingSource.choices)
     funder = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="The amount committed (planned)."
+    )
+    spent = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        help_text="The amount actually spent; null until reported.",
+    )
     currency = serializers.CharField(
         max_length=3, required=False, help_text="Three-letter ISO 4217 code; EUR when left out."
     )
@@ -43,7 +52,8 @@ class FundingWriteSerializer(StrictMixin, serializers.Serializer):
 
 FUNDING_WRITES = (
     "Who may change the activity. The currency is a three-letter ISO 4217 code (EUR, CNY…), "
-    "the amount is not negative. Each change moves the activity's ETag on; If-Match (the "
+    "the amounts committed and spent are neither negative nor above ten billion. Each change "
+    "moves the activity's ETag on; If-Match (the "
     "activity's ETag) is checked when given."
 )
 FUNDING_ID = OpenApiParameter("funding_id", OpenApiTypes.INT, OpenApiParameter.PATH)

@@ -24,6 +24,7 @@ from ..schema import ERRORS, resource_schema
 from ..serializers_base import StrictMixin, StrictSerializer, user_of
 from ..service_writes import ServiceUpdateMixin
 from .amendments import PlanAmendmentsMixin
+from .funding_summary import PlanFundingSummaryMixin
 
 
 class PlanListSerializer(serializers.ListSerializer):
@@ -116,7 +117,12 @@ PLAN_WRITES += "created by administrators or the plan loader, never through the 
     )
 )
 class PlanViewSet(
-    PlanAmendmentsMixin, HistoryMixin, ServiceUpdateMixin, mixins.ListModelMixin, PortalViewSet
+    PlanFundingSummaryMixin,
+    PlanAmendmentsMixin,
+    HistoryMixin,
+    ServiceUpdateMixin,
+    mixins.ListModelMixin,
+    PortalViewSet,
 ):
     serializer_class = PlanSerializer
     filterset_class = filters.PlanFilter

@@ -1,10 +1,11 @@
 """An activity's funding (Article Three): adding, changing and removing one source's money.
 
-The currency is a three-letter ISO 4217 code (given in any case, stored in capitals) and the
-amount is not negative. Who may change the activity may change its funding. Each write moves
-the activity's version on (its ETag changes, an edit form open elsewhere becomes stale) and
-records who changed it and when. The activity form's funding rows, the API's funding endpoint,
-/admin/ and the demo loader all write here.
+The currency is a three-letter ISO 4217 code (given in any case, stored in capitals). The
+amount committed and the amount spent (empty until reported) are neither negative nor above
+MAX_AMOUNT, both in that currency. Who may change the activity may change its funding. Each
+write moves the activity's version on (its ETag changes, an edit form open elsewhere becomes
+stale) and records who changed it and when. The activity form's funding rows, the API's
+funding endpoint, /admin/ and the demo loader all write here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core import writes
@@ -24,13 +25,33 @@ from partners.access import Action
 
 from ..models import Activity, Funding
 
-FIELDS = ("source", "funder", "amount", "currency")
+FIELDS = ("source", "funder", "amount", "spent", "currency")
+AMOUNTS = ("amount", "spent")
+# More than any activity of a city partnership costs, in any currency (the column holds 10^12):
+# a larger number is a typing slip, and plan totals stay far from overflowing.
+MAX_AMOUNT = Decimal("10000000000")
 
 
 def _touch(activity: Activity, user) -> None:
     Activity.objects.filter(pk=activity.pk).update(
         version=F("version") + 1, updated_at=timezone.now(), updated_by=access.person(user)
     )
+
+
+def _amount_error(value) -> str | None:
+    try:
+        number = None if value is None else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None  # the model's own check names a number that is no number
+    if number is None or not number.is_finite():
+        return None
+    if number < 0:
+        return _("The amount cannot be negative.")
+    if number > MAX_AMOUNT:
+        return _("The amount cannot be more than %(maximum)s.") % {
+            "maximum": formats.number_format(MAX_AMOUNT, 0, use_l10n=True, force_grouping=True)
+        }
+    return None
 
 
 def _check(funding: Funding) -> None:
@@ -40,12 +61,10 @@ def _check(funding: Funding) -> None:
         errors["currency"] = [
             _("Give the currency as its three-letter ISO 4217 code, such as EUR or CNY.")
         ]
-    try:
-        negative = funding.amount is not None and Decimal(funding.amount) < 0
-    except (InvalidOperation, TypeError, ValueError):
-        negative = False  # the model's own check names a number that is no number
-    if negative:
-        errors["amount"] = [_("The amount cannot be negative.")]
+    for name in AMOUNTS:
+        error = _amount_error(getattr(funding, name))
+        if error:
+            errors[name] = [error]
     funding.funder = (funding.funder or "").strip()
     if errors:
         raise ValidationError(errors)
@@ -53,11 +72,23 @@ def _check(funding: Funding) -> None:
 
 @transaction.atomic
 def add_funding(
-    *, user, activity: Activity, source: str, amount, currency: str = "EUR", funder: str = ""
+    *,
+    user,
+    activity: Activity,
+    source: str,
+    amount,
+    currency: str = "EUR",
+    funder: str = "",
+    spent=None,
 ) -> Funding:
     access.require(user, Action.CHANGE, activity)
     funding = Funding(
-        activity=activity, source=source, funder=funder, amount=amount, currency=currency
+        activity=activity,
+        source=source,
+        funder=funder,
+        amount=amount,
+        spent=spent,
+        currency=currency,
     )
     _check(funding)
     writes.save_new(funding)
@@ -67,7 +98,7 @@ def add_funding(
 
 @transaction.atomic
 def update_funding(*, user, funding: Funding, **changes) -> Funding:
-    """Change ``source``, ``funder``, ``amount`` and/or ``currency`` of ``funding``."""
+    """Change ``source``, ``funder``, ``amount``, ``spent`` and/or ``currency`` of ``funding``."""
     current = (
         Funding.objects.select_for_update(of=("self",))
         .select_related("activity")

@@ -529,6 +529,13 @@ def _rows(o) -> list[Row]:
             BJ_SIDE,
             {"comment": "Give the date."},
         ),
+        Row("plan-funding-summary", "get", f"{v1}/plans/{plan}/funding-summary/", READ),
+        Row(
+            "plan-funding-summary",
+            "get",
+            f"{v1}/plans/{o['other_plan']}/funding-summary/",
+            (401, 404, 404, 404, 404, 404, 200, 200),
+        ),
         Row("plan-versions", "get", f"{v1}/plans/{plan}/versions/", READ),
         Row("plan-version", "get", f"{v1}/plans/{plan}/versions/1/", READ),
         Row(

@@ -1363,14 +1363,16 @@ SIZES = [10, 300]
 def test_the_theme_page_runs_a_constant_number_of_queries(
     world, client_for, many, django_assert_num_queries, n
 ):
-    many(n)
+    for i, activity in enumerate(many(n)):
+        FundingFactory(activity=activity, currency=("EUR", "CNY")[i % 2])
     client = client_for(world.hki_staff)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         # 1 session, 2 user, 3 profile (with city and agency)
         # 4 the theme with its plan, partnership and cities
         # 5 responsible agencies with their cities, 6 commitments
         # 7 the theme's activities with their lead agencies and cities
+        # 8 their funding by source and currency (added up per commitment and theme)
         response = client.get(url("theme-detail", world.themes[0].pk))
     assert response.status_code == 200
     assert response.context["activity_count"] == n + 4
@@ -1380,16 +1382,18 @@ def test_the_theme_page_runs_a_constant_number_of_queries(
 def test_the_activity_list_runs_a_constant_number_of_queries(
     world, client_for, many, django_assert_num_queries, n
 ):
-    many(n)
+    for activity in many(n):
+        FundingFactory(activity=activity)
     client = client_for(world.hki_staff)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         # 1 session, 2 user, 3 profile
         # 4 the agency filter's choice being validated
         # 5 the number of matching activities (paginator)
         # 6 the visible plans (for the "new activity" button)
         # 7 theme choices, 8 side choices (cities), 9 agency choices
         # 10 the page of activities with theme, commitment and lead agencies
+        # 11 the page's funding totals
         response = client.get(url("activity-list"), {"agency": world.hki_agency.pk, "page": 2})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == n + 2
@@ -1399,14 +1403,16 @@ def test_the_activity_list_runs_a_constant_number_of_queries(
 def test_the_csv_export_runs_a_constant_number_of_queries(
     world, client_for, many, django_assert_num_queries, n
 ):
-    many(n)
+    for activity in many(n):
+        FundingFactory(activity=activity)
     client = client_for(world.hki_staff)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         # 1 session, 2 user, 3 profile
         # 4 the agency filter's choice being validated
-        # 5 all matching activities with theme, plan, commitment and lead agencies
-        # 6 their participants
+        # 5 the funding of all matching activities, by source and currency
+        # 6 all matching activities with theme, plan, commitment and lead agencies
+        # 7 their participants
         response = client.get(url("activity-export"), {"agency": world.hki_agency.pk})
     assert len(csv_rows(response)) == 1 + n + 2
 

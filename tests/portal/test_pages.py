@@ -17,6 +17,7 @@ from tests.factories import (
     ActivityFactory,
     CityFactory,
     EventFactory,
+    FundingFactory,
     ProfileFactory,
     ReviewFactory,
     StatusUpdateFactory,
@@ -350,12 +351,13 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
     )
     for i, activity in enumerate(activities):
         StatusUpdateFactory(activity=activity, sequence=1, author=world.bj_staff)
+        FundingFactory(activity=activity, currency=("EUR", "CNY")[i % 2])
         if i % 2:
             Activity.objects.filter(pk=activity.pk).update(updated_at=days_ago(100))
     EventFactory.create_batch(n // 10, plan=world.plan, start_date=today, end_date=None)
     client = client_for(world.hki_staff)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         # 1 session, 2 user, 3 profile (with city and agency)
         # 4 the plan with its partnership, cities and predecessor
         # 5 its evaluation, 6 its renewal (the plan's stage), 7 its signatories
@@ -363,7 +365,8 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
         # 10 open reviews, 11 upcoming events
         # 12 stale activities (first 10), 13 their count
         # 14 the agency's activities (first 20), 15 their count
-        # 16 the plan's latest version (the header)
+        # 16 the plan's funding by source and currency
+        # 17 the plan's latest version (the header)
         response = client.get(dashboard_url(world.plan))
     assert response.status_code == 200
     assert response.context["total_activities"] == n + 4
