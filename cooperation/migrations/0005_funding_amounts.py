@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0003_renewal'),
+        ('cooperation', '0004_signed_text'),
     ]
 
     operations = [
