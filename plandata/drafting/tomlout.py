@@ -111,8 +111,8 @@ def build(draft: dict, *, known_plans=(), partnership: dict | None = None) -> tu
         }
     plans = []
     predecessor = draft.get("predecessor")
-    pred_code = None
-    if predecessor and predecessor.get("signed_on"):
+    pred_code = draft.get("predecessor_code")
+    if not pred_code and predecessor and predecessor.get("signed_on"):
         pred_code = slug(
             f"{'-'.join(c['code'] for c in cities)}-{predecessor['start']}-{predecessor['end']}",
             "previous-plan",
