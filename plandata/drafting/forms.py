@@ -63,14 +63,15 @@ class ThemeForm(forms.Form):
 
 class CommitmentForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
-    theme = forms.TypedChoiceField(label=_("Theme"), coerce=int, choices=())
+    theme = forms.TypedChoiceField(label=_("Theme"), coerce=int, choices=(), empty_value=None)
     text = forms.CharField(
         label=_("Commitment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, theme_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = theme_choices
+        # An empty first choice: an extra row left alone is unchanged, not an error.
+        self.fields["theme"].choices = [("", "—"), *theme_choices]
 
 
 ThemeFormSet = forms.formset_factory(
