@@ -167,7 +167,8 @@ def _whole(sentence: Segment) -> list[dict]:
 
 def undertakings(sentence: Segment) -> list[dict]:
     """The commitments of one sentence: itself, or its parts when it lists several."""
-    if not is_undertaking(sentence.text) or len(sentence.text) < 12:
+    shortest = 4 if re.search(r"[\u4e00-\u9fff]", sentence.text) else 12
+    if not is_undertaking(sentence.text) or len(sentence.text) < shortest:
         return []
     if len(sentence.text) > 2000 or re.search(r"[\u4e00-\u9fff]", sentence.text):
         return _whole(sentence)

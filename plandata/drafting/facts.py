@@ -22,7 +22,7 @@ _DATES = (
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"), (1, 2, 3)),
 )
 _TITLES = r"(?:Deputy\s+)?(?:Mayor|Governor|Chairman|Chairwoman|President|Lord Mayor)"
-_PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|—|to|至)\s*((?:19|20)\d{2})")
+_PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:-|–|—|to|至)\s*((?:19|20)\d{2})(?!\d)")
 
 
 def parse_date(text: str) -> tuple[datetime.date, int, int] | None:
@@ -96,7 +96,7 @@ def parties(source: str) -> list[dict]:
             ]
     if len(found) < 2:
         match = re.search(
-            r"([\u4e00-\u9fff]{2,5}?)市?(?:与|和)([\u4e00-\u9fff]{2,5}?)市", head.text
+            r"([\u4e00-\u9fff]{2,5}?)市?(?:与|和)([\u4e00-\u9fff]{2,4}?)(?:市|\d|关于|$)", head.text
         )
         if match:
             found = [

@@ -209,3 +209,76 @@ def test_command_says_what_it_could_not_find(tmp_path):
     err = io.StringIO()
     call_command("draft_plan", str(path), "-o", str(tmp_path / "d.toml"), stdout=err)
     assert "Not found:" in err.getvalue() and "themes" in err.getvalue()
+
+
+EN = """Action Plan Between Helsinki and Beijing 2024-2028
+
+ARTICLE TWO
+
+- Culture: the two parties will support libraries. The two parties will support museums.
+- Sports: the two parties will support clubs.
+- Health: the two parties will share practice.
+
+ARTICLE FOUR
+
+Signed on 3 May 2024 in Helsinki.
+
+Mayor of Helsinki
+
+Mayor of Beijing
+
+Anna Virtanen
+
+Li Ming
+"""
+
+ZH = """赫尔辛基与北京2024—2028年行动计划
+
+第二条
+
+一、文化：双方将支持图书馆。双方将支持博物馆。
+二、体育：双方将支持俱乐部。
+
+第四条
+
+本行动计划于2024年5月3日在赫尔辛基签署。
+"""
+
+
+@pytest.mark.django_db
+def test_two_languages_pair_by_structure_and_flag_the_rest(tmp_path):
+    draft = make_draft(ZH, EN)  # either order: the English text leads
+    assert draft["language"] == "en"
+    culture, sports, health = draft["themes"]
+    assert culture["name_zh"] == "文化" and sports["name_zh"] == "体育"
+    assert [c["text_zh"] for c in culture["commitments"]] == [
+        "双方将支持图书馆。",
+        "双方将支持博物馆。",
+    ]
+    assert "name_zh" not in health
+    assert "theme 3 (English only)" in draft["unpaired"]
+    data = tomllib.loads(to_toml(draft))
+    themes = {t["order"]: t for t in data["themes"]}
+    assert themes[1]["name"] == {"en": "Culture", "zh-hans": "文化"}
+    # Never invented: the unpaired theme repeats its English text, and the file says so.
+    assert themes[3]["name"] == {"en": "Health", "zh-hans": "Health"}
+    assert "theme 3 name" in to_toml(draft)
+    path = tmp_path / "draft.toml"
+    path.write_text(to_toml(draft), encoding="utf-8")
+    load_plan_file(path)
+    assert (
+        Theme.objects.get(plan__code="helsinki-beijing-2024-2028", order=1).name_zh_hans == "文化"
+    )
+
+
+@pytest.mark.django_db
+def test_command_pairs_two_files(tmp_path):
+    (tmp_path / "en.md").write_text(EN, encoding="utf-8")
+    (tmp_path / "zh.txt").write_text(ZH, encoding="utf-8")
+    out = io.StringIO()
+    call_command(
+        "draft_plan", str(tmp_path / "en.md"), str(tmp_path / "zh.txt"),
+        "-o", str(tmp_path / "d.toml"), stdout=out,
+    )  # fmt: skip
+    assert "Not paired: " in out.getvalue() and "theme 3 (English only)" in out.getvalue()
+    assert "文化" in (tmp_path / "d.toml").read_text(encoding="utf-8")
