@@ -6,10 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import SafeModelChoiceField
+from plandata.drafting.parser import MAX_COMMITMENTS, MAX_THEMES
 from plandata.drafting.readers import MAX_FILE_BYTES, DraftInputError, read_plan_text
-
-MAX_THEMES = 60
-MAX_COMMITMENTS = 400
 
 
 class UploadForm(forms.Form):

@@ -15,6 +15,9 @@ from plandata.drafting.commitments import undertakings
 from plandata.drafting.segments import Segment, has_cjk, slug
 from plandata.drafting.structure import article, find_articles, find_themes, lines
 
+# The most a draft holds (the correction form's bounds): the rest is listed as not read.
+MAX_THEMES = 60
+MAX_COMMITMENTS = 400
 ORDINALS = ["1st", "2nd", "3rd"] + [f"{n}th" for n in range(4, 21)]
 
 
@@ -102,7 +105,11 @@ def parse_plan(text: str, *, known_agencies=(), known_cities=()) -> dict:
 
     themes = []
     events: list[dict] = []
-    for block in find_themes(text, articles):
+    blocks = find_themes(text, articles)
+    if len(blocks) > MAX_THEMES:
+        missing.append(f"themes after the {MAX_THEMES}th (not read)")
+    count = 0
+    for block in blocks[:MAX_THEMES]:
         theme = {
             "order": block.order,
             "name": block.name.text[:200],
@@ -141,7 +148,9 @@ def parse_plan(text: str, *, known_agencies=(), known_cities=()) -> dict:
                 named_here = [
                     e["code"] for e in entries if any(nm in part["text"] for nm in e["names"])
                 ]
-                theme["commitments"].append({**part, "location": where, "agencies": named_here})
+                if count < MAX_COMMITMENTS:
+                    count += 1
+                    theme["commitments"].append({**part, "location": where, "agencies": named_here})
             for event in facts.events(sentence):
                 title = event["title"]
                 if any(title.lower() == e["title"].lower() for e in events):
@@ -195,4 +204,6 @@ def parse_plan(text: str, *, known_agencies=(), known_cities=()) -> dict:
     missing.extend(label for label, value in checks if not value)
     missing.extend(f"theme {t['order']}: name" for t in themes if not t["named"])
     missing.extend(f"theme {t['order']}: commitments" for t in themes if not t["commitments"])
+    if count >= MAX_COMMITMENTS:
+        missing.append(f"commitments after the {MAX_COMMITMENTS}th (not read)")
     return draft

@@ -22,13 +22,12 @@ from partners import access
 from partners.access import Action
 from plandata.drafting.draft import make_draft
 from plandata.drafting.known import known_plans
+from plandata.drafting.parser import MAX_COMMITMENTS, MAX_THEMES
 from plandata.drafting.tomlout import plan_code, to_toml
 from plandata.loader import load_plan_file
 from plandata.models import PlanDraft
 from plandata.planfile import PlanFileError
 
-MAX_THEMES = 60
-MAX_COMMITMENTS = 400
 MAX_TEXT = 4000
 
 

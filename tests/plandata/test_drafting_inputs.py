@@ -157,3 +157,11 @@ def test_random_bytes_are_refused_cleanly():
         data = bytes(rng.randrange(256) for _ in range(4000))
         with contextlib.suppress(DraftInputError):
             read_plan_text(name, data)
+
+
+def test_a_draft_holds_at_most_sixty_themes():
+    draft = parse_plan(
+        "ARTICLE TWO\n" + "".join(f"- T{i}: the parties will act.\n" for i in range(90))
+    )
+    assert len(draft["themes"]) == 60
+    assert "themes after the 60th (not read)" in draft["missing"]
