@@ -26,6 +26,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     # Public pages of plans (no login), robots.txt and the sitemap.
     path("", include("public.urls")),
+    # Drafting a plan from its signed text (coordinators).
+    path("", include("plandata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/", plan_admin.site.urls),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from django.urls import get_resolver
 
 from api.models import ApiToken, CalendarFeed
 from partners.access import SYSTEM
+from plandata.models import PlanDraft
 from public.services import switch_public_page
 from tests.factories import ActionPlanFactory, EvidenceFactory, ProgrammeItemFactory
 from tests.helpers import EVERYONE as ROLES
@@ -440,6 +441,48 @@ def _rows():
             (302, 400, 400, 403, 403, 403, 404, 400),
             data={},
         ),
+        # Drafting a plan from its text: coordinators (and administrators) only.
+        Row("plan-draft-list", "get", "/plan-drafts/", (302, 200, 200, 403, 403, 403, 200, 200)),
+        Row(
+            "plan-draft-list",
+            "post",
+            "/plan-drafts/",
+            (302, 400, 400, 403, 403, 403, 400, 400),
+            data={},
+        ),
+        Row(
+            "plan-draft-detail",
+            "get",
+            "/plan-drafts/{plan_draft}/",
+            (302, 200, 200, 403, 403, 403, 404, 200),
+        ),
+        Row(
+            "plan-draft-detail",
+            "post",
+            "/plan-drafts/{plan_draft}/",
+            (302, 400, 400, 403, 403, 403, 404, 400),
+            data={},
+        ),
+        Row(
+            "plan-draft-publish",
+            "post",
+            "/plan-drafts/{plan_draft}/publish/",
+            (302, 302, 302, 403, 403, 403, 404, 302),
+            data={},
+        ),
+        Row(
+            "plan-draft-toml",
+            "get",
+            "/plan-drafts/{plan_draft}/draft.toml",
+            (302, 200, 200, 403, 403, 403, 404, 200),
+        ),
+        Row(
+            "plan-draft-delete",
+            "post",
+            "/plan-drafts/{plan_draft}/delete/",
+            (302, 302, 302, 403, 403, 403, 404, 302),
+            data={},
+        ),
         Row(
             "set_language",
             "post",
@@ -509,6 +552,11 @@ def test_every_url_for_every_role(world, client_for, row, role, expected):
         "token": lambda: ApiToken.issue(user=world.hki_coordinator, name="script")[0].pk,
         "feed": lambda: CalendarFeed.issue(user=world.hki_coordinator)[1],
         "public": lambda: switch_public_page(user=SYSTEM, plan=world.plan, enabled=True).slug,
+        "plan_draft": lambda: (
+            PlanDraft.objects.create(
+                partnership=world.partnership, source_name="plan.txt", source_text="A plan."
+            ).pk
+        ),
         "draft": lambda: (
             ActionPlanFactory(
                 partnership=world.partnership,
