@@ -261,6 +261,8 @@ class Document:
         self._sector(element, theme)
         for funding in activity.fundings.all():
             self._transaction(element, activity, funding)
+            if funding.spent is not None:
+                self._transaction(element, activity, funding, spent=True)
         _sub(element, "related-activity", ref=self.plan_id(), type=codes.RELATED_PARENT)
 
     def _activity_orgs(self, element, activity):
@@ -285,18 +287,23 @@ class Document:
         for agency in activity.participants.all():
             self._agency(element, codes.ROLE_IMPLEMENTING, agency)
 
-    def _transaction(self, parent, activity, funding):
+    def _transaction(self, parent, activity, funding, *, spent: bool = False):
+        """The amount committed (or, with ``spent``, what was reported spent: an expenditure,
+        dated on the activity's end when it has one)."""
+        start = activity.actual_start or activity.planned_start
         day = (
-            activity.actual_start
-            or activity.planned_start
+            (activity.actual_end if spent else None)
+            or start
             or self.plan.signed_on
             or self.plan_dates()[0]
         ).isoformat()
-        element = _sub(parent, "transaction", ref=f"{self.activity_id(activity)}-f{funding.pk}")
-        _sub(element, "transaction-type", code=codes.TRANSACTION_TYPE[funding.source])
+        ref = f"{self.activity_id(activity)}-{'s' if spent else 'f'}{funding.pk}"
+        element = _sub(parent, "transaction", ref=ref)
+        kind = codes.EXPENDITURE if spent else codes.TRANSACTION_TYPE[funding.source]
+        _sub(element, "transaction-type", code=kind)
         _sub(element, "transaction-date", iso_date=day)
         value = _sub(element, "value", currency=funding.currency, value_date=day)
-        value.text = f"{funding.amount:.2f}"
+        value.text = f"{(funding.spent if spent else funding.amount):.2f}"
         names, org_type = self._funder(funding)
         provider = _sub(element, "provider-org", type=org_type)
         _narratives(provider, names)

@@ -88,6 +88,9 @@ TRANSACTION_TYPE = {
     FundingSource.THIRD_PARTY: "1",
 }
 
+# What was reported spent of a funding row (Funding.spent) is an expenditure (4).
+EXPENDITURE = "4"
+
 # Narrative languages (ISO 639-1) of the bilingual content fields.
 LANGUAGES = (("en", "en"), ("zh", "zh_hans"))
 

@@ -250,6 +250,31 @@ def approve_renewal(*, user, plan: ActionPlan) -> ActionPlan:
     return _publish(draft, signed_on=clock.today_for(user))
 
 
+@transaction.atomic
+def adopt_as_renewal(*, user, plan: ActionPlan) -> ActionPlan:
+    """A DRAFT plan whose predecessor is a signed plan of the same partnership, not yet concluded,
+    renewed or being renewed, becomes that plan's renewal draft: both sides then approve it as
+    any renewal (a plan drafted from its signed text). Any other plan is left as it is."""
+    draft = ActionPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+    access.require(user, Action.MANAGE, draft)
+    if draft.status != PlanStatus.DRAFT or draft.predecessor_id is None or draft.renewal_of_id:
+        return draft
+    old = ActionPlan.objects.select_for_update(of=("self",)).get(pk=draft.predecessor_id)
+    running = old.status not in (PlanStatus.DRAFT, PlanStatus.CONCLUDED, PlanStatus.RENEWED)
+    if (
+        not running
+        or old.partnership_id != draft.partnership_id
+        or ActionPlan.objects.filter(renewal_of=old).exists()
+    ):
+        return draft
+    access.require(user, Action.MANAGE, old)
+    draft.renewal_of = old
+    # As for any renewal, the predecessor is set when both sides have approved it.
+    draft.predecessor = None
+    draft.save(update_fields=["renewal_of", "predecessor"])
+    return draft
+
+
 def _publish(draft: ActionPlan, *, signed_on) -> ActionPlan:
     old = ActionPlan.objects.select_for_update(of=("self",)).get(pk=draft.renewal_of_id)
     draft.status = PlanStatus.IN_FORCE

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cooperation.models import ActionPlan, Partnership
+from cooperation.services.renewal import adopt_as_renewal
 from partners import access
 from partners.access import Action
 from plandata.drafting.draft import make_draft
@@ -243,7 +244,8 @@ def publish_plan_draft(*, user, draft: PlanDraft, expected_version: int) -> Acti
                     % {"problems": "; ".join(lines) or str(exc)}
                 }
             ) from None
-    plan = ActionPlan.objects.get(code=wanted)
+    # Renewing a plan still running: the renewal's approval by both sides applies.
+    plan = adopt_as_renewal(user=user, plan=ActionPlan.objects.get(code=wanted))
     current.published_plan = plan
     current.version += 1
     current.save(update_fields=["published_plan", "version", "updated_at"])

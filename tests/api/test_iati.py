@@ -213,7 +213,12 @@ def test_statuses_dates_organisations_sectors_and_funding(world, api_for):
     activity.save()
     university = f.AgencyFactory(city=None, kind=AgencyKind.UNIVERSITY, name_en="Aalto")
     activity.participants.set([university])
-    f.FundingFactory(activity=activity, source=FundingSource.FIRST_CITY, amount=Decimal("2500"))
+    f.FundingFactory(
+        activity=activity,
+        source=FundingSource.FIRST_CITY,
+        amount=Decimal("2500"),
+        spent=Decimal("2000"),
+    )
     f.FundingFactory(
         activity=activity,
         source=FundingSource.THIRD_PARTY,
@@ -253,6 +258,8 @@ def test_statuses_dates_organisations_sectors_and_funding(world, api_for):
     ]
     assert transactions == [
         ("2", "2020-03-02", "2500.00", "EUR", "2020-03-02", "Helsinki"),
+        # What was reported spent: an expenditure, on the activity's end.
+        ("4", "2020-07-01", "2000.00", "EUR", "2020-07-01", "Helsinki"),
         ("1", "2020-03-02", "10.50", "CNY", "2020-03-02", "Business Finland"),
     ]
     activity.refresh_from_db()

@@ -206,3 +206,41 @@ def test_the_seed_text_publishes(world, client_for):
     assert plan.status == PlanStatus.DRAFT
     assert plan.themes.count() == 10
     assert Commitment.objects.filter(theme__plan=plan).count() == 44
+
+
+def test_a_draft_renewing_a_running_plan_is_approved_by_both_sides(world):
+    from cooperation.services.renewal import approve_renewal
+
+    draft = make(world)
+    old = world.plan
+    draft.parsed["predecessor"] = {"start": old.period_start_year, "end": old.period_end_year}
+    draft.save(update_fields=["parsed"])
+
+    plan = services.publish_plan_draft(
+        user=world.hki_coordinator, draft=draft, expected_version=draft.version
+    )
+
+    assert (plan.status, plan.renewal_of, plan.predecessor) == (PlanStatus.DRAFT, old, None)
+    approve_renewal(user=world.hki_coordinator, plan=plan)
+    plan = approve_renewal(user=world.bj_coordinator, plan=plan)
+    old.refresh_from_db()
+    assert (plan.status, plan.predecessor, old.status) == (
+        PlanStatus.IN_FORCE,
+        old,
+        PlanStatus.RENEWED,
+    )
+
+
+def test_a_draft_following_a_concluded_plan_stays_a_plain_draft(world):
+    old = world.plan
+    old.status = PlanStatus.CONCLUDED
+    old.save(update_fields=["status"])
+    draft = make(world)
+    draft.parsed["predecessor"] = {"start": old.period_start_year, "end": old.period_end_year}
+    draft.save(update_fields=["parsed"])
+
+    plan = services.publish_plan_draft(
+        user=world.hki_coordinator, draft=draft, expected_version=draft.version
+    )
+
+    assert (plan.status, plan.renewal_of, plan.predecessor) == (PlanStatus.DRAFT, None, old)
