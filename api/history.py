@@ -5,14 +5,13 @@ name) and ``since``/``until`` (dates, whole days in the reader's time zone)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 
 from core import history
-from core.history_views import EARLIEST_YEAR, LATEST_YEAR
+from core.history_views import range_errors
 from core.models import HistoryEntry
 from partners import clock
 
@@ -31,16 +30,9 @@ class HistoryQuerySerializer(serializers.Serializer):
     until = serializers.DateField(required=False, help_text="Up to this day (YYYY-MM-DD).")
 
     def validate(self, attrs):
-        for name in ("since", "until"):
-            day = attrs.get(name)
-            if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-                raise serializers.ValidationError(
-                    {name: [_("Enter a date between the years 1900 and 2200.")]}
-                )
-        if attrs.get("since") and attrs.get("until") and attrs["until"] < attrs["since"]:
-            raise serializers.ValidationError(
-                {"until": [_("The end of the range cannot be before its start.")]}
-            )
+        errors = range_errors(attrs.get("since"), attrs.get("until"))
+        if errors:
+            raise serializers.ValidationError({k: [v] for k, v in errors.items()})
         return attrs
 
 

@@ -40,14 +40,20 @@ class HistoryFilter(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("since", "until"):
-            day = cleaned.get(name)
-            if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-                self.add_error(name, _("Enter a date between the years 1900 and 2200."))
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The end of the range cannot be before its start."))
+        for name, message in range_errors(cleaned.get("since"), cleaned.get("until")).items():
+            self.add_error(name, message)
         return cleaned
+
+
+def range_errors(since, until) -> dict[str, str]:
+    """What is wrong with a history date range (the page's filter and the API's alike)."""
+    errors = {}
+    for name, day in (("since", since), ("until", until)):
+        if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            errors[name] = _("Enter a date between the years 1900 and 2200.")
+    if since and until and until < since and "until" not in errors:
+        errors["until"] = _("The end of the range cannot be before its start.")
+    return errors
 
 
 def filter_values(form: HistoryFilter) -> dict:
