@@ -46,7 +46,7 @@ class Row:
         kind = "speed" if self.speed else "time "
         target, reference = statistics.median(self.target_ms), statistics.median(self.reference_ms)
         text = (
-            f"{self.label:<44} {ratio:>7.2f}× {kind} {target:>9.1f} ms vs "
+            f"{self.label:<44} {ratio:>7.{2 if ratio >= 0.1 else 3}f}× {kind} {target:>9.1f} ms vs "
             f"{reference:>8.1f} ms  {self.reference}"
             f"  (n={len(self.ratios)})"
         )

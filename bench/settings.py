@@ -34,7 +34,7 @@ STORAGES = {
 }
 
 # WhiteNoise warns that STATIC_ROOT is missing: it is, on purpose (no collectstatic here).
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 # Every session the benchmark makes would log a sign-in line in the middle of its table.
 LOGGING["loggers"]["portal.security"]["level"] = "WARNING"  # noqa: F405
 
