@@ -63,9 +63,11 @@ def build_plan(n_activities: int):
 
 # --- the reference: the same text as a plain table --------------------------------------
 
+# The report's page and type (static/reports/report.css: A4, these margins, 9pt Noto), so
+# that the page counts compare the layouts, not the paper.
 REFERENCE_CSS = """
-@page { size: A4; margin: 15mm; }
-body { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; font-size: 8pt; }
+@page { size: A4; margin: 20mm 16mm 18mm 16mm; }
+body { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; font-size: 9pt; margin: 0; }
 table { width: 100%; border-collapse: collapse; }
 td { border-bottom: 0.5pt solid #999; vertical-align: top; padding: 2pt; width: 50%; }
 """
