@@ -127,7 +127,8 @@ def seed(n_activities: int, *, rng_seed: int = 7) -> SeedResult:
             Activity.objects.filter(theme__plan=plan).delete()
             add_activities(plan, n_activities, users=users, rng_seed=rng_seed)
             _set_marker(n_activities)
-        refresh_planner_statistics()
+    # Also when reused: cheap (about a second), and the measured plans depend on it.
+    refresh_planner_statistics()
     return SeedResult(
         plan_id=plan.pk,
         big_theme_id=big_theme.pk,
