@@ -7,7 +7,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 
-.PHONY: run test install install-test system system-test messages compilemessages lint format check clean
+# `make bench`: issue 11's benchmark (bench/README.md), against DATABASE_URL or sistercity_bench.
+BENCH_ARGS ?=
+
+.PHONY: bench run test install install-test system system-test messages compilemessages lint format check clean
 
 run: install compilemessages
 	$(MANAGE) migrate --noinput
@@ -23,6 +26,9 @@ test: install-test compilemessages
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	TESTING=true $(PY) -m pytest -n auto --dist loadfile
+
+bench: install compilemessages
+	$(PY) -m bench $(BENCH_ARGS)
 
 install: system $(VENV)/.installed
 

@@ -3,6 +3,7 @@ data file; list, or apply, where the portal differs from it."""
 
 from django.core.management.base import BaseCommand
 
+from core.dbstats import refresh_planner_statistics
 from core.doors import Door, through
 from plandata.loader import load_plan_file
 from plandata.planfile import DEFAULT_PLAN_FILE, resolve_plan_path
@@ -43,6 +44,8 @@ class Command(BaseCommand):
     def handle(self, *args, path=None, update=False, dry_run=False, **options):
         path = resolve_plan_path(path)
         result = load_plan_file(path, update=update, dry_run=dry_run)
+        if result.changed and not dry_run:
+            refresh_planner_statistics()  # a bulk load leaves PostgreSQL's statistics stale
         if options.get("verbosity", 1) < 1:
             return
         self.stdout.write(f"{'Checked' if dry_run else 'Loaded'} {path}")

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from core.dbstats import refresh_planner_statistics
 from core.doors import Door, through
 from plandata.demo import clear_demo_data, load_demo_data
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             )
             return
         result = load_demo_data()
+        if not result.already_present:
+            refresh_planner_statistics()  # a bulk load leaves PostgreSQL's statistics stale
         if quiet:
             return
         if result.already_present:

@@ -1,0 +1,283 @@
+"""The PDF rows: the bilingual progress report against a plain table of the same text, on one
+core and two, and its peak memory.
+
+    python -m bench.pdf [--activities 500] [--memory-activities 2000] [--rounds 3]
+
+Run by ``python -m bench`` in a process of its own, on a scratch SQLite database in a
+temporary folder (never ``db.sqlite3``): the report covers a whole plan, so it needs a plan of
+exactly 500 (then 2,000) activities, not the 10,000 of the page benchmark. The database is
+nearly all of nothing here: 96 % of a render is WeasyPrint's layout and writing.
+
+Formerly ``bench/report_bench.py``; its findings are in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import inspect
+import io
+import multiprocessing
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.measure import Row, interleave
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGE = "bilingual"
+
+
+def setup_django(db_path: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.chdir(ROOT)
+    import django
+
+    django.setup()
+    import logging
+
+    # WeasyPrint logs every page at INFO; the numbers are what matter here.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+def build_plan(n_activities: int):
+    """Migrate, load the real plan, create the users, add ``n_activities`` evenly spread."""
+    from django.core.management import call_command
+
+    from bench import seed
+    from cooperation.models import ActionPlan
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_action_plan", verbosity=0)
+    plan = ActionPlan.objects.get(code=seed.PLAN_CODE)
+    users = seed.ensure_users(plan)
+    seed.add_activities(plan, n_activities, users=users, big=None)
+    return plan, users
+
+
+# --- the reference: the same text as a plain table --------------------------------------
+
+# The report's page and type (static/reports/report.css: A4, these margins, 9pt Noto), so
+# that the page counts compare the layouts, not the paper.
+REFERENCE_CSS = """
+@page { size: A4; margin: 20mm 16mm 18mm 16mm; }
+body { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; font-size: 9pt; margin: 0; }
+table { width: 100%; border-collapse: collapse; }
+td { border-bottom: 0.5pt solid #999; vertical-align: top; padding: 2pt; width: 50%; }
+"""
+
+
+def reference_html(plan, as_of) -> str:
+    """The report's activities as one plain table: a row per activity with the English and
+    the Chinese of every text the report prints for it (status, title, dates, lead agencies,
+    description, outcomes, latest note), under the themes' names."""
+    from django.utils import translation
+
+    from reports.snapshot import collect
+
+    data = collect(plan, None, as_of)
+    esc = html.escape
+
+    def side(activity, row, language: str) -> str:
+        with translation.override(language):
+            suffix = "en" if language == "en" else "zh_hans"
+            leads = " / ".join(
+                getattr(agency, f"name_{suffix}") or ""
+                for agency in (activity.first_lead_agency, activity.second_lead_agency)
+                if agency
+            )
+            parts = [
+                f"<b>{esc(getattr(activity, f'title_{suffix}') or '')}</b>",
+                esc(str(row.status_label)),
+                esc(str(row.planned or "")),
+                esc(str(row.actual or "")),
+                esc(leads),
+                esc(getattr(activity, f"description_{suffix}") or ""),
+                esc(getattr(activity, f"outcomes_{suffix}") or ""),
+            ]
+        return "<br>".join(p for p in parts if p)
+
+    out = [f"<!doctype html><html><head><style>{REFERENCE_CSS}</style></head><body>"]
+    for chapter in data.chapters:
+        out.append(f"<h2>{esc(chapter.theme.name_en)} {esc(chapter.theme.name_zh_hans or '')}</h2>")
+        out.append("<table>")
+        rows = [r for c in chapter.commitments for r in c.activities] + list(chapter.loose)
+        for row in rows:
+            note = f"<br>{esc(row.note)}" if row.note else ""
+            out.append(
+                f"<tr><td>{side(row.activity, row, 'en')}{note}</td>"
+                f"<td>{side(row.activity, row, 'zh-hans')}</td></tr>"
+            )
+        out.append("</table>")
+    out.append("</body></html>")
+    return "".join(out)
+
+
+# --- timings ----------------------------------------------------------------------------
+
+
+def parallel_supported() -> bool:
+    from reports.services import write_report_pdf
+
+    return "processes" in inspect.signature(write_report_pdf).parameters
+
+
+def render_report(plan, as_of, **extra) -> tuple[float, int]:
+    from reports.services import write_report_pdf
+
+    started = time.perf_counter()
+    result = write_report_pdf(
+        plan=plan, theme=None, language=LANGUAGE, as_of=as_of, output=io.BytesIO(), **extra
+    )
+    return time.perf_counter() - started, result.page_count
+
+
+def render_reference(reference: str) -> tuple[float, int]:
+    from reports.rendering import html_to_pdf
+
+    started = time.perf_counter()
+    pages, _layout, _write = html_to_pdf(reference, io.BytesIO())
+    return time.perf_counter() - started, pages
+
+
+# --- memory -----------------------------------------------------------------------------
+
+
+def tree_rss_bytes(root_pid: int) -> int:
+    """Resident memory of ``root_pid`` and all its descendants, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        # The command name may hold spaces: the parent id is the 2nd field after its ")".
+        ppid = int(stat.rsplit(b")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [root_pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * page
+        except OSError:
+            continue
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def _render_in_child(plan_id: int, as_of) -> None:
+    from cooperation.models import ActionPlan
+
+    render_report(ActionPlan.objects.get(pk=plan_id), as_of)
+
+
+def peak_memory_mib(plan, as_of) -> tuple[float, float]:
+    """(peak RSS of a forked render and its children, seconds it took): sampled every 20 ms."""
+    from django.db import connections
+
+    connections.close_all()
+    process = multiprocessing.get_context("fork").Process(
+        target=_render_in_child, args=(plan.pk, as_of)
+    )
+    peak = 0
+    started = time.perf_counter()
+    process.start()
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_bytes(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    process.join()
+    done.set()
+    sampler.join()
+    if process.exitcode != 0:
+        raise RuntimeError(f"the render failed (exit code {process.exitcode})")
+    return peak / 1024 / 1024, time.perf_counter() - started
+
+
+# --- the rows ---------------------------------------------------------------------------
+
+
+def run(n_activities: int, n_memory: int, rounds: int, warmup: int = 1) -> list[str]:
+    """Build the scratch plan, print the PDF rows as they are measured, return them."""
+    from bench import seed
+
+    lines = []
+
+    def say(line: str) -> None:
+        lines.append(line)
+        print(line, flush=True)
+
+    started = time.perf_counter()
+    plan, users = build_plan(n_activities)
+    say(f"pdf: scratch plan of {n_activities} activities ({time.perf_counter() - started:.0f} s)")
+    reference = reference_html(plan, seed.AS_OF)
+    pages = {}
+
+    def target():
+        seconds, pages["report"] = render_report(plan, seed.AS_OF)
+        return seconds
+
+    def ref():
+        seconds, pages["reference"] = render_reference(reference)
+        return seconds
+
+    row = Row(f"bilingual PDF, {n_activities} activities", "plain table layout, same text")
+    interleave(row, target, ref, rounds=rounds, warmup=warmup)
+    row.note = f"{pages['report']} pages vs {pages['reference']} pages {row.note}".strip()
+    say(row.line())
+
+    row = Row("the same PDF on 2 cores", "its own one-core time")
+    if parallel_supported():
+        interleave(
+            row,
+            lambda: render_report(plan, seed.AS_OF, processes=2)[0],
+            lambda: render_report(plan, seed.AS_OF, processes=1)[0],
+            rounds=rounds,
+            warmup=warmup,
+        )
+    else:
+        row.note = "no parallel path"
+    say(row.line())
+
+    seed.add_activities(plan, n_memory - n_activities, users=users, big=None, rng_seed=8)
+    peak, seconds = peak_memory_mib(plan, seed.AS_OF)
+    say(
+        f"{f'PDF peak memory, {n_memory} activities':<44} {peak:>7.0f} MiB  "
+        f"(RSS of the process and its children, one render of {seconds:.0f} s)"
+    )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--activities", type=int, default=500)
+    parser.add_argument("--memory-activities", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.memory_activities < args.activities:
+        parser.error("--memory-activities must be at least --activities")
+    with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
+        setup_django(Path(tmp) / "bench.sqlite3")
+        run(args.activities, args.memory_activities, args.rounds, args.warmup)
+
+
+if __name__ == "__main__":
+    main()
