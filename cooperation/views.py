@@ -34,7 +34,7 @@ from partners import access
 from partners.access import Action
 from partners.models import Agency
 
-from . import exports, money, selectors
+from . import exports, money, search, selectors
 from .forms import (
     NO_COMMITMENT,
     ActivityFilter,
@@ -127,7 +127,11 @@ def _filterset(request, *, with_participants=False) -> ActivityFilter:
 def activity_list(request):
     filterset = _filterset(request)
     invalid = filterset.is_bound and not filterset.is_valid()
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    if filterset.is_bound and filterset.form.cleaned_data.get("text"):
+        # A text search's count is a scan of four columns: counted once per change.
+        paginator.count = search.cached_count(filterset.qs)
+    page = paginator.get_page(request.GET.get("page"))
     # One query for the page's money, whatever the number of activities shown.
     funding = money.activity_totals(a.pk for a in page.object_list)
     for activity in page.object_list:
