@@ -46,7 +46,7 @@ def groups(response):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_the_theme_page_runs_a_constant_number_of_queries_and_shows_at_most_the_bound(
+def test_the_theme_page_shows_at_most_the_bound_in_constant_queries_and_so_does_its_link(
     world, client_for, django_assert_num_queries, n
 ):
     fill(world, n)
@@ -84,6 +84,16 @@ def test_the_theme_page_runs_a_constant_number_of_queries_and_shows_at_most_the_
     assert f"?commitment={world.commitment.pk}&amp;status=in_progress" in page
     assert f"All {n + world_loose} activities not tied to a commitment" in page
     assert (f"The {BOUND} most recently updated activities" in page) is (n > BOUND)
+
+    # The link's list: constant too.
+    with django_assert_num_queries(11):
+        # 1 session, 2 user, 3 profile, 4 the commitment being validated (with its theme)
+        # 5 the number of matching activities, 6 the visible plans
+        # 7 theme choices, 8 side choices, 9 agency choices (no commitment choices: hidden)
+        # 10 the page of activities, 11 its funding
+        listed = client.get(url("activity-list"), {"commitment": world.commitment.pk})
+    assert listed.context["page"].paginator.count == n
+    assert listed.context["active_commitment"] == world.commitment
 
 
 def test_the_theme_page_shows_the_most_recently_updated_first(world, client_for):
