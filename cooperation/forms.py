@@ -94,6 +94,30 @@ class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SafeModelChoiceField
 
 
+# The commitment filter's value for activities without a commitment (the theme page's link).
+NO_COMMITMENT = "none"
+
+
+def _visible_commitments(request):
+    return selectors.visible_commitments(request.user).select_related("theme")
+
+
+class CommitmentFilterField(SafeModelChoiceField):
+    """A visible commitment's id, or NO_COMMITMENT. A hidden field: the theme page links to
+    it, and the list shows the chosen commitment as text (no select of every commitment)."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        if value == NO_COMMITMENT:
+            return NO_COMMITMENT
+        return super().to_python(value)
+
+
+class CommitmentFilter(django_filters.ModelChoiceFilter):
+    field_class = CommitmentFilterField
+
+
 class ActivityFilter(django_filters.FilterSet):
     """The activity list's filters. Invalid values are reported and left out, never a 500."""
 
@@ -102,6 +126,9 @@ class ActivityFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ActivityStatus.choices, empty_label=_("All statuses")
+    )
+    commitment = CommitmentFilter(
+        label=_("Commitment"), queryset=_visible_commitments, method="filter_commitment"
     )
     side = SafeModelChoiceFilter(
         label=_("Side"),
@@ -164,6 +191,11 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_nothing(self, queryset, name, value):
         return queryset
+
+    def filter_commitment(self, queryset, name, value):
+        if value == NO_COMMITMENT:
+            return queryset.filter(commitment__isnull=True)
+        return queryset.filter(commitment=value)
 
     def filter_side(self, queryset, name, value):
         return queryset.filter(selectors.side_q(value.pk))

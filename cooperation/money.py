@@ -159,6 +159,11 @@ def plan_totals_by(plan: ActionPlan, level: str) -> dict:
     return _grouped(plan_fundings(plan), level)
 
 
+def theme_totals_by_commitment(theme) -> dict:
+    """{commitment id (None: no commitment): Totals} over every activity of a theme."""
+    return _grouped(Funding.objects.filter(activity__theme=theme), "commitment")
+
+
 def activity_totals(activity_ids: Iterable[int]) -> dict[int, Totals]:
     """{activity id: Totals} for the given activities (a page of a list)."""
     ids = list(activity_ids)

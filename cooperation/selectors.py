@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from partners import access
@@ -154,15 +155,15 @@ def theme_for_page(user, theme_id: int) -> Theme:
 
 def status_counts_by_theme(plan: ActionPlan) -> dict[int, dict[str, int]]:
     """{theme id: {status: number of activities}} for the plan, in one query."""
-    rows = (
-        Activity.objects.filter(theme__plan=plan)
-        .order_by()
-        .values("theme_id", "status")
-        .annotate(n=Count("id"))
-    )
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    return _status_counts(Activity.objects.filter(theme__plan=plan), "theme_id")
+
+
+def _status_counts(activities: QuerySet[Activity], key: str) -> dict:
+    """{value of ``key``: {status: number of activities}}, in one query."""
+    rows = activities.order_by().values(key, "status").annotate(n=Count("id"))
+    counts: dict = defaultdict(dict)
     for row in rows:
-        counts[row["theme_id"]][row["status"]] = row["n"]
+        counts[row[key]][row["status"]] = row["n"]
     return counts
 
 
@@ -195,8 +196,41 @@ def activity_list(user, *, with_participants: bool = False) -> QuerySet[Activity
     return qs
 
 
-def activities_of_theme(theme: Theme) -> QuerySet[Activity]:
-    return _with_leads(Activity.objects.filter(theme=theme)).order_by(*ACTIVITY_ORDER)
+# The theme page shows this many activities per commitment (and of those without one): the
+# most recently updated, what a coordinator follows; the rest are a link to the filtered list.
+THEME_PAGE_ACTIVITIES = 10
+
+# Long texts the theme page's table never shows: not read for its rows.
+_TABLE_DEFERS = ("description_en", "description_zh_hans", "outcomes_en", "outcomes_zh_hans")
+
+
+def recent_activities_of_theme(
+    theme: Theme, *, per_commitment: int = THEME_PAGE_ACTIVITIES
+) -> QuerySet[Activity]:
+    """Per commitment of ``theme`` (and for its activities without one) the ``per_commitment``
+    most recently updated activities, with their lead agencies, in one query.
+
+    The theme, plan and partnership are the caller's: not joined again for every row.
+    """
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("commitment_id")],
+        order_by=[F("updated_at").desc(), F("id").desc()],
+    )
+    return (
+        Activity.objects.filter(theme=theme)
+        .select_related("first_lead_agency__city", "second_lead_agency__city")
+        .defer(*_TABLE_DEFERS)
+        .annotate(rank=rank)
+        .filter(rank__lte=per_commitment)
+        .order_by("commitment_id", "-updated_at", "-id")
+    )
+
+
+def status_counts_by_commitment(theme: Theme) -> dict[int | None, dict[str, int]]:
+    """{commitment id (None: no commitment): {status: number of activities}} of a theme, in
+    one query."""
+    return _status_counts(Activity.objects.filter(theme=theme), "commitment_id")
 
 
 def activity_for_page(user, activity_id: int) -> Activity:

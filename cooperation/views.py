@@ -20,6 +20,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,15 +34,16 @@ from partners import access
 from partners.access import Action
 from partners.models import Agency
 
-from . import exports, money, selectors
+from . import exports, money, search, selectors
 from .forms import (
+    NO_COMMITMENT,
     ActivityFilter,
     ActivityForm,
     EvidenceForm,
     FundingFormSet,
     StatusForm,
 )
-from .models import Activity
+from .models import Activity, ActivityStatus
 from .services import activities as services
 from .services import evidence as evidence_services
 from .services import funding as funding_services
@@ -58,22 +60,41 @@ def theme_detail(request, theme_id: int):
     partnership = theme.plan.partnership
     sides, others = selectors.responsibilities_by_side(theme, partnership)
 
-    activities = list(selectors.activities_of_theme(theme))
     commitments = list(theme.commitments.all())
-    by_commitment = defaultdict(list)
-    for activity in activities:
-        by_commitment[activity.commitment_id].append(activity)
     known = {c.pk for c in commitments}
-    loose = [a for a in activities if a.commitment_id not in known]
-    # One query for the money of every activity; commitments and theme add those up.
-    funding = money.activity_totals(a.pk for a in activities)
-    for activity in activities:
-        totals = funding.get(activity.pk, money.Totals())
-        activity.funding_totals = totals.by_currency()
-    commitment_money = {
-        key: money.combine(funding.get(a.pk, money.Totals()) for a in group)
-        for key, group in by_commitment.items()
-    }
+    # Counts and money over ALL the theme's activities, added up in the database; the rows
+    # shown are the few most recent of each commitment (selectors.THEME_PAGE_ACTIVITIES).
+    counts = selectors.status_counts_by_commitment(theme)
+    grouped_money = money.theme_totals_by_commitment(theme)
+    shown = list(selectors.recent_activities_of_theme(theme))
+    funding = money.activity_totals(a.pk for a in shown)
+    by_commitment = defaultdict(list)
+    for activity in shown:
+        activity.theme = theme  # the page has it: no join, no query
+        activity.funding_totals = funding.get(activity.pk, money.Totals()).by_currency()
+        by_commitment[activity.commitment_id if activity.commitment_id in known else None].append(
+            activity
+        )
+
+    def group(key, keys, query):
+        status_counts = defaultdict(int)
+        for k in keys:
+            for status, n in counts.get(k, {}).items():
+                status_counts[status] += n
+        return {
+            "activities": by_commitment.get(key, [])[: selectors.THEME_PAGE_ACTIVITIES],
+            "money": money.combine(grouped_money[k] for k in keys if k in grouped_money),
+            "statuses": [
+                (value, label, status_counts[value])
+                for value, label in ActivityStatus.choices
+                if status_counts[value]
+            ],
+            "total": sum(status_counts.values()),
+            "query": urlencode(query),  # the activity list filtered to these activities
+        }
+
+    unknown = [k for k in counts if k not in known]  # None, or a commitment of another theme
+    loose = group(None, unknown, {"theme": theme.pk, "commitment": NO_COMMITMENT})
     return render(
         request,
         "cooperation/theme_detail.html",
@@ -83,14 +104,11 @@ def theme_detail(request, theme_id: int):
             "partnership": partnership,
             "sides": sides,
             "other_responsibilities": others,
-            "commitments": [
-                (c, by_commitment.get(c.pk, []), commitment_money.get(c.pk, money.Totals()))
-                for c in commitments
-            ],
-            "loose_activities": loose,
-            "loose_money": money.combine(funding.get(a.pk, money.Totals()) for a in loose),
-            "theme_money": money.combine(funding.values()),
-            "activity_count": len(activities),
+            "commitments": [(c, group(c.pk, [c.pk], {"commitment": c.pk})) for c in commitments],
+            "loose": loose,
+            "theme_money": money.combine(grouped_money.values()),
+            "activity_count": sum(sum(c.values()) for c in counts.values()),
+            "shown_per_commitment": selectors.THEME_PAGE_ACTIVITIES,
             "can_create": access.can(request.user, Action.CREATE_ACTIVITY, theme),
         },
     )
@@ -109,7 +127,11 @@ def _filterset(request, *, with_participants=False) -> ActivityFilter:
 def activity_list(request):
     filterset = _filterset(request)
     invalid = filterset.is_bound and not filterset.is_valid()
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    if filterset.is_bound and filterset.form.cleaned_data.get("text"):
+        # A text search's count is a scan of four columns: counted once per change.
+        paginator.count = search.cached_count(filterset.qs)
+    page = paginator.get_page(request.GET.get("page"))
     # One query for the page's money, whatever the number of activities shown.
     funding = money.activity_totals(a.pk for a in page.object_list)
     for activity in page.object_list:
@@ -124,6 +146,10 @@ def activity_list(request):
             "page": page,
             "activities": page.object_list,
             "is_filtered": filterset.is_bound,
+            "active_commitment": filterset.form.cleaned_data.get("commitment")
+            if filterset.is_bound
+            else None,
+            "no_commitment": NO_COMMITMENT,
             "can_create": _plan_for_create(request.user) is not None,
         },
     )

@@ -62,10 +62,10 @@ def test_the_theme_page_shows_the_theme_and_each_commitment(world, funded, clien
         ("EUR", Decimal("25000.00")),
         ("USD", Decimal("300.00")),
     ]
-    (commitment, _activities, commitment_money) = response.context["commitments"][0]
+    (commitment, group) = response.context["commitments"][0]
     assert commitment == world.commitment
-    assert [(x.source, x.currency) for x in commitment_money.lines] == [(THIRD, "USD")]
-    assert [x.currency for x in response.context["loose_money"].by_currency()] == ["CNY", "EUR"]
+    assert [(x.source, x.currency) for x in group["money"].lines] == [(THIRD, "USD")]
+    assert [x.currency for x in response.context["loose"]["money"].by_currency()] == ["CNY", "EUR"]
     assert "300.00\xa0USD" in main_of(response)
 
 

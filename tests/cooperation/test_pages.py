@@ -1360,25 +1360,6 @@ SIZES = [10, 300]
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_the_theme_page_runs_a_constant_number_of_queries(
-    world, client_for, many, django_assert_num_queries, n
-):
-    for i, activity in enumerate(many(n)):
-        FundingFactory(activity=activity, currency=("EUR", "CNY")[i % 2])
-    client = client_for(world.hki_staff)
-
-    with django_assert_num_queries(8):
-        # 1 session, 2 user, 3 profile (with city and agency)
-        # 4 the theme with its plan, partnership and cities
-        # 5 responsible agencies with their cities, 6 commitments
-        # 7 the theme's activities with their lead agencies and cities
-        # 8 their funding by source and currency (added up per commitment and theme)
-        response = client.get(url("theme-detail", world.themes[0].pk))
-    assert response.status_code == 200
-    assert response.context["activity_count"] == n + 4
-
-
-@pytest.mark.parametrize("n", SIZES)
 def test_the_activity_list_runs_a_constant_number_of_queries(
     world, client_for, many, django_assert_num_queries, n
 ):
