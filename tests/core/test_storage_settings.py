@@ -2,10 +2,6 @@
 default, object storage when STORAGE_URL or the usual S3 variables say so, and a clear
 ImproperlyConfigured at start for anything else."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -127,42 +123,3 @@ def test_downloads_stream_by_default_and_sign_only_with_object_storage():
         download_mode("signed", local)
     with pytest.raises(ImproperlyConfigured, match="stream or signed"):
         download_mode("redirect", s3)
-
-
-def _settings_with(env: dict) -> subprocess.CompletedProcess:
-    code = (
-        "import config.settings as s;"
-        "print(s.STORAGES['default']['BACKEND'], s.STORAGE_DOWNLOADS,"
-        " s.STORAGES['default'].get('OPTIONS', {}).get('querystring_expire'))"
-    )
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("AWS_", "STORAGE_")) and k not in {"DEBUG", "TESTING"}
-    }
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env={**clean, "SECRET_KEY": "x" * 50, "DEBUG": "false", **env},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
-def test_the_settings_read_the_environment_and_refuse_a_bad_url_at_start():
-    good = _settings_with(
-        {
-            "STORAGE_URL": "s3://media/portal?endpoint_url=http://minio:9000",
-            "STORAGE_DOWNLOADS": "signed",
-            "STORAGE_SIGNED_URL_SECONDS": "30",
-            "AWS_ACCESS_KEY_ID": "AKIA",
-            "AWS_SECRET_ACCESS_KEY": "s3cr3t",
-        }
-    )
-    assert good.returncode == 0, good.stderr
-    assert good.stdout.split() == [S3_BACKEND, "signed", "30"]
-    bad = _settings_with({"STORAGE_URL": "s3://media?endpoint=http://minio:9000"})
-    assert bad.returncode != 0
-    assert "ImproperlyConfigured: STORAGE_URL: unknown option 'endpoint'" in bad.stderr
