@@ -84,9 +84,9 @@ def api_for():
 
 
 def _content(response) -> bytes:
-    data = b"".join(response.streaming_content)
-    response.close()
-    return data
+    # Reading to the end closes the file (the test client's wrapper); closing the response
+    # again would send request_finished, which closes the PostgreSQL test connection.
+    return b"".join(response.streaming_content)
 
 
 def test_evidence_uploaded_on_the_page_is_in_the_bucket_and_only_members_download_it(
