@@ -120,6 +120,14 @@ WRITE_ERRORS = {
     ),
 }
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+# Downloads of stored files: streamed (200), or where the portal keeps files in object storage
+# with signed downloads, a redirect to a signed address valid for a short time.
+SIGNED_REDIRECT = {
+    302: OpenApiResponse(
+        description="Only where the portal is set up for signed downloads: the file is at "
+        "the address in Location, valid for a short time; fetch it without credentials."
+    )
+}
 
 ALL_WRITES = ("create", "update", "partial_update", "destroy")
 

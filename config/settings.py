@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -226,8 +228,22 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded evidence is never served from MEDIA_URL: a view checks membership first.
 MEDIA_URL = "/media-not-served/"
+# Several machines (web and worker replicas) must see the same files: object storage then.
+_default_storage = storage.default_storage(
+    storage_url=env.str("STORAGE_URL", default=""),
+    bucket=env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+    endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+    region=env.str("AWS_S3_REGION_NAME", default=""),
+    access_key=env.str("AWS_ACCESS_KEY_ID", default=""),
+    secret_key=_secret("AWS_SECRET_ACCESS_KEY", default="") or "",
+    signed_url_seconds=_int("STORAGE_SIGNED_URL_SECONDS", 60, minimum=1),
+)
+# Downloads pass the permission check either way; "signed" then redirects to the object.
+STORAGE_DOWNLOADS = storage.download_mode(
+    env.str("STORAGE_DOWNLOADS", default="stream"), _default_storage
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

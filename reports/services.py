@@ -138,7 +138,7 @@ def _file_digest(path: Path) -> tuple[str, int]:
 def _delete_file(name: str) -> None:
     try:
         default_storage.delete(name)
-    except OSError:
+    except Exception:  # OSError locally; botocore's errors from object storage
         log.warning("could not delete the replaced report file %s", name, exc_info=True)
 
 

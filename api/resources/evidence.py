@@ -21,7 +21,7 @@ from partners.access import Action
 from ..base import PortalViewSet
 from ..etags import etag_for
 from ..history import HistoryMixin
-from ..schema import ERRORS, FILE, READ_ERRORS
+from ..schema import ERRORS, FILE, READ_ERRORS, SIGNED_REDIRECT
 from ..serializers_base import StrictMixin, absolute_url
 
 
@@ -136,7 +136,7 @@ class EvidenceViewSet(HistoryMixin, mixins.DestroyModelMixin, PortalViewSet):
 
     @extend_schema(
         summary="Download an evidence file",
-        responses={(200, "application/octet-stream"): FILE, **READ_ERRORS},
+        responses={(200, "application/octet-stream"): FILE, **SIGNED_REDIRECT, **READ_ERRORS},
     )
     @action(detail=True, methods=["get"], url_path="download", url_name="download")
     def download(self, request, pk=None):

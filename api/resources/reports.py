@@ -20,7 +20,7 @@ from reports.selectors import download_name, visible_reports
 from ..base import PortalViewSet
 from ..exceptions import ReportNotReady
 from ..fields import SafePrimaryKeyRelatedField
-from ..schema import ERRORS, FILE, READ_ERRORS, ReportNotReadySerializer
+from ..schema import ERRORS, FILE, READ_ERRORS, SIGNED_REDIRECT, ReportNotReadySerializer
 from ..serializers_base import StrictMixin, absolute_url, user_of
 
 
@@ -147,6 +147,7 @@ class ReportViewSet(mixins.ListModelMixin, PortalViewSet):
         summary="Download a finished progress report (PDF)",
         responses={
             (200, "application/pdf"): FILE,
+            **SIGNED_REDIRECT,
             **READ_ERRORS,
             409: OpenApiResponse(
                 ReportNotReadySerializer, description="Not rendered (yet): see its status."

@@ -289,4 +289,4 @@ def delete_activity(*, user, activity: Activity) -> None:
     stored = [e.file for e in activity.evidence.all()]
     activity.delete()
     for file in stored:
-        transaction.on_commit(lambda file=file: file.storage.delete(file.name))
+        transaction.on_commit(lambda file=file: file.storage.delete(file.name), robust=True)

@@ -47,4 +47,5 @@ def delete_evidence(*, user, evidence: Evidence) -> None:
     access.require(user, Action.CHANGE, evidence.activity)
     stored = evidence.file
     evidence.delete()
-    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    # robust: an unreachable storage leaves a stray file, not an error after the commit.
+    transaction.on_commit(lambda: stored.storage.delete(stored.name), robust=True)

@@ -58,8 +58,33 @@ def _settings_variables() -> set[str]:
     return names
 
 
+def _profiled(compose, profile: str | None) -> set[str]:
+    return {
+        name
+        for name, service in compose["services"].items()
+        if (profile in service.get("profiles", []))
+        or (profile is None and "profiles" not in service)
+    }
+
+
 def test_every_service_is_there(compose):
-    assert set(compose["services"]) == {"db", "redis", *APP_SERVICES}
+    assert _profiled(compose, None) == {"db", "redis", *APP_SERVICES}
+    assert _profiled(compose, "s3") == {"minio", "storage-bucket"}
+
+
+def test_the_scaled_layout_replicates_web_and_workers_and_runs_beat_once(compose):
+    services = compose["services"]
+    assert services["web"]["deploy"]["replicas"] == "${WEB_REPLICAS:-1}"
+    assert services["worker"]["deploy"]["replicas"] == "${WORKER_REPLICAS:-1}"
+    assert services["beat"]["deploy"]["replicas"] == 1
+    # Replicas share files through object storage when STORAGE_URL is given.
+    for name in APP_SERVICES:
+        assert services[name]["environment"]["STORAGE_URL"] == "${STORAGE_URL:-}"
+    # The default stack never waits for the s3 profile.
+    for name in _profiled(compose, None):
+        assert not set(services[name].get("depends_on", {})) & _profiled(compose, "s3"), name
+    assert services["storage-bucket"]["depends_on"]["minio"]["condition"] == "service_healthy"
+    assert "minio-data:/data" in services["minio"]["volumes"]
 
 
 def test_app_services_run_the_portal_image_with_their_commands(compose):
@@ -110,9 +135,23 @@ def test_app_services_get_every_variable_production_needs(compose):
         assert environment["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
 
 
-def test_the_compose_environment_loads_the_settings(compose):
+@pytest.mark.parametrize(
+    ("given", "storage"),
+    [
+        ({}, "FileSystemStorage"),
+        (
+            {
+                "STORAGE_URL": "s3://portal-media?endpoint_url=http://minio:9000",
+                "AWS_ACCESS_KEY_ID": "portal",
+                "AWS_SECRET_ACCESS_KEY": "minio-secret-0123",
+            },
+            "S3Storage",
+        ),
+    ],
+)
+def test_the_compose_environment_loads_the_settings(compose, given, storage):
     """The web service's environment, as compose would resolve it, makes valid settings."""
-    env = {"SECRET_KEY": "compose-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"}
+    env = {"SECRET_KEY": "compose-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz", **given}
     resolved = {
         key: _interpolate(str(value), env)
         for key, value in compose["services"]["web"]["environment"].items()
@@ -120,9 +159,13 @@ def test_the_compose_environment_loads_the_settings(compose):
     code = (
         "import config.settings as s;"
         "print(s.DEBUG, s.DATABASES['default']['HOST'], s.CELERY_TASK_ALWAYS_EAGER,"
-        " s.MEDIA_ROOT)"
+        " s.MEDIA_ROOT, s.STORAGES['default']['BACKEND'].rsplit('.', 1)[1])"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TESTING"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "TESTING"} and not k.startswith(("AWS_", "STORAGE_"))
+    }
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -133,7 +176,7 @@ def test_the_compose_environment_loads_the_settings(compose):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "db", "False", "/data/media"]
+    assert result.stdout.split() == ["False", "db", "False", "/data/media", storage]
 
 
 def test_secret_key_is_required_by_compose(compose):
@@ -145,18 +188,19 @@ def test_secret_key_is_required_by_compose(compose):
     not (shutil.which("docker-compose") or shutil.which("docker")),
     reason="no compose client on this machine",
 )
-def test_a_compose_client_accepts_the_file():
+@pytest.mark.parametrize("profile", [[], ["--profile", "s3"]])
+def test_a_compose_client_accepts_the_file(profile):
     if shutil.which("docker-compose"):
-        command = ["docker-compose", "config", "--quiet"]
+        client = ["docker-compose"]
     else:
         probe = subprocess.run(
             ["docker", "compose", "version"], capture_output=True, text=True, check=False
         )
         if probe.returncode != 0:
             pytest.skip("docker has no compose plugin here")
-        command = ["docker", "compose", "config", "--quiet"]
+        client = ["docker", "compose"]
     result = subprocess.run(
-        command,
+        [*client, *profile, "config", "--quiet"],
         cwd=ROOT,
         env={**os.environ, "SECRET_KEY": "x" * 50},
         capture_output=True,

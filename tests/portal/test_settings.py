@@ -100,3 +100,23 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "<script>" not in response.content.decode()
+
+
+def test_object_storage_comes_from_the_environment_and_a_bad_url_stops_the_start():
+    code = (
+        "import config.settings as s; o = s.STORAGES['default'];"
+        " print(o['BACKEND'], s.STORAGE_DOWNLOADS, o['OPTIONS']['querystring_expire'])"
+    )
+    result = _run(
+        code,
+        STORAGE_URL="s3://media/portal?endpoint_url=http://minio:9000",
+        STORAGE_DOWNLOADS="signed",
+        STORAGE_SIGNED_URL_SECONDS="30",
+        AWS_ACCESS_KEY_ID="AKIA",
+        AWS_SECRET_ACCESS_KEY="s3cr3t",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["storages.backends.s3.S3Storage", "signed", "30"]
+    bad = _load(STORAGE_URL="s3://media?endpoint=http://minio:9000")
+    assert bad.returncode != 0
+    assert "ImproperlyConfigured: STORAGE_URL: unknown option 'endpoint'" in bad.stderr
