@@ -68,9 +68,12 @@ class RecordingFetcher(StaticFilesFetcher):
         return super().fetch(url, headers)
 
 
-def render(plan, language, *, theme=None, as_of=AS_OF, fetcher=None) -> tuple[bytes, int]:
+def render(
+    plan, language, *, theme=None, as_of=AS_OF, fetcher=None, processes=None
+) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     result = services.write_report_pdf(
+        processes=processes,
         plan=plan,
         theme=theme,
         language=language,
@@ -325,7 +328,8 @@ def test_the_report_shows_the_status_on_its_date_not_today(world, history):
 
 
 @needs_poppler
-def test_hostile_text_renders_as_text_and_fetches_nothing(dated):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_hostile_text_renders_as_text_and_fetches_nothing(dated, processes):
     world = dated
     type(world.hki_activity).objects.filter(pk=world.hki_activity.pk).update(
         description_en=HOSTILE, title_en='Title <a href="file:///etc/shadow">x</a>'
@@ -334,9 +338,10 @@ def test_hostile_text_renders_as_text_and_fetches_nothing(dated):
         summary_en="<svg><image href='http://evil.example/i.svg'/></svg>"
     )
     fetcher = RecordingFetcher()
-    pdf, _ = render(world.plan, "en", fetcher=fetcher)
-    # The one thing fetched is our stylesheet.
-    assert fetcher.urls == [static_url("reports/report.css")]
+    pdf, _ = render(world.plan, "en", fetcher=fetcher, processes=processes)
+    # The one thing fetched is our stylesheet (with more processes, the given fetcher serves
+    # the parent's layouts, front matter and page overlay; the workers use our own).
+    assert fetcher.urls == [static_url("reports/report.css")] * processes
     text = squeeze(pdf_text(pdf))
     assert squeeze('<img src="file:///etc/passwd">') in text
     assert squeeze('<link rel="stylesheet" href="http://evil.example/x.css">') in text
