@@ -171,7 +171,15 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _whole_render(plan_id: int, language: str, runs: int, output: str | None) -> dict:
+def _children() -> tuple[float, float]:
+    """CPU seconds and the largest peak RSS (MiB) of this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def _whole_render(
+    plan_id: int, language: str, runs: int, output: str | None, processes: int | None = None
+) -> dict:
     from cooperation.models import ActionPlan
     from reports.services import write_report_pdf
 
@@ -181,11 +189,18 @@ def _whole_render(plan_id: int, language: str, runs: int, output: str | None) ->
     for _ in range(runs):
         buffer = io.BytesIO()
         started, started_cpu = time.perf_counter(), time.process_time()
+        children_cpu = _children()[0]
         result = write_report_pdf(
-            plan=plan, theme=None, language=language, as_of=AS_OF, output=buffer
+            plan=plan,
+            theme=None,
+            language=language,
+            as_of=AS_OF,
+            output=buffer,
+            processes=processes,
         )
         times.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
+        # With worker processes (--processes), their CPU time counts too.
+        cpu.append(time.process_time() - started_cpu + _children()[0] - children_cpu)
         if phases is None or times[-1] == min(times):
             phases = (result.html_seconds, result.layout_seconds, result.write_seconds)
         pages = result.page_count
@@ -201,6 +216,8 @@ def _whole_render(plan_id: int, language: str, runs: int, output: str | None) ->
         "rss_before": before,
         "rss_peak": _rss_mib(),
         "activities": result.activity_count,
+        "processes": result.processes,
+        "children_rss_peak": _children()[1],
     }
 
 
@@ -259,6 +276,11 @@ def main() -> None:
     parser.add_argument("--language", default="bilingual", choices=["en", "zh-hans", "bilingual"])
     parser.add_argument("--runs", type=int, default=3, help="renders per measurement")
     parser.add_argument("--output", help="also write the rendered PDF here")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        help="worker processes for the chapters (default: REPORT_RENDER_PROCESSES)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="report-bench-") as tmp:
@@ -274,7 +296,9 @@ def main() -> None:
             f"{os.cpu_count()} CPUs"
         )
 
-        whole = _in_child(_whole_render, plan_id, args.language, args.runs, args.output)
+        whole = _in_child(
+            _whole_render, plan_id, args.language, args.runs, args.output, args.processes
+        )
         alone = _in_child(_weasyprint_only, plan_id, args.language, args.runs)
         traced = _in_child(_traced_render, plan_id, args.language)
 
@@ -301,6 +325,10 @@ def main() -> None:
             f"{whole['pages']} pages, {whole['bytes'] / 1024:.0f} KiB PDF, "
             f"{alone['html_kib']:.0f} KiB HTML, {whole['activities']} activities in the report; "
             f"Python heap peak (tracemalloc) {traced['python_peak']:.0f} MiB"
+        )
+        print(
+            f"laid out in {whole['processes']} process(es); largest worker's peak RSS "
+            f"{whole['children_rss_peak']:.0f} MiB (a forked worker counts the pages it shares)"
         )
         if args.output:
             print(f"PDF written to {args.output}")
