@@ -620,25 +620,31 @@ def test_the_task_is_a_thin_late_acknowledged_task():
 # --- the management command ---------------------------------------------------------------------
 
 
-def test_the_command_writes_a_report_to_a_file(world, tmp_path):
+@pytest.mark.parametrize(
+    ("scope", "processes", "used"), [("theme", "2", 1), ("plan", "2", 2), ("plan", "1", 1)]
+)
+def test_the_command_writes_a_report_to_a_file(world, tmp_path, scope, processes, used):
     target = tmp_path / "report.pdf"
     out = io.StringIO()
+    theme = ["--theme", str(world.themes[0].pk)] if scope == "theme" else []
     call_command(
         "render_report",
         "--plan",
         str(world.plan.pk),
         "--language",
         "en",
-        "--theme",
-        str(world.themes[0].pk),
+        *theme,
         "--as-of",
         "2021-12-31",
         "--output",
         str(target),
+        "--processes",
+        processes,
         stdout=out,
     )
     assert target.read_bytes().startswith(b"%PDF-")
     assert "pages" in out.getvalue()
+    assert f"and {used} process(es)" in out.getvalue()
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
 
 
@@ -648,6 +654,8 @@ def test_the_command_writes_a_report_to_a_file(world, tmp_path):
         (["--plan", "999999", "--language", "en"], "no action plan"),
         (["--language", "en", "--theme", "{other_theme}"], "has no theme"),
         (["--language", "en", "--as-of", "31.12.2021"], "YYYY-MM-DD"),
+        (["--language", "en", "--processes", "0"], "at least 1"),
+        (["--language", "en", "--processes", "two"], "at least 1"),
     ],
 )
 def test_the_command_refuses_bad_options(world, tmp_path, args, message):
