@@ -4,6 +4,7 @@ A newcomer's first run needs nothing: SQLite, in-process tasks, mail to the cons
 Production sets DEBUG=false and must then give SECRET_KEY (or SECRET_KEY_FILE).
 """
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -273,6 +274,17 @@ AUDITLOG_DISABLE_REMOTE_ADDR = True
 # auditlog's own migrations create its stock table even when the entry is swapped out; an
 # unused table that points at content types only stops PostgreSQL test flushes (TRUNCATE).
 MIGRATION_MODULES = {"auditlog": None}
+
+# Progress reports: the worker processes that lay out a report's theme chapters side by side
+# (1: one WeasyPrint document in the calling process), by default the CPUs this process may
+# use, at most 4; and how long the workers of one report may take before it fails.
+REPORT_RENDER_PROCESSES = env.int(
+    "REPORT_RENDER_PROCESSES",
+    default=min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1),
+)
+if REPORT_RENDER_PROCESSES < 1:
+    raise ImproperlyConfigured("REPORT_RENDER_PROCESSES must be at least 1")
+REPORT_RENDER_TIMEOUT = env.int("REPORT_RENDER_TIMEOUT", default=600)
 
 # Celery: without a broker, tasks run in-process so a first run still works.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))

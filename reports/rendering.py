@@ -2,8 +2,9 @@
 metadata, laid out and written by WeasyPrint.
 
 Layout, for speed (WeasyPrint is slow on flexbox, grid and long tables that span pages): the
-only table is the short summary; every item is a block, and in the bilingual report the two
-languages of an item are two floated columns. ``bench/report_bench.py`` measures it.
+only tables are the short summary and money tables; every activity is one compact row, and in
+the bilingual report its two languages are two floated columns. ``bench/report_bench.py``
+measures it. ``reports.parallel`` lays the parts out in worker processes and merges them.
 """
 
 from __future__ import annotations
@@ -57,17 +58,18 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def render_html(
+def report_context(
     data: ReportData, language: str, *, generated_at: datetime.datetime | None = None
-) -> str:
-    """The report's HTML in ``language`` (en, zh-hans or bilingual)."""
+) -> dict:
+    """What every template of the report reads: the whole report, and each part of the
+    parallel path (front matter, a chapter, the events and reviews, the overlay)."""
     languages = LANGUAGES_OF[ReportLanguage(language)]
     bilingual = len(languages) > 1
     generated_at = generated_at or timezone.now()
     with translation.override(languages[0]):
         for chapter in data.chapters:
             chapter.funding_chart = funding_chart(chapter.money, bilingual)
-        context = {
+        return {
             "data": data,
             "plan": data.plan,
             "partnership": data.plan.partnership,
@@ -92,7 +94,41 @@ def render_html(
                 f"{sum(len(c.commitments) for c in data.chapters)}",
             ],
         }
-        return render_to_string("reports/report.html", context)
+
+
+def render_template(template: str, context: dict, **extra) -> str:
+    """One of the report's templates, in the report's first language (as the whole one)."""
+    with translation.override(context["languages"][0]):
+        return render_to_string(template, {**context, **extra})
+
+
+def render_html(
+    data: ReportData, language: str, *, generated_at: datetime.datetime | None = None
+) -> str:
+    """The whole report's HTML in ``language`` (en, zh-hans or bilingual)."""
+    context = report_context(data, language, generated_at=generated_at)
+    return render_template("reports/report.html", context)
+
+
+def render_part_htmls(context: dict) -> list[str]:
+    """The parallel path's parts, each a document of its own without page numbers: one per
+    theme chapter (the first with the part's title), then the events and reviews."""
+    parts = [
+        render_template(
+            "reports/report_part.html", context, part=True, chapter=chapter, first_chapter=i == 0
+        )
+        for i, chapter in enumerate(context["data"].chapters)
+    ]
+    parts.append(render_template("reports/report_part.html", context, part=True, chapter=None))
+    return parts
+
+
+def lay_out(html: str, *, url_fetcher=None):
+    """The laid-out WeasyPrint document of ``html`` (fetching only our static files)."""
+    from weasyprint import HTML
+
+    fetcher = url_fetcher or StaticFilesFetcher()
+    return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=fetcher).render()
 
 
 def html_to_pdf(html: str, output, *, url_fetcher=None) -> tuple[int, float, float]:
@@ -100,11 +136,8 @@ def html_to_pdf(html: str, output, *, url_fetcher=None) -> tuple[int, float, flo
 
     Returns (page count, layout seconds, writing seconds).
     """
-    from weasyprint import HTML
-
-    fetcher = url_fetcher or StaticFilesFetcher()
     started = time.perf_counter()
-    document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=fetcher).render()
+    document = lay_out(html, url_fetcher=url_fetcher)
     laid_out = time.perf_counter()
     # No /ID from the clock: the same report renders to the same bytes.
     document.write_pdf(output, pdf_identifier=b"sister-city-progress-report")

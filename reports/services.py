@@ -31,7 +31,7 @@ from cooperation.models import ActionPlan, Theme
 from partners import access, clock
 from partners.access import Action
 
-from . import rendering, snapshot
+from . import parallel, rendering, snapshot
 from .models import ProgressReport, ReportLanguage, ReportStatus
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class RenderResult:
     layout_seconds: float
     write_seconds: float
     activity_count: int
+    processes: int = 1  # the processes it was laid out in (1: one WeasyPrint document)
 
 
 def write_report_pdf(
@@ -64,22 +65,39 @@ def write_report_pdf(
     output: str | os.PathLike | BinaryIO,
     generated_at: datetime.datetime | None = None,
     url_fetcher=None,
+    processes: int | None = None,
 ) -> RenderResult:
     """Render the report of ``plan`` (or ``theme``) as of ``as_of`` in ``language`` to
-    ``output``. Used by ``render_report``, ``manage.py render_report`` and the benchmark."""
+    ``output``. Used by ``render_report``, ``manage.py render_report`` and the benchmark.
+
+    ``processes`` (default ``settings.REPORT_RENDER_PROCESSES``): with 1, the report is one
+    WeasyPrint document laid out here; with more, and more than one theme chapter, its parts
+    are laid out in that many worker processes and merged (``reports.parallel``). A custom
+    ``url_fetcher`` serves this process's layouts only; workers use ``StaticFilesFetcher``.
+    """
     if theme is not None and theme.plan_id != plan.pk:
         raise ReportRequestError(_("This theme belongs to another plan."))
+    processes = parallel.processes_for(processes)
     started = time.perf_counter()
     data = snapshot.collect(plan, theme, as_of)
-    html = rendering.render_html(data, language, generated_at=generated_at)
-    html_seconds = time.perf_counter() - started
-    pages, layout, write = rendering.html_to_pdf(html, output, url_fetcher=url_fetcher)
+    context = rendering.report_context(data, language, generated_at=generated_at)
+    if processes > 1 and len(data.chapters) > 1:
+        html_seconds = time.perf_counter() - started
+        pages, layout, write = parallel.write_parallel(
+            context, output, processes=processes, url_fetcher=url_fetcher
+        )
+    else:
+        processes = 1
+        html = rendering.render_template("reports/report.html", context)
+        html_seconds = time.perf_counter() - started
+        pages, layout, write = rendering.html_to_pdf(html, output, url_fetcher=url_fetcher)
     return RenderResult(
         page_count=pages,
         html_seconds=html_seconds,
         layout_seconds=layout,
         write_seconds=write,
         activity_count=data.activity_count,
+        processes=processes,
     )
 
 

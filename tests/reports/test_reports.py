@@ -68,9 +68,12 @@ class RecordingFetcher(StaticFilesFetcher):
         return super().fetch(url, headers)
 
 
-def render(plan, language, *, theme=None, as_of=AS_OF, fetcher=None) -> tuple[bytes, int]:
+def render(
+    plan, language, *, theme=None, as_of=AS_OF, fetcher=None, processes=None
+) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     result = services.write_report_pdf(
+        processes=processes,
         plan=plan,
         theme=theme,
         language=language,
@@ -325,7 +328,8 @@ def test_the_report_shows_the_status_on_its_date_not_today(world, history):
 
 
 @needs_poppler
-def test_hostile_text_renders_as_text_and_fetches_nothing(dated):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_hostile_text_renders_as_text_and_fetches_nothing(dated, processes):
     world = dated
     type(world.hki_activity).objects.filter(pk=world.hki_activity.pk).update(
         description_en=HOSTILE, title_en='Title <a href="file:///etc/shadow">x</a>'
@@ -334,9 +338,10 @@ def test_hostile_text_renders_as_text_and_fetches_nothing(dated):
         summary_en="<svg><image href='http://evil.example/i.svg'/></svg>"
     )
     fetcher = RecordingFetcher()
-    pdf, _ = render(world.plan, "en", fetcher=fetcher)
-    # The one thing fetched is our stylesheet.
-    assert fetcher.urls == [static_url("reports/report.css")]
+    pdf, _ = render(world.plan, "en", fetcher=fetcher, processes=processes)
+    # The one thing fetched is our stylesheet (with more processes, the given fetcher serves
+    # the parent's layouts, front matter and page overlay; the workers use our own).
+    assert set(fetcher.urls) == {static_url("reports/report.css")}
     text = squeeze(pdf_text(pdf))
     assert squeeze('<img src="file:///etc/passwd">') in text
     assert squeeze('<link rel="stylesheet" href="http://evil.example/x.css">') in text
@@ -519,7 +524,8 @@ def test_a_failed_render_records_the_reason_and_keeps_no_file(world, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("the layout engine fell over")
 
-    monkeypatch.setattr(rendering, "html_to_pdf", broken)
+    # Every layout goes through lay_out, in one process or in the parallel path's parent.
+    monkeypatch.setattr(rendering, "lay_out", broken)
     result = report_tasks.render_progress_report.apply(args=[report.pk]).get()
     assert result == ReportStatus.FAILED
     report.refresh_from_db()
@@ -614,25 +620,31 @@ def test_the_task_is_a_thin_late_acknowledged_task():
 # --- the management command ---------------------------------------------------------------------
 
 
-def test_the_command_writes_a_report_to_a_file(world, tmp_path):
+@pytest.mark.parametrize(
+    ("scope", "processes", "used"), [("theme", "2", 1), ("plan", "2", 2), ("plan", "1", 1)]
+)
+def test_the_command_writes_a_report_to_a_file(world, tmp_path, scope, processes, used):
     target = tmp_path / "report.pdf"
     out = io.StringIO()
+    theme = ["--theme", str(world.themes[0].pk)] if scope == "theme" else []
     call_command(
         "render_report",
         "--plan",
         str(world.plan.pk),
         "--language",
         "en",
-        "--theme",
-        str(world.themes[0].pk),
+        *theme,
         "--as-of",
         "2021-12-31",
         "--output",
         str(target),
+        "--processes",
+        processes,
         stdout=out,
     )
     assert target.read_bytes().startswith(b"%PDF-")
     assert "pages" in out.getvalue()
+    assert f"and {used} process(es)" in out.getvalue()
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
 
 
@@ -642,6 +654,8 @@ def test_the_command_writes_a_report_to_a_file(world, tmp_path):
         (["--plan", "999999", "--language", "en"], "no action plan"),
         (["--language", "en", "--theme", "{other_theme}"], "has no theme"),
         (["--language", "en", "--as-of", "31.12.2021"], "YYYY-MM-DD"),
+        (["--language", "en", "--processes", "0"], "at least 1"),
+        (["--language", "en", "--processes", "two"], "at least 1"),
     ],
 )
 def test_the_command_refuses_bad_options(world, tmp_path, args, message):

@@ -17,6 +17,7 @@ from cooperation.models import ActionPlan, Theme
 from core.doors import Door, through
 from partners import clock
 from reports.models import ReportLanguage
+from reports.parallel import ReportRenderError
 from reports.services import write_report_pdf
 
 
@@ -25,6 +26,16 @@ def _date(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--as-of: give a date as YYYY-MM-DD, not {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise CommandError(f"--processes: give a whole number of at least 1, not {text!r}")
+    return number
 
 
 class Command(BaseCommand):
@@ -43,9 +54,16 @@ class Command(BaseCommand):
             "--as-of", type=_date, help="The date the report describes (default: today)."
         )
         parser.add_argument("--output", required=True, help="Where to write the PDF.")
+        parser.add_argument(
+            "--processes",
+            type=_positive,
+            help="Worker processes for the theme chapters (default: REPORT_RENDER_PROCESSES).",
+        )
 
     @through(Door.COMMAND)
-    def handle(self, *args, plan, language, theme=None, as_of=None, output, **options):
+    def handle(
+        self, *args, plan, language, theme=None, as_of=None, output, processes=None, **options
+    ):
         try:
             plan_obj = ActionPlan.objects.select_related("partnership").get(pk=plan)
         except ActionPlan.DoesNotExist:
@@ -65,11 +83,18 @@ class Command(BaseCommand):
         tmp = Path(tmp_name)
         try:
             result = write_report_pdf(
-                plan=plan_obj, theme=theme_obj, language=language, as_of=as_of, output=tmp
+                plan=plan_obj,
+                theme=theme_obj,
+                language=language,
+                as_of=as_of,
+                output=tmp,
+                processes=processes,
             )
             os.replace(tmp, target)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
+        except ReportRenderError as exc:
+            raise CommandError(str(exc)) from exc
         finally:
             tmp.unlink(missing_ok=True)
 
@@ -79,6 +104,7 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Wrote {target}: {result.page_count} pages, {result.activity_count} "
                     f"activities, as of {as_of.isoformat()}, in {seconds:.1f} s "
+                    f"and {result.processes} process(es) "
                     f"(HTML {result.html_seconds:.2f} s, layout {result.layout_seconds:.2f} s, "
                     f"PDF {result.write_seconds:.2f} s)."
                 )

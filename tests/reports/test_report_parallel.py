@@ -1,0 +1,321 @@
+"""The report's dense layout and its parallel path: parts laid out in worker processes, then
+merged with the contents' numbers, "Page x of y", bookmarks and metadata right; the same
+report as one document; from inside a daemonic process (a Celery prefork worker's); and a
+failing or slow worker failing the report, never hanging it.
+
+Times are for ``bench/report_bench.py``; nothing here asserts a duration.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import multiprocessing
+import random
+import re
+import time
+
+import pytest
+from django.db import connection
+from pypdf import PdfReader
+
+from cooperation.models import Activity, ActivityStatus, StatusUpdate
+from reports import parallel, rendering, services, snapshot
+from reports import tasks as report_tasks
+from reports.models import ProgressReport, ReportStatus
+from tests.reports.test_reports import AS_OF, render, squeeze
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
+
+EN_TEXT = (
+    "joint seminar on smart mobility and clean energy for city districts with partners from "
+    "universities enterprises and municipal agencies including site visits exchange of experts"
+)
+WORDS = EN_TEXT.split(" ")
+ZH = (
+    "双方围绕智慧交通与清洁能源举办联合研讨会，邀请高校、企业和市政机构参加，"
+    "组织实地考察和专家交流。"
+)
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def outline_of(pdf: bytes) -> list[tuple[int, str, int]]:
+    """(depth, title, 1-based page) of every bookmark, in order."""
+    reader = PdfReader(io.BytesIO(pdf))
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def add_activities(world, n: int, seed: int = 3) -> None:
+    """``n`` activities like the benchmark's: two languages, description, outcomes when
+    completed, lead agencies, dates and a dated status update with a note."""
+    rng = random.Random(seed)
+    statuses = [ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS, ActivityStatus.COMPLETED]
+    activities = []
+    for i in range(n):
+        start = datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(0, 600))
+        status = statuses[i % 3]
+        done = status == ActivityStatus.COMPLETED
+
+        def words(k):
+            return " ".join(rng.choice(WORDS) for _ in range(k)).capitalize() + "."
+
+        activities.append(
+            Activity(
+                theme=world.themes[i % 3],
+                title_en=f"{words(7)[:-1]} ({i})",
+                title_zh_hans=f"{ZH[rng.randrange(0, 20) :][:16]}（{i}）",
+                description_en=words(rng.randrange(12, 30)),
+                description_zh_hans=ZH[: rng.randrange(30, len(ZH))],
+                outcomes_en=words(10) if done else "",
+                outcomes_zh_hans=ZH[:20] if done else "",
+                first_lead_agency=world.hki_agency,
+                second_lead_agency=world.bj_agency,
+                planned_start=start,
+                planned_end=start + datetime.timedelta(days=200),
+                actual_start=start if status != ActivityStatus.PLANNED else None,
+                actual_end=start + datetime.timedelta(days=150) if done else None,
+                status=status,
+            )
+        )
+    Activity.objects.bulk_create(activities)
+    Activity.objects.update(created_at=datetime.datetime(2019, 10, 15, 12, tzinfo=datetime.UTC))
+    updates = [
+        StatusUpdate(
+            activity=a,
+            sequence=1,
+            from_status=ActivityStatus.PLANNED,
+            to_status=a.status,
+            note=" ".join(rng.choice(WORDS) for _ in range(8)),
+        )
+        for a in activities
+        if a.status != ActivityStatus.PLANNED
+    ]
+    StatusUpdate.objects.bulk_create(updates)
+    StatusUpdate.objects.update(created_at=datetime.datetime(2021, 6, 1, 12, tzinfo=datetime.UTC))
+
+
+# --- the dense layout ---------------------------------------------------------------------------
+
+
+def test_a_bilingual_report_sets_about_a_dozen_activities_a_page(world):
+    """The dense rows: 120 activities with descriptions, outcomes, dates, lead agencies and a
+    note, both languages side by side. The former layout (four a page) took 39 pages."""
+    add_activities(world, 120)
+    pdf, pages = render(world.plan, "bilingual", processes=1)
+    texts = page_texts(pdf)
+    assert len(texts) == pages
+    # Every activity is there, with its details, in both languages.
+    whole = squeeze("".join(texts))
+    for activity in Activity.objects.filter(theme__plan=world.plan, title_en__endswith=")"):
+        assert squeeze(activity.title_en) in whole
+        assert squeeze(activity.title_zh_hans) in whole
+        assert squeeze(activity.description_en) in whole
+    assert whole.count(squeeze("Lead agencies")) >= 120
+    # Cover, contents, summary and charts, three chapters, events and reviews: 18 pages with
+    # this font; the former layout set four activities a page.
+    assert pages <= 20, pages
+
+
+# --- the parallel path --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pair(world):
+    """The world's bilingual report rendered in one process and in two."""
+    add_activities(world, 30)
+    one, _ = render(world.plan, "bilingual", processes=1)
+    two, pages = render(world.plan, "bilingual", processes=2)
+    return world, one, two, pages
+
+
+def test_both_paths_give_the_same_pages_with_the_same_text(pair):
+    _world, one, two, pages = pair
+    first, second = page_texts(one), page_texts(two)
+    assert len(first) == len(second) == pages
+    for number, (a, b) in enumerate(zip(first, second, strict=True), start=1):
+        # The overlay's running title and page number come last in the merged page's text.
+        assert sorted(squeeze(line) for line in a.splitlines()) == sorted(
+            squeeze(line) for line in b.splitlines()
+        ), number
+
+
+def test_every_merged_page_after_the_cover_is_numbered_in_both_languages(pair):
+    world, _one, two, pages = pair
+    texts = page_texts(two)
+    assert "Page 1 of" not in texts[0]
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"Page {number} of {pages}" in text, number
+        assert f"第{number}页，共{pages}页" in text, number
+        assert squeeze(world.plan.title_en)[:30] in squeeze(text), number
+
+
+def test_the_contents_numbers_and_the_bookmarks_point_to_the_chapters(pair):
+    world, _one, two, _pages = pair
+    texts = page_texts(two)
+    outline = outline_of(two)
+    titles = [title for _depth, title, _page in outline]
+    part = next(i for i, t in enumerate(titles) if t.startswith("Themes and their activities"))
+    chapters = [entry for entry in outline[part + 1 :] if entry[0] == 1][:3]
+    assert [title for _d, title, _p in chapters] == [
+        f"{theme.order}. {theme.name_en} {theme.name_zh_hans}" for theme in world.themes
+    ]
+    contents = next(t for t in texts if "Contents" in t)
+    for theme, (_depth, _title, page) in zip(world.themes, chapters, strict=True):
+        # The chapter's heading is on the page its bookmark names …
+        assert squeeze(f"{theme.order}. {theme.name_en}") in squeeze(texts[page - 1])
+        # … and the contents give that page's number.
+        line = next(line for line in contents.splitlines() if theme.name_en in line)
+        assert re.search(rf"\b{page}\s*$", line), (line, page)
+    # One bookmark per part of the front matter, and the events and reviews.
+    top = [title for depth, title, _page in outline if depth == 0]
+    assert len(top) == 6  # the plan's title, contents, summary, themes, events, reviews
+    assert top[-2].startswith("Events") and top[-1].startswith("Reviews")
+    # The contents link to the chapters in the merged file.
+    reader = PdfReader(io.BytesIO(two))
+    contents_page = texts.index(contents)
+    links = [a.get_object() for a in reader.pages[contents_page].get("/Annots", [])]
+    targets = {
+        reader.get_page_number(link["/Dest"][0].get_object())
+        for link in links
+        if not isinstance(link.get("/Dest"), str | None)  # not the summary's named one
+    }
+    assert {page - 1 for _d, _t, page in chapters} <= targets
+
+
+def test_the_merged_report_keeps_title_author_dates_and_language(world):
+    world.plan.coordinators.set([world.hki_agency, world.bj_agency])
+    pdf, _ = render(world.plan, "zh-hans", processes=2)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "北京市与赫尔辛基市2019-2023年合作行动计划" in reader.metadata.title
+    assert sorted(reader.metadata.author.split("; ")) == ["科学技术委员会", "经济发展部"]
+    assert reader.metadata["/CreationDate"].startswith("D:20220103")
+    assert reader.trailer["/Root"]["/Lang"] == "zh-hans"
+    # Chinese pages are numbered the Chinese way only.
+    texts = page_texts(pdf)
+    assert f"第2页，共{len(texts)}页" in texts[1]
+    assert "Page 2" not in texts[1]
+
+
+def test_the_merged_report_renders_to_the_same_bytes_again(world):
+    first, _ = render(world.plan, "bilingual", processes=2)
+    again, _ = render(world.plan, "bilingual", processes=2)
+    assert first == again
+
+
+def test_the_result_says_how_many_processes_laid_it_out(world, settings):
+    settings.REPORT_RENDER_PROCESSES = 2
+    result = services.write_report_pdf(
+        plan=world.plan, theme=None, language="en", as_of=AS_OF, output=io.BytesIO()
+    )
+    assert result.processes == 2
+    result = services.write_report_pdf(
+        plan=world.plan, theme=None, language="en", as_of=AS_OF, output=io.BytesIO(), processes=1
+    )
+    assert result.processes == 1
+    # One theme's report is one chapter: nothing to share out.
+    result = services.write_report_pdf(
+        plan=world.plan, theme=world.themes[0], language="en", as_of=AS_OF, output=io.BytesIO()
+    )
+    assert result.processes == 1
+
+
+# --- workers: daemonic parents, failures, timeouts ----------------------------------------------
+
+
+def _render_parts_in_daemon(htmls, queue):
+    try:
+        parts, _ = parallel.render_parts(htmls, 2)
+        queue.put([part.pages for part in parts])
+    except BaseException as exc:  # noqa: BLE001 - the test reads it
+        queue.put(repr(exc))
+
+
+def _run_in_daemon(target, *args):
+    """``target(*args, queue)`` in a daemonic forked process (as Celery's prefork pool runs
+    tasks): what it puts on the queue."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    process = ctx.Process(target=target, args=(*args, queue), daemon=True)
+    process.start()
+    try:
+        return queue.get(timeout=300)
+    finally:
+        process.join(timeout=30)
+
+
+def test_the_workers_start_from_a_daemonic_process(world):
+    data = snapshot.collect(world.plan, None, AS_OF)
+    htmls = rendering.render_part_htmls(rendering.report_context(data, "bilingual"))
+    assert len(htmls) == 4  # three chapters, then the events and reviews
+    got = _run_in_daemon(_render_parts_in_daemon, htmls)
+    assert isinstance(got, list), got
+    assert len(got) == 4 and all(pages >= 1 for pages in got)
+
+
+def _task_in_daemon(report_id, queue):
+    try:
+        status = report_tasks.render_progress_report.apply(args=[report_id]).get()
+        report = ProgressReport.objects.get(pk=report_id)
+        queue.put((status, report.page_count, report.error))
+    except BaseException as exc:  # noqa: BLE001 - the test reads it
+        queue.put(repr(exc))
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="the forked task uses its copy of the in-memory test database (SQLite only); "
+    "on PostgreSQL the test above starts the workers from a daemonic process",
+)
+def test_the_task_renders_a_report_in_parallel_inside_a_daemonic_process(world, settings):
+    settings.REPORT_RENDER_PROCESSES = 2
+    report = ProgressReport.objects.create(
+        plan=world.plan, theme=None, language="bilingual", as_of=AS_OF
+    )
+    got = _run_in_daemon(_task_in_daemon, report.pk)
+    assert got[0] == ReportStatus.DONE, got
+    assert got[1] >= 6 and got[2] == ""
+
+
+def broken_part(html):
+    raise RuntimeError("the layout engine fell over in a worker")
+
+
+def slow_part(html):
+    time.sleep(60)
+
+
+def test_a_failing_worker_fails_the_report_with_the_reason(world, monkeypatch, settings):
+    settings.REPORT_RENDER_PROCESSES = 2
+    monkeypatch.setattr(parallel, "render_part", broken_part)
+    with pytest.raises(parallel.ReportRenderError, match="failed in a worker process") as info:
+        render(world.plan, "bilingual")
+    assert "the layout engine fell over in a worker" in str(info.value)
+    # Through the task: the report is failed with that reason, and keeps no file.
+    report = ProgressReport.objects.create(
+        plan=world.plan, theme=None, language="bilingual", as_of=AS_OF
+    )
+    assert report_tasks.render_progress_report.apply(args=[report.pk]).get() == "failed"
+    report.refresh_from_db()
+    assert report.error.startswith("ReportRenderError: The report's part")
+    assert "the layout engine fell over in a worker" in report.error
+    assert not report.file
+
+
+def test_a_slow_worker_fails_the_report_instead_of_hanging(world, monkeypatch, settings):
+    settings.REPORT_RENDER_TIMEOUT = 1
+    monkeypatch.setattr(parallel, "render_part", slow_part)
+    with pytest.raises(parallel.ReportRenderError, match="not rendered within 1 s"):
+        render(world.plan, "en", processes=2)
