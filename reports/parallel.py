@@ -21,6 +21,7 @@ worker, or one past ``settings.REPORT_RENDER_TIMEOUT``, fails the report with
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -61,6 +62,32 @@ def processes_for(processes: int | None) -> int:
     if processes is None:
         processes = settings.REPORT_RENDER_PROCESSES
     return max(1, int(processes))
+
+
+#: Below this many activities one document laid out in the calling process is quicker than
+#: starting workers (measured: the demo plan's 25 activities, 2.5 s alone, 5.5 s in parts).
+PARALLEL_MIN_ACTIVITIES = 150
+#: A part holds about this many activities at most, whatever the number of processes: a
+#: worker's memory is that of its part (the whole 2,000-activity report in one document
+#: peaks above 800 MiB).
+PART_ACTIVITIES = 250
+
+
+def use_parts(data, processes: int | None) -> int:
+    """How many worker processes lay out the report of ``data`` in parts; 0 for one whole
+    document here. ``processes`` None chooses by size: parts for large reports only, with
+    ``REPORT_RENDER_PROCESSES`` workers (one worker at a time still bounds the memory)."""
+    if len(data.chapters) < 2:
+        return 0
+    if processes is None:
+        return processes_for(None) if data.activity_count >= PARALLEL_MIN_ACTIVITIES else 0
+    return processes if processes > 1 else 0
+
+
+def part_count(data, processes: int) -> int:
+    """Into how many documents the chapters are shared: one per process, more when a part
+    would hold more than ``PART_ACTIVITIES`` (never more than the chapters)."""
+    return max(processes, math.ceil(data.activity_count / PART_ACTIVITIES))
 
 
 def describe(document, pdf: bytes) -> PartPdf:
@@ -138,24 +165,27 @@ def render_parts(htmls: list[str], processes: int, meanwhile=None) -> tuple[list
         pool.join()
 
 
+def _anchor_pages(parts: list[PartPdf], first_page: int) -> dict[str, int]:
+    """Each part's anchors → their page number (1-based) in the merged report, the parts
+    following each other from ``first_page``."""
+    pages, start = {}, first_page
+    for part in parts:
+        for name, index in part.anchors.items():
+            pages.setdefault(name, start + index)
+        start += part.pages
+    return pages
+
+
 def _toc_pages(context: dict, parts: list[PartPdf], front_pages: int) -> dict[str, int]:
     """The contents' page numbers (1-based, in the merged report) when the front matter has
     ``front_pages`` pages; sets ``toc_page`` on each chapter and review for the template."""
     data = context["data"]
-    starts, page = [], front_pages + 1
-    for part in parts:
-        starts.append(page)
-        page += part.pages
-    for chapter, start in zip(data.chapters, starts, strict=False):
-        chapter.toc_page = start
-    back, back_start = parts[-1], starts[-1]
+    pages = _anchor_pages(parts, front_pages + 1)
+    for chapter in data.chapters:
+        chapter.toc_page = pages[chapter.anchor]
     for review in data.reviews:
-        review.toc_page = back_start + back.anchors.get(f"review-{review.pk}", 0)
-    return {
-        "themes": starts[0] if data.chapters else back_start,
-        "events": back_start + back.anchors.get("events", 0),
-        "reviews": back_start + back.anchors.get("reviews", 0),
-    }
+        review.toc_page = pages.get(f"review-{review.pk}", 0)
+    return {name: pages.get(name, 0) for name in ("themes", "events", "reviews")}
 
 
 def _front_pages(context: dict, url_fetcher) -> int:
@@ -197,7 +227,7 @@ def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -
 
     started = time.perf_counter()
     parts, front_pages = render_parts(
-        rendering.render_part_htmls(context),
+        rendering.render_part_htmls(context, part_count(context["data"], processes)),
         processes,
         meanwhile=lambda: _front_pages(context, url_fetcher),
     )
@@ -206,10 +236,7 @@ def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -
     for part in parts:
         offsets.append(page)
         page += part.pages
-    anchors = {}
-    for part, offset in zip(parts, offsets, strict=True):
-        for name, index in part.anchors.items():
-            anchors.setdefault(name, index + offset)
+    anchors = _anchor_pages(parts, offsets[0])  # page indexes, as links want them
     # The contents' links into the other parts: taken out of the front's own PDF (WeasyPrint
     # would log each as a missing anchor) and added to the merged one.
     links = []

@@ -110,17 +110,37 @@ def render_html(
     return render_template("reports/report.html", context)
 
 
-def render_part_htmls(context: dict) -> list[str]:
-    """The parallel path's parts, each a document of its own without page numbers: one per
-    theme chapter (the first with the part's title), then the events and reviews."""
-    parts = [
+def group_chapters(chapters: list, parts: int) -> list[list]:
+    """``chapters`` in at most ``parts`` runs, in order, of about equal weight (activities plus
+    a chapter's own pages): each run is one document, so fewer runs embed the fonts fewer times
+    and pay WeasyPrint's setup less often. A chapter goes to the run its middle falls in."""
+    parts = max(1, parts)
+    weights = [chapter.total + 10 for chapter in chapters]
+    total = sum(weights) or 1
+    groups: list[list] = [[] for _ in range(parts)]
+    before = 0
+    for chapter, weight in zip(chapters, weights, strict=True):
+        groups[min(parts - 1, int((before + weight / 2) * parts / total))].append(chapter)
+        before += weight
+    return [group for group in groups if group] or [[]]
+
+
+def render_part_htmls(context: dict, parts: int) -> list[str]:
+    """The parallel path's parts, each a document of its own without page numbers: the theme
+    chapters in ``parts`` runs (the first with the part's title), the last run followed by
+    the events and reviews."""
+    groups = group_chapters(list(context["data"].chapters), parts)
+    return [
         render_template(
-            "reports/report_part.html", context, part=True, chapter=chapter, first_chapter=i == 0
+            "reports/report_part.html",
+            context,
+            part=True,
+            chapters=group,
+            first_part=i == 0,
+            with_back=i == len(groups) - 1,
         )
-        for i, chapter in enumerate(context["data"].chapters)
+        for i, group in enumerate(groups)
     ]
-    parts.append(render_template("reports/report_part.html", context, part=True, chapter=None))
-    return parts
 
 
 def lay_out(html: str, *, url_fetcher=None):

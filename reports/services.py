@@ -70,24 +70,25 @@ def write_report_pdf(
     """Render the report of ``plan`` (or ``theme``) as of ``as_of`` in ``language`` to
     ``output``. Used by ``render_report``, ``manage.py render_report`` and the benchmark.
 
-    ``processes`` (default ``settings.REPORT_RENDER_PROCESSES``): with 1, the report is one
-    WeasyPrint document laid out here; with more, and more than one theme chapter, its parts
-    are laid out in that many worker processes and merged (``reports.parallel``). A custom
-    ``url_fetcher`` serves this process's layouts only; workers use ``StaticFilesFetcher``.
+    ``processes``: with 1, the report is one WeasyPrint document laid out here; with more,
+    and more than one theme chapter, its parts are laid out in that many worker processes
+    and merged (``reports.parallel``). None (the default) chooses by size: one document for a
+    small report, parts in ``settings.REPORT_RENDER_PROCESSES`` workers for a large one
+    (``parallel.use_parts``). A custom ``url_fetcher`` serves this process's layouts only;
+    workers use ``StaticFilesFetcher``.
     """
     if theme is not None and theme.plan_id != plan.pk:
         raise ReportRequestError(_("This theme belongs to another plan."))
-    processes = parallel.processes_for(processes)
     started = time.perf_counter()
     data = snapshot.collect(plan, theme, as_of)
     context = rendering.report_context(data, language, generated_at=generated_at)
-    if processes > 1 and len(data.chapters) > 1:
+    workers = parallel.use_parts(data, processes)
+    if workers:
         html_seconds = time.perf_counter() - started
         pages, layout, write = parallel.write_parallel(
-            context, output, processes=processes, url_fetcher=url_fetcher
+            context, output, processes=workers, url_fetcher=url_fetcher
         )
     else:
-        processes = 1
         html = rendering.render_template("reports/report.html", context)
         html_seconds = time.perf_counter() - started
         pages, layout, write = rendering.html_to_pdf(html, output, url_fetcher=url_fetcher)
@@ -97,7 +98,7 @@ def write_report_pdf(
         layout_seconds=layout,
         write_seconds=write,
         activity_count=data.activity_count,
-        processes=processes,
+        processes=workers or 1,
     )
 
 

@@ -14,6 +14,7 @@ import multiprocessing
 import random
 import re
 import time
+import types
 
 import pytest
 from django.db import connection
@@ -215,10 +216,22 @@ def test_the_merged_report_renders_to_the_same_bytes_again(world):
     assert first == again
 
 
-def test_the_result_says_how_many_processes_laid_it_out(world, settings):
+def test_the_result_says_how_many_processes_laid_it_out(world, settings, monkeypatch):
     settings.REPORT_RENDER_PROCESSES = 2
+    # A small report is one document, however many processes are allowed …
     result = services.write_report_pdf(
         plan=world.plan, theme=None, language="en", as_of=AS_OF, output=io.BytesIO()
+    )
+    assert result.processes == 1
+    # … a large one is laid out in parts by the configured workers …
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ACTIVITIES", 0)
+    result = services.write_report_pdf(
+        plan=world.plan, theme=None, language="en", as_of=AS_OF, output=io.BytesIO()
+    )
+    assert result.processes == 2
+    # … and a caller may ask for either.
+    result = services.write_report_pdf(
+        plan=world.plan, theme=None, language="en", as_of=AS_OF, output=io.BytesIO(), processes=2
     )
     assert result.processes == 2
     result = services.write_report_pdf(
@@ -258,11 +271,11 @@ def _run_in_daemon(target, *args):
 
 def test_the_workers_start_from_a_daemonic_process(world):
     data = snapshot.collect(world.plan, None, AS_OF)
-    htmls = rendering.render_part_htmls(rendering.report_context(data, "bilingual"))
-    assert len(htmls) == 4  # three chapters, then the events and reviews
+    htmls = rendering.render_part_htmls(rendering.report_context(data, "bilingual"), 3)
+    assert len(htmls) == 3  # a chapter each, the last followed by the events and reviews
     got = _run_in_daemon(_render_parts_in_daemon, htmls)
     assert isinstance(got, list), got
-    assert len(got) == 4 and all(pages >= 1 for pages in got)
+    assert len(got) == 3 and all(pages >= 1 for pages in got)
 
 
 def _task_in_daemon(report_id, queue):
@@ -299,6 +312,7 @@ def slow_part(html):
 
 def test_a_failing_worker_fails_the_report_with_the_reason(world, monkeypatch, settings):
     settings.REPORT_RENDER_PROCESSES = 2
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ACTIVITIES", 0)
     monkeypatch.setattr(parallel, "render_part", broken_part)
     with pytest.raises(parallel.ReportRenderError, match="failed in a worker process") as info:
         render(world.plan, "bilingual")
@@ -319,3 +333,49 @@ def test_a_slow_worker_fails_the_report_instead_of_hanging(world, monkeypatch, s
     monkeypatch.setattr(parallel, "render_part", slow_part)
     with pytest.raises(parallel.ReportRenderError, match="not rendered within 1 s"):
         render(world.plan, "en", processes=2)
+
+
+# --- sharing the chapters out -------------------------------------------------------------------
+
+
+class _Chapter:
+    def __init__(self, total):
+        self.total = total
+
+    def __repr__(self):
+        return f"C{self.total}"
+
+
+@pytest.mark.parametrize(
+    ("totals", "parts", "expected"),
+    [
+        # Equal chapters, equal runs, in order.
+        ([10] * 10, 2, [[10] * 5, [10] * 5]),
+        ([10] * 10, 5, [[10] * 2] * 5),
+        # One big chapter has a run of its own; the rest share the other.
+        ([1000, 10, 10, 10], 2, [[1000], [10, 10, 10]]),
+        # Never more runs than chapters, never an empty run.
+        ([5, 5], 4, [[5], [5]]),
+        ([], 3, [[]]),
+    ],
+)
+def test_chapters_are_shared_into_runs_of_about_equal_weight(totals, parts, expected):
+    chapters = [_Chapter(total) for total in totals]
+    groups = rendering.group_chapters(chapters, parts)
+    assert [[c.total for c in group] for group in groups] == expected
+    assert [c for group in groups for c in group] == chapters
+
+
+def test_a_large_report_is_shared_into_parts_of_bounded_size(settings):
+    settings.REPORT_RENDER_PROCESSES = 2
+    data = types.SimpleNamespace(chapters=[_Chapter(200)] * 10, activity_count=2000)
+    assert parallel.use_parts(data, None) == 2
+    assert parallel.part_count(data, 2) == 8  # at most PART_ACTIVITIES a part
+    data.activity_count = 400
+    assert parallel.part_count(data, 2) == 2
+    data.activity_count = 20
+    assert parallel.use_parts(data, None) == 0  # one document is quicker
+    assert parallel.use_parts(data, 1) == 0
+    assert parallel.use_parts(data, 3) == 3
+    data.chapters = data.chapters[:1]
+    assert parallel.use_parts(data, 3) == 0  # one chapter: nothing to share out
