@@ -17,6 +17,7 @@ from reports import services as report_services
 from reports.models import ProgressReport, ReportLanguage, ReportStatus
 from reports.selectors import download_name, visible_reports
 
+from .. import etags
 from ..base import PortalViewSet
 from ..exceptions import ReportNotReady
 from ..fields import SafePrimaryKeyRelatedField
@@ -109,6 +110,10 @@ class ReportViewSet(mixins.ListModelMixin, PortalViewSet):
 
     def get_queryset(self):
         return visible_reports(self.request.user).order_by("-created_at", "-id")
+
+    def list_stamp(self) -> list[str]:
+        # A report's rendering is not in the history: its start and end times move on.
+        return etags.table_stamp(ProgressReport, "started_at", "finished_at")
 
     def create(self, request, *args, **kwargs):
         serializer = ReportRequestSerializer(
