@@ -258,6 +258,31 @@ AUDITLOG_DISABLE_REMOTE_ADDR = True
 # unused table that points at content types only stops PostgreSQL test flushes (TRUNCATE).
 MIGRATION_MODULES = {"auditlog": None}
 
+
+def _caches(url: str, *, testing: bool) -> dict:
+    """The cache: Redis at ``url`` (redis:// or rediss://), shared by every worker process and
+    machine, so that request rates and cached pages hold across them; without one, each
+    process keeps its own in local memory. The test suite keeps local memory whatever is
+    set (each test starts with an empty cache, and xdist's processes share nothing):
+    tests/api/test_cache.py checks Redis itself."""
+    if url and not testing:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {url!r}")
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                # Beside Celery's keys when the two share a database.
+                "KEY_PREFIX": "portal",
+            }
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+# CACHE_URL, else REDIS_URL (the Celery broker's Redis), else local memory per process.
+CACHE_URL = env.str("CACHE_URL", default="").strip() or env.str("REDIS_URL", default="").strip()
+CACHES = _caches(CACHE_URL, testing=TESTING)
+
 # Celery: without a broker, tasks run in-process so a first run still works.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

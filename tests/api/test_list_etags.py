@@ -16,21 +16,12 @@ from cooperation.models import Activity, StatusUpdate
 from partners.models import Role
 from reports.models import ProgressReport
 from tests import factories as f
+from tests.api import test_query_counts as query_counts
 from tests.api.test_reports import done_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
-LISTS = [
-    "partnerships",
-    "plans",
-    "themes",
-    "commitments",
-    "agencies",
-    "activities",
-    "events",
-    "reviews",
-    "reports",
-]
+LISTS = list(query_counts.LISTS)  # every list of the API
 ACTIVITIES = "/api/v1/activities/"
 
 
