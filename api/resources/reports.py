@@ -21,7 +21,14 @@ from .. import etags
 from ..base import PortalViewSet
 from ..exceptions import ReportNotReady
 from ..fields import SafePrimaryKeyRelatedField
-from ..schema import ERRORS, FILE, READ_ERRORS, ReportNotReadySerializer
+from ..schema import (
+    ERRORS,
+    FILE,
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
+    READ_ERRORS,
+    ReportNotReadySerializer,
+)
 from ..serializers_base import StrictMixin, absolute_url, user_of
 
 
@@ -85,11 +92,13 @@ class ReportRequestSerializer(StrictMixin, serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="List progress reports, newest first",
-        responses={200: ReportSerializer(many=True), 400: ERRORS[400]},
+        parameters=[IF_NONE_MATCH],
+        responses={200: ReportSerializer(many=True), 304: NOT_MODIFIED, 400: ERRORS[400]},
     ),
     retrieve=extend_schema(
         summary="One progress report: its state, and where to download it when done",
-        responses={200: ReportSerializer, **READ_ERRORS},
+        parameters=[IF_NONE_MATCH],
+        responses={200: ReportSerializer, 304: NOT_MODIFIED, **READ_ERRORS},
     ),
     create=extend_schema(
         summary="Ask for a progress report",

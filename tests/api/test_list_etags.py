@@ -183,3 +183,14 @@ def test_none_match():
     assert not etags.none_match('"b"', '"a"')
     assert not etags.none_match("", '"a"')
     assert not etags.none_match(None, '"a"')
+
+
+def test_the_schema_documents_if_none_match_and_304_on_every_list(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    for name in LISTS:
+        for path in (f"/api/v1/{name}/", f"/api/v1/{name}/{{id}}/"):
+            operation = schema["paths"][path]["get"]
+            names = {p["name"] for p in operation.get("parameters", [])}
+            assert "If-None-Match" in names, path
+            assert "304" in operation["responses"], path
+    assert "If-None-Match" in schema["info"]["description"]
