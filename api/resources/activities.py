@@ -20,10 +20,10 @@ from cooperation.services import activities as cooperation_services
 from partners.access import Action
 from partners.models import Agency
 
-from .. import filters
+from .. import etags, filters
 from ..base import PortalViewSet
 from ..etags import etag_for
-from ..exceptions import PreconditionFailed, model_field_to_api
+from ..exceptions import NotModified, PreconditionFailed, model_field_to_api
 from ..fields import SafePrimaryKeyRelatedField, TranslatedField
 from ..history import HistoryMixin
 from ..schema import IF_MATCH, READ_ERRORS, WRITE_ERRORS, resource_schema
@@ -214,28 +214,30 @@ class ActivityViewSet(
                     Prefetch("fundings", queryset=Funding.objects.order_by("source", "id")),
                 )
             )
-        rows = activity_rows()
+        # A detail: the row's version (its ETag) and what the permission check reads; its
+        # JSON is read as plain values (retrieve below).
         return (
             cooperation_selectors.visible_activities(self.request.user)
-            .select_related("theme__plan__partnership", "created_by", "updated_by")
+            .select_related("theme__plan__partnership")
             .only(
-                *rows.activity.fields(),
+                "version",
                 "theme__plan__status",
                 "theme__plan__renewal_of_id",
                 "theme__plan__partnership__first_city_id",
                 "theme__plan__partnership__second_city_id",
             )
-            .prefetch_related(
-                Prefetch("participants", queryset=Agency.objects.only("id")),
-                Prefetch(
-                    "status_updates",
-                    queryset=StatusUpdate.objects.select_related("author")
-                    .only(*rows.status.fields())
-                    .order_by("-sequence"),
-                ),
-                Prefetch("fundings", queryset=Funding.objects.order_by("source", "id")),
-            )
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        activity = self.get_object()
+        etag = etag_for(activity)
+        if etags.none_match(request.headers.get("If-None-Match"), etag):
+            raise NotModified(etag)
+        rows = activity_rows()
+        (data,) = rows.data(rows.page_values(Activity.objects.filter(pk=activity.pk)))
+        response = Response(data)
+        response["ETag"] = etag
+        return response
 
     def list(self, request, *args, **kwargs):
         rows = activity_rows()
