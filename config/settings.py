@@ -267,7 +267,7 @@ def _caches(url: str, *, testing: bool) -> dict:
     tests/api/test_cache.py checks Redis itself."""
     if url and not testing:
         if not url.startswith(("redis://", "rediss://", "unix://")):
-            raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {url!r}")
+            raise ImproperlyConfigured(f"REDIS_URL must be a redis:// address, not {url!r}")
         return {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -279,9 +279,9 @@ def _caches(url: str, *, testing: bool) -> dict:
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
-# CACHE_URL, else REDIS_URL (the Celery broker's Redis), else local memory per process.
-CACHE_URL = env.str("CACHE_URL", default="").strip() or env.str("REDIS_URL", default="").strip()
-CACHES = _caches(CACHE_URL, testing=TESTING)
+# REDIS_URL (the Redis Celery may use too: keys apart by their prefix), else local memory
+# per process.
+CACHES = _caches(env.str("REDIS_URL", default="").strip(), testing=TESTING)
 
 # Celery: without a broker, tasks run in-process so a first run still works.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))

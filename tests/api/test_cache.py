@@ -1,4 +1,4 @@
-"""The cache: Redis when CACHE_URL or REDIS_URL is set, so that request rates hold across
+"""The cache: Redis when REDIS_URL is set, so that request rates hold across
 worker processes; local memory otherwise (and in tests). The Redis tests run against the real
 server when REDIS_URL is set (CI), each under a key prefix of its own, and clean up."""
 

@@ -6,6 +6,7 @@ serializing when their ETag is the row's version."""
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
 from django.utils import timezone
@@ -194,3 +195,28 @@ def test_the_schema_documents_if_none_match_and_304_on_every_list(client):
             assert "If-None-Match" in names, path
             assert "304" in operation["responses"], path
     assert "If-None-Match" in schema["info"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "serializer"),
+    [
+        ("reviews", "api.resources.reviews.ReviewSerializer"),
+        ("events", "api.resources.events.EventSerializer"),
+    ],
+)
+def test_versioned_details_answer_304_before_serializing(
+    world, api_for, monkeypatch, kind, serializer
+):
+    client = api_for(world.official)
+    obj = world.review if kind == "reviews" else world.event
+    url = f"/api/v1/{kind}/{obj.pk}/"
+    etag = etag_of(client, url)
+    module, name = serializer.rsplit(".", 1)
+
+    def never(self, instance):
+        raise AssertionError("serialized for a 304")
+
+    monkeypatch.setattr(getattr(importlib.import_module(module), name), "to_representation", never)
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
