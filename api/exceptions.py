@@ -41,6 +41,16 @@ class PreconditionFailed(exceptions.APIException):
         self.changed = changed or []
 
 
+class NotModified(exceptions.APIException):
+    """The client's copy of a list is current (If-None-Match): 304, no body."""
+
+    status_code = status.HTTP_304_NOT_MODIFIED
+
+    def __init__(self, etag: str):
+        super().__init__()
+        self.etag = etag
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
@@ -103,6 +113,10 @@ def bad_request(errors: dict[str, list[str]]) -> Response:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, NotModified):
+        response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        response["ETag"] = exc.etag
+        return response
     # Django's own exceptions first, as DRF would not know them.
     if isinstance(exc, DjangoValidationError):
         return bad_request(django_errors(exc))

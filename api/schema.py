@@ -45,6 +45,14 @@ and the workflow POSTs: if the object changed since, the answer is 412 and nothi
 `If-Match` may be left out; activities and reviews still refuse a write based on a version
 that changed meanwhile (412).
 
+**Reading again cheaply.** Every list and detail carries an `ETag`; send it back as
+`If-None-Match` and, while nothing it shows has changed, the answer is 304 with no body (the
+ETag again), answered before any row is read or serialized. Comparison is weak (`W/"…"`
+matches `"…"`); several tags may be sent; `*` always matches. A list's ETag is that list
+as you asked for it: it differs for another user (rights shape the rows), language, query,
+page or host, and it moves on with every change of what the list shows, related names and
+roles included. Polling a list with `If-None-Match` is the way to watch for changes.
+
 **Errors.** 400 with `{"errors": {"field": ["message"]}}` (nested fields with dots, e.g.
 `title.zh-hans`; the request as a whole under `non_field_errors`, an unreadable body under
 `body`); other errors `{"detail": "…", "code": "…"}`; 409 when other records still refer to
@@ -106,6 +114,14 @@ IF_MATCH = OpenApiParameter(
     description="The ETag read. When it no longer matches, nothing changes and the answer "
     "is 412. May be left out.",
 )
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag of your copy (several, comma-separated, or *): 304 while it is current.",
+)
+NOT_MODIFIED = OpenApiResponse(description="Your copy is current (If-None-Match): no body.")
 ERRORS = {
     400: OpenApiResponse(ValidationErrorSerializer, description="Invalid input."),
     403: OpenApiResponse(DetailSerializer, description="Seen, but not yours to change."),
@@ -136,10 +152,14 @@ def resource_schema(name: str, serializer, *, writes: str = "", methods=()) -> d
     """The documented answers of a resource's standard operations."""
     described = {
         "list": extend_schema(
-            summary=f"List {name}", responses={200: serializer(many=True), 400: ERRORS[400]}
+            summary=f"List {name}",
+            parameters=[IF_NONE_MATCH],
+            responses={200: serializer(many=True), 304: NOT_MODIFIED, 400: ERRORS[400]},
         ),
         "retrieve": extend_schema(
-            summary=f"One of the {name}", responses={200: serializer, **READ_ERRORS}
+            summary=f"One of the {name}",
+            parameters=[IF_NONE_MATCH],
+            responses={200: serializer, 304: NOT_MODIFIED, **READ_ERRORS},
         ),
     }
     writes_of = {

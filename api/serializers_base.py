@@ -51,6 +51,12 @@ class StrictMixin:
 class StrictSerializer(StrictMixin, serializers.ModelSerializer):
     serializer_related_field = SafePrimaryKeyRelatedField
 
+    def parses(self) -> bool:
+        """Whether this serializer was given data to parse: one that only writes JSON out (a
+        detail, a list) need not build the querysets its relations' choices are limited to
+        (a good part of a detail's time). Not for a serializer nested in another's data."""
+        return hasattr(self, "initial_data")
+
     def limit(self, name: str, queryset) -> None:
         """Limit a relation's choices (a list relation's too) to ``queryset``."""
         field = self.fields.get(name)

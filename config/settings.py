@@ -286,6 +286,31 @@ if REPORT_RENDER_PROCESSES < 1:
     raise ImproperlyConfigured("REPORT_RENDER_PROCESSES must be at least 1")
 REPORT_RENDER_TIMEOUT = env.int("REPORT_RENDER_TIMEOUT", default=600)
 
+
+def _caches(url: str, *, testing: bool) -> dict:
+    """The cache: Redis at ``url`` (redis:// or rediss://), shared by every worker process and
+    machine, so that request rates and cached pages hold across them; without one, each
+    process keeps its own in local memory. The test suite keeps local memory whatever is
+    set (each test starts with an empty cache, and xdist's processes share nothing):
+    tests/api/test_cache.py checks Redis itself."""
+    if url and not testing:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ImproperlyConfigured(f"REDIS_URL must be a redis:// address, not {url!r}")
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                # Beside Celery's keys when the two share a database.
+                "KEY_PREFIX": "portal",
+            }
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+# REDIS_URL (the Redis Celery may use too: keys apart by their prefix), else local memory
+# per process.
+CACHES = _caches(env.str("REDIS_URL", default="").strip(), testing=TESTING)
+
 # Celery: without a broker, tasks run in-process so a first run still works.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -339,7 +364,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StablePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.IdleFilterBackend",
         "api.filters.StableOrderingFilter",
         "api.filters.SafeSearchFilter",
     ],

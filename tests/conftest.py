@@ -69,6 +69,18 @@ def _test_clock(request):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts and ends with an empty cache: request counts, cached pages and counts
+    outlive a test's rollback. In tests the cache is each process's local memory (see
+    config.settings._caches), so xdist's processes never share one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def _compile_catalogues():
     """The interface catalogues compiled as they are now (`make` does it too; a bare
     `pytest` after editing a .po file must not test yesterday's translations)."""

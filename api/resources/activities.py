@@ -4,6 +4,8 @@ address too, are their own modules' (``funding``, ``evidence``)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -18,14 +20,15 @@ from cooperation.services import activities as cooperation_services
 from partners.access import Action
 from partners.models import Agency
 
-from .. import filters
+from .. import etags, filters
 from ..base import PortalViewSet
 from ..etags import etag_for
-from ..exceptions import PreconditionFailed, model_field_to_api
+from ..exceptions import NotModified, PreconditionFailed, model_field_to_api
 from ..fields import SafePrimaryKeyRelatedField, TranslatedField
 from ..history import HistoryMixin
 from ..schema import IF_MATCH, READ_ERRORS, WRITE_ERRORS, resource_schema
 from ..serializers_base import StrictMixin, StrictSerializer, id_list, user_of
+from .activity_rows import ActivityRows
 from .evidence import EvidenceActions, EvidenceUploadSerializer
 from .funding import FundingActions, FundingSerializer, FundingWriteSerializer
 
@@ -113,6 +116,8 @@ class ActivitySerializer(StrictSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.parses():  # never nested: its writes come with their own data
+            return
         user = user_of(self)
         self.limit("theme", cooperation_selectors.visible_themes(user))
         self.limit("commitment", cooperation_selectors.visible_commitments(user))
@@ -135,6 +140,12 @@ class ActivitySerializer(StrictSerializer):
                     }
                 )
         return super().to_internal_value(data)
+
+
+@functools.cache
+def activity_rows() -> ActivityRows:
+    """The list's reader, built once from the serializers (their fields say what it reads)."""
+    return ActivityRows(ActivitySerializer, StatusUpdateSerializer, FundingSerializer)
 
 
 def _conflict_fields(conflict: cooperation_services.ActivityConflict) -> list[str]:
@@ -184,18 +195,54 @@ class ActivityViewSet(
     search_fields = ("title_en", "title_zh_hans", "description_en", "description_zh_hans")
 
     def get_queryset(self):
+        """One activity with what its JSON and the permission check read, no more: the theme's
+        plan and partnership (their keys), the authors' names, ids of the participants."""
+        if self.action == "list":  # read as plain values: list() below
+            return cooperation_selectors.activity_list(self.request.user)
+        if self.action != "retrieve":  # writes and the nested lists read the whole rows
+            return (
+                cooperation_selectors.activity_list(self.request.user)
+                .select_related("created_by", "updated_by")
+                .prefetch_related(
+                    "participants",
+                    Prefetch(
+                        "status_updates",
+                        queryset=StatusUpdate.objects.select_related("author").order_by(
+                            "-sequence"
+                        ),
+                    ),
+                    Prefetch("fundings", queryset=Funding.objects.order_by("source", "id")),
+                )
+            )
+        # A detail: the row's version (its ETag) and what the permission check reads; its
+        # JSON is read as plain values (retrieve below).
         return (
-            cooperation_selectors.activity_list(self.request.user)
-            .select_related("created_by", "updated_by")
-            .prefetch_related(
-                "participants",
-                Prefetch(
-                    "status_updates",
-                    queryset=StatusUpdate.objects.select_related("author").order_by("-sequence"),
-                ),
-                Prefetch("fundings", queryset=Funding.objects.order_by("source", "id")),
+            cooperation_selectors.visible_activities(self.request.user)
+            .select_related("theme__plan__partnership")
+            .only(
+                "version",
+                "theme__plan__status",
+                "theme__plan__renewal_of_id",
+                "theme__plan__partnership__first_city_id",
+                "theme__plan__partnership__second_city_id",
             )
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        activity = self.get_object()
+        etag = etag_for(activity)
+        if etags.none_match(request.headers.get("If-None-Match"), etag):
+            raise NotModified(etag)
+        rows = activity_rows()
+        (data,) = rows.data(rows.page_values(Activity.objects.filter(pk=activity.pk)))
+        response = Response(data)
+        response["ETag"] = etag
+        return response
+
+    def list(self, request, *args, **kwargs):
+        rows = activity_rows()
+        page = self.paginate_queryset(rows.page_values(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(rows.data(page))
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -26,7 +26,7 @@ from partners.models import Agency
 from ..base import PortalViewSet, pk_or_404
 from ..etags import etag_for
 from ..fields import SafePrimaryKeyRelatedField, TranslatedField
-from ..schema import ERRORS, IF_MATCH, READ_ERRORS, WRITE_ERRORS
+from ..schema import ERRORS, IF_MATCH, IF_NONE_MATCH, NOT_MODIFIED, READ_ERRORS, WRITE_ERRORS
 from ..serializers_base import StrictMixin, user_of
 
 
@@ -273,7 +273,9 @@ class PlanAmendmentsMixin:
 
 @extend_schema_view(
     retrieve=extend_schema(
-        summary="One amendment", responses={200: AmendmentSerializer, **READ_ERRORS}
+        summary="One amendment",
+        parameters=[IF_NONE_MATCH],
+        responses={200: AmendmentSerializer, 304: NOT_MODIFIED, **READ_ERRORS},
     ),
     update=extend_schema(
         description=AMENDMENT_WRITES,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
 
@@ -46,6 +47,8 @@ class CommitmentSerializer(StrictSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.parses():  # never nested: its writes come with their own data
+            return
         user = user_of(self)
         self.limit("theme", cooperation_selectors.visible_themes(user))
         self.limit("agencies", cooperation_selectors.visible_agencies(user))
@@ -66,12 +69,12 @@ class CommitmentViewSet(HistoryMixin, ServiceWritesMixin, mixins.ListModelMixin,
     search_fields = ("text_en", "text_zh_hans", "code")
 
     def get_queryset(self):
-        return (
-            cooperation_selectors.visible_commitments(self.request.user)
-            .select_related("theme__plan__partnership")
-            .prefetch_related("agencies")
-            .order_by("theme__plan_id", "theme__order", "order", "id")
-        )
+        commitments = cooperation_selectors.visible_commitments(self.request.user)
+        if self.action != "list":  # a detail's permission check reads the partnership
+            commitments = commitments.select_related("theme__plan__partnership")
+        return commitments.prefetch_related(
+            Prefetch("agencies", queryset=Agency.objects.only("id"))  # the JSON has ids only
+        ).order_by("theme__plan_id", "theme__order", "order", "id")
 
     def create_object(self, data):
         return services.create_commitment(user=self.request.user, **data)

@@ -47,6 +47,8 @@ class ProgrammeItemSerializer(StrictSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.parses():  # nested read-only in an event; written on its own with data
+            return
         self.limit("organiser", cooperation_selectors.visible_agencies(user_of(self)))
 
 
@@ -100,6 +102,8 @@ class EventSerializer(StrictSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.parses():  # never nested: its writes come with their own data
+            return
         user = user_of(self)
         self.limit("plan", cooperation_selectors.visible_plans(user))
         self.limit("series", event_selectors.series_visible_to(user))
@@ -138,7 +142,7 @@ class EventViewSet(HistoryMixin, ServiceWritesMixin, mixins.ListModelMixin, Port
         return (
             event_selectors.event_list(self.request.user)
             .prefetch_related(
-                "activities",
+                Prefetch("activities", queryset=Activity.objects.only("id")),  # ids in the JSON
                 Prefetch("programme", queryset=ProgrammeItem.objects.order_by("starts_at", "id")),
             )
             .select_related("plan__partnership")

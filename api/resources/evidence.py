@@ -21,7 +21,7 @@ from partners.access import Action
 from ..base import PortalViewSet
 from ..etags import etag_for
 from ..history import HistoryMixin
-from ..schema import ERRORS, FILE, READ_ERRORS, SIGNED_REDIRECT
+from ..schema import ERRORS, FILE, IF_NONE_MATCH, NOT_MODIFIED, READ_ERRORS, SIGNED_REDIRECT
 from ..serializers_base import StrictMixin, absolute_url
 
 
@@ -105,7 +105,9 @@ class EvidenceActions:
 
 @extend_schema_view(
     retrieve=extend_schema(
-        summary="One evidence file's details", responses={200: EvidenceSerializer, **READ_ERRORS}
+        summary="One evidence file's details",
+        parameters=[IF_NONE_MATCH],
+        responses={200: EvidenceSerializer, 304: NOT_MODIFIED, **READ_ERRORS},
     ),
     destroy=extend_schema(
         summary="Remove an evidence file",

@@ -17,10 +17,19 @@ from reports import services as report_services
 from reports.models import ProgressReport, ReportLanguage, ReportStatus
 from reports.selectors import download_name, visible_reports
 
+from .. import etags
 from ..base import PortalViewSet
 from ..exceptions import ReportNotReady
 from ..fields import SafePrimaryKeyRelatedField
-from ..schema import ERRORS, FILE, READ_ERRORS, SIGNED_REDIRECT, ReportNotReadySerializer
+from ..schema import (
+    ERRORS,
+    FILE,
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
+    READ_ERRORS,
+    SIGNED_REDIRECT,
+    ReportNotReadySerializer,
+)
 from ..serializers_base import StrictMixin, absolute_url, user_of
 
 
@@ -84,11 +93,13 @@ class ReportRequestSerializer(StrictMixin, serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="List progress reports, newest first",
-        responses={200: ReportSerializer(many=True), 400: ERRORS[400]},
+        parameters=[IF_NONE_MATCH],
+        responses={200: ReportSerializer(many=True), 304: NOT_MODIFIED, 400: ERRORS[400]},
     ),
     retrieve=extend_schema(
         summary="One progress report: its state, and where to download it when done",
-        responses={200: ReportSerializer, **READ_ERRORS},
+        parameters=[IF_NONE_MATCH],
+        responses={200: ReportSerializer, 304: NOT_MODIFIED, **READ_ERRORS},
     ),
     create=extend_schema(
         summary="Ask for a progress report",
@@ -109,6 +120,10 @@ class ReportViewSet(mixins.ListModelMixin, PortalViewSet):
 
     def get_queryset(self):
         return visible_reports(self.request.user).order_by("-created_at", "-id")
+
+    def list_stamp(self) -> list[str]:
+        # A report's rendering is not in the history: its start and end times move on.
+        return etags.table_stamp(ProgressReport, "started_at", "finished_at")
 
     def create(self, request, *args, **kwargs):
         serializer = ReportRequestSerializer(

@@ -1,16 +1,8 @@
-"""Fixtures of the API tests: clients signed in by session or by token, and a clean slate of
-request counts (throttling) for every test."""
+"""Fixtures of the API tests: clients signed in by session or by token (request counts start
+afresh in every test: tests/conftest.py empties the cache)."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
-
-
-@pytest.fixture(autouse=True)
-def _fresh_request_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

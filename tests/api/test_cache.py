@@ -1,0 +1,99 @@
+"""The cache: Redis when REDIS_URL is set, so that request rates hold across
+worker processes; local memory otherwise (and in tests). The Redis tests run against the real
+server when REDIS_URL is set (CI), each under a key prefix of its own, and clean up."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
+from rest_framework.test import APIRequestFactory, force_authenticate
+from rest_framework.views import APIView
+
+from api.throttles import UserThrottle
+from config.settings import _caches
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set")
+REDIS = "django.core.cache.backends.redis.RedisCache"
+LOCAL = "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_redis_when_an_address_is_given_local_memory_otherwise():
+    url = "redis://127.0.0.1:6379/3"
+    assert _caches(url, testing=False)["default"]["BACKEND"] == REDIS
+    assert _caches(url, testing=False)["default"]["LOCATION"] == url
+    assert _caches("", testing=False)["default"]["BACKEND"] == LOCAL
+    # The suite keeps each process's own memory, whatever CI sets.
+    assert _caches(url, testing=True)["default"]["BACKEND"] == LOCAL
+    with pytest.raises(ImproperlyConfigured):
+        _caches("memcached://127.0.0.1", testing=False)
+
+
+def _worker_cache(prefix: str) -> RedisCache:
+    """A cache as one worker process has it: its own client and connections."""
+    return RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
+
+
+class _View(APIView):
+    pass
+
+
+def _allowed(cache, user, rate="3/min") -> bool:
+    throttle = UserThrottle()
+    throttle.cache = cache
+    throttle.rate = rate
+    throttle.num_requests, throttle.duration = throttle.parse_rate(rate)
+    request = APIRequestFactory().get("/api/v1/plans/")
+    force_authenticate(request, user=user)
+    view = _View()
+    return throttle.allow_request(view.initialize_request(request), view)
+
+
+@needs_redis
+def test_two_workers_share_one_request_count(world):
+    prefix = f"test-{uuid.uuid4().hex}"
+    first, second = _worker_cache(prefix), _worker_cache(prefix)
+    assert first._cache is not second._cache
+    user = world.official
+    try:
+        # 3 a minute for the user, whichever worker answers.
+        assert [_allowed(first, user), _allowed(second, user), _allowed(first, user)] == [True] * 3
+        assert not _allowed(second, user)
+        assert not _allowed(first, user)
+        # Another user has their own count.
+        assert _allowed(second, world.hki_staff)
+    finally:
+        for who in (world.official, world.hki_staff):
+            first.delete(f"throttle_user_{who.pk}")
+    assert first.get(f"throttle_user_{user.pk}") is None
+
+
+@needs_redis
+def test_the_api_counts_requests_in_redis(world, api_for):
+    prefix = f"test-{uuid.uuid4().hex}"
+    redis = {"default": {"BACKEND": REDIS, "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
+    rates = {"anon": "60/min", "user": "2/min"}
+    from rest_framework.settings import api_settings
+
+    with (
+        override_settings(CACHES=redis),
+        override_settings(
+            REST_FRAMEWORK={**api_settings.user_settings, "DEFAULT_THROTTLE_RATES": rates}
+        ),
+    ):
+        client = api_for(world.official)
+        codes = [client.get("/api/v1/plans/").status_code for _ in range(3)]
+        key = f"throttle_user_{world.official.pk}"
+        other_worker = _worker_cache(prefix)
+        try:
+            assert codes == [200, 200, 429]
+            assert len(other_worker.get(key)) == 2  # the count is in Redis, seen by any worker
+        finally:
+            other_worker.delete(key)
