@@ -21,7 +21,6 @@ worker, or one past ``settings.REPORT_RENDER_TIMEOUT``, fails the report with
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -67,10 +66,12 @@ def processes_for(processes: int | None) -> int:
 #: Below this many activities one document laid out in the calling process is quicker than
 #: starting workers (measured: the demo plan's 25 activities, 2.5 s alone, 5.5 s in parts).
 PARALLEL_MIN_ACTIVITIES = 150
-#: A part holds about this many activities at most, whatever the number of processes: a
-#: worker's memory is that of its part (the whole 2,000-activity report in one document
-#: peaks above 800 MiB).
-PART_ACTIVITIES = 250
+#: A part holds about this many activities at most (a chapter never splits), whatever the
+#: number of processes: a worker's memory is that of its part (measured with the benchmark's
+#: data: a worker laying out 40 pages peaks below 400 MiB; the whole 2,000-activity report in
+#: one document above 800 MiB). Fewer, larger parts are quicker: each pays a setup and embeds
+#: the fonts once.
+PART_ACTIVITIES = 400
 
 
 def use_parts(data, processes: int | None) -> int:
@@ -82,12 +83,6 @@ def use_parts(data, processes: int | None) -> int:
     if processes is None:
         return processes_for(None) if data.activity_count >= PARALLEL_MIN_ACTIVITIES else 0
     return processes if processes > 1 else 0
-
-
-def part_count(data, processes: int) -> int:
-    """Into how many documents the chapters are shared: one per process, more when a part
-    would hold more than ``PART_ACTIVITIES`` (never more than the chapters)."""
-    return max(processes, math.ceil(data.activity_count / PART_ACTIVITIES))
 
 
 def describe(document, pdf: bytes) -> PartPdf:
@@ -227,7 +222,7 @@ def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -
 
     started = time.perf_counter()
     parts, front_pages = render_parts(
-        rendering.render_part_htmls(context, part_count(context["data"], processes)),
+        rendering.render_part_htmls(context, processes, PART_ACTIVITIES),
         processes,
         meanwhile=lambda: _front_pages(context, url_fetcher),
     )

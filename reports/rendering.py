@@ -10,6 +10,7 @@ measures it. ``reports.parallel`` lays the parts out in worker processes and mer
 from __future__ import annotations
 
 import datetime
+import math
 import time
 
 from django.template.loader import render_to_string
@@ -110,26 +111,40 @@ def render_html(
     return render_template("reports/report.html", context)
 
 
-def group_chapters(chapters: list, parts: int) -> list[list]:
-    """``chapters`` in at most ``parts`` runs, in order, of about equal weight (activities plus
-    a chapter's own pages): each run is one document, so fewer runs embed the fonts fewer times
-    and pay WeasyPrint's setup less often. A chapter goes to the run its middle falls in."""
+def _weight(chapter) -> int:
+    return chapter.total + 10  # its activities, and its own heading, agencies and funding
+
+
+def group_chapters(chapters: list, parts: int, most: int | None = None) -> list[list]:
+    """``chapters`` in ``parts`` runs (fewer if there are fewer chapters), in order, of about
+    equal weight; a run heavier than ``most`` is shared out again. Each run is one document:
+    fewer runs embed the fonts fewer times and pay WeasyPrint's setup less often, and ``most``
+    bounds a worker's memory. A chapter goes to the run its middle falls in."""
     parts = max(1, parts)
-    weights = [chapter.total + 10 for chapter in chapters]
-    total = sum(weights) or 1
+    total = sum(_weight(chapter) for chapter in chapters) or 1
     groups: list[list] = [[] for _ in range(parts)]
     before = 0
-    for chapter, weight in zip(chapters, weights, strict=True):
+    for chapter in chapters:
+        weight = _weight(chapter)
         groups[min(parts - 1, int((before + weight / 2) * parts / total))].append(chapter)
         before += weight
-    return [group for group in groups if group] or [[]]
+    runs = []
+    for group in (g for g in groups if g):
+        weight = sum(_weight(chapter) for chapter in group)
+        if most and len(group) > 1 and weight > most:
+            # The first chapter's middle is before the run's, the last one's after: a split
+            # always makes two runs at least, so this ends.
+            runs += group_chapters(group, math.ceil(weight / most), most)
+        else:
+            runs.append(group)
+    return runs or [[]]
 
 
-def render_part_htmls(context: dict, parts: int) -> list[str]:
+def render_part_htmls(context: dict, parts: int, most: int | None = None) -> list[str]:
     """The parallel path's parts, each a document of its own without page numbers: the theme
-    chapters in ``parts`` runs (the first with the part's title), the last run followed by
-    the events and reviews."""
-    groups = group_chapters(list(context["data"].chapters), parts)
+    chapters in ``parts`` runs (``group_chapters``; the first with the part's title), the
+    last run followed by the events and reviews."""
+    groups = group_chapters(list(context["data"].chapters), parts, most)
     return [
         render_template(
             "reports/report_part.html",

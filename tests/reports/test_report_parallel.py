@@ -347,32 +347,34 @@ class _Chapter:
 
 
 @pytest.mark.parametrize(
-    ("totals", "parts", "expected"),
+    ("totals", "parts", "most", "expected"),
     [
         # Equal chapters, equal runs, in order.
-        ([10] * 10, 2, [[10] * 5, [10] * 5]),
-        ([10] * 10, 5, [[10] * 2] * 5),
+        ([10] * 10, 2, None, [[10] * 5, [10] * 5]),
+        ([10] * 10, 5, None, [[10] * 2] * 5),
         # One big chapter has a run of its own; the rest share the other.
-        ([1000, 10, 10, 10], 2, [[1000], [10, 10, 10]]),
+        ([1000, 10, 10, 10], 2, None, [[1000], [10, 10, 10]]),
         # Never more runs than chapters, never an empty run.
-        ([5, 5], 4, [[5], [5]]),
-        ([], 3, [[]]),
+        ([5, 5], 4, None, [[5], [5]]),
+        ([], 3, None, [[]]),
+        # Runs heavier than `most` (weights: activities + 10) are shared out again …
+        ([200] * 10, 2, 260, [[200]] * 10),
+        ([90] * 6, 2, 260, [[90], [90, 90], [90], [90, 90]]),
+        # … but a chapter is never split.
+        ([1000, 10], 1, 260, [[1000], [10]]),
     ],
 )
-def test_chapters_are_shared_into_runs_of_about_equal_weight(totals, parts, expected):
+def test_chapters_are_shared_into_runs_of_about_equal_weight(totals, parts, most, expected):
     chapters = [_Chapter(total) for total in totals]
-    groups = rendering.group_chapters(chapters, parts)
+    groups = rendering.group_chapters(chapters, parts, most)
     assert [[c.total for c in group] for group in groups] == expected
     assert [c for group in groups for c in group] == chapters
 
 
-def test_a_large_report_is_shared_into_parts_of_bounded_size(settings):
+def test_large_reports_are_laid_out_in_parts_and_small_ones_whole(settings):
     settings.REPORT_RENDER_PROCESSES = 2
     data = types.SimpleNamespace(chapters=[_Chapter(200)] * 10, activity_count=2000)
     assert parallel.use_parts(data, None) == 2
-    assert parallel.part_count(data, 2) == 8  # at most PART_ACTIVITIES a part
-    data.activity_count = 400
-    assert parallel.part_count(data, 2) == 2
     data.activity_count = 20
     assert parallel.use_parts(data, None) == 0  # one document is quicker
     assert parallel.use_parts(data, 1) == 0
