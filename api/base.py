@@ -55,10 +55,12 @@ class PortalViewSet(viewsets.GenericViewSet):
             raise
         self.check_throttles(request)
         self.check_permissions(request)
-        self.list_etag = None
+        self.list_etag = self.change_stamp = None
         if self.action == "list" and request.method in ("GET", "HEAD"):
-            # Before any row is read: a current copy costs one query of stamps.
-            self.list_etag = etags.list_etag(request, self.list_stamp())
+            # Before any row is read: a current copy costs one query of stamps. The stamp
+            # also keys the list's cached count (api.pagination).
+            self.change_stamp = etags.change_stamp(self.list_stamp())
+            self.list_etag = etags.list_etag(request, self.change_stamp)
             if etags.none_match(request.headers.get("If-None-Match"), self.list_etag):
                 raise NotModified(self.list_etag)
 

@@ -117,14 +117,15 @@ def change_stamp(extra=()) -> str:
         return ":".join(str(value) for value in cursor.fetchone())
 
 
-def list_etag(request, extra=()) -> str:
+def list_etag(request, stamp: str) -> str:
+    """The ETag of a list as ``request`` asks for it, given the ``change_stamp`` read."""
     key = "\n".join(
         [
             request.build_absolute_uri(),
             str(request.user.pk),
             translation.get_language() or "",
             clock.today_for(request.user).isoformat(),
-            change_stamp(extra),
+            stamp,
         ]
     )
     return _quoted("list-" + hashlib.sha256(key.encode()).hexdigest()[:32])
