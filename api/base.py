@@ -3,6 +3,9 @@ from partners.access, request rates checked before permissions, ETags and condit
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404
 from django.utils.cache import patch_vary_headers
@@ -14,8 +17,11 @@ from partners.access import Action
 
 from . import etags
 from .etags import etag_for
-from .exceptions import NotModified
+from .exceptions import FromCache, NotModified
 from .permissions import AccessPermission
+
+# How long a rendered list is kept at most: its key changes with any change it shows anyway.
+LIST_BODY_SECONDS = 300
 
 
 def pk_or_404(raw) -> int:
@@ -63,6 +69,22 @@ class PortalViewSet(viewsets.GenericViewSet):
             self.list_etag = etags.list_etag(request, self.change_stamp)
             if etags.none_match(request.headers.get("If-None-Match"), self.list_etag):
                 raise NotModified(self.list_etag)
+            cached = cache.get(self.list_body_key()) if self.caches_list_body() else None
+            if cached is not None:
+                raise FromCache(*cached)
+
+    def caches_list_body(self) -> bool:
+        # JSON only: the browsable API's HTML carries the session's CSRF token.
+        return getattr(self.request.accepted_renderer, "format", None) == "json"
+
+    def list_body_key(self) -> str:
+        """Where the rendered list is cached: under its ETag (the URL, the user, the language,
+        their today and the change stamp), in the format asked, for this database. It is as
+        fresh as the ETag a 304 trusts; rendering 50 activities is most of a list's time."""
+        key = repr(
+            (connection.settings_dict["NAME"], self.list_etag, self.request.accepted_media_type)
+        )
+        return "api-list-body:" + hashlib.sha256(key.encode()).hexdigest()
 
     def get_object(self):
         pk = pk_or_404(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
@@ -119,6 +141,17 @@ class PortalViewSet(viewsets.GenericViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         if getattr(self, "list_etag", None) and response.status_code == status.HTTP_200_OK:
             response["ETag"] = self.list_etag
+            if (
+                isinstance(response, Response)
+                and not response.exception
+                and self.caches_list_body()
+            ):
+                key = self.list_body_key()
+                response.add_post_render_callback(
+                    lambda rendered: cache.set(
+                        key, (rendered.content, rendered["Content-Type"]), LIST_BODY_SECONDS
+                    )
+                )
         # Answers depend on who asks and in which language (error messages).
         patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
         return response

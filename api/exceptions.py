@@ -16,7 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -49,6 +49,16 @@ class NotModified(exceptions.APIException):
     def __init__(self, etag: str):
         super().__init__()
         self.etag = etag
+
+
+class FromCache(exceptions.APIException):
+    """The list as asked is in the cache, rendered, under its current ETag: 200 with it."""
+
+    status_code = status.HTTP_200_OK
+
+    def __init__(self, content: bytes, content_type: str):
+        super().__init__()
+        self.content, self.content_type = content, content_type
 
 
 class Conflict(exceptions.APIException):
@@ -117,6 +127,8 @@ def exception_handler(exc, context):
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
         response["ETag"] = exc.etag
         return response
+    if isinstance(exc, FromCache):
+        return HttpResponse(exc.content, content_type=exc.content_type)
     # Django's own exceptions first, as DRF would not know them.
     if isinstance(exc, DjangoValidationError):
         return bad_request(django_errors(exc))

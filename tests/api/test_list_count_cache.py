@@ -1,4 +1,4 @@
-"""A list's count is cached under its query and the change stamp its ETag is made of: asked
+"""A list's count, and the rendered list, are cached under the change stamp its ETag is made of:
 again with nothing changed, the list runs no COUNT; after any change the count is fresh."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cooperation.models import Activity
+from cooperation.services import themes as theme_services
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -49,3 +50,38 @@ def test_each_filter_has_its_own_count(world, api_for):
         got = coordinator.get(ACTIVITIES, {"theme": theme_id}).json()["count"]
         assert got == expected
     assert coordinator.get(ACTIVITIES).json()["count"] == everything
+
+
+# --- the rendered list, cached under its ETag ---------------------------------------------------
+
+
+def test_a_list_asked_again_unchanged_is_served_rendered_from_the_cache(world, api_for):
+    client = api_for(world.hki_coordinator)
+    first = client.get(ACTIVITIES)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(ACTIVITIES)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
+    assert "Authorization" in again["Vary"]
+    # Who asks and the change stamp; no activity row is read.
+    assert not any("cooperation_activity" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_change_is_shown_at_once(world, api_for):
+    client = api_for(world.hki_coordinator)
+    assert "Renamed theme" not in client.get("/api/v1/themes/").content.decode()
+    theme = world.themes[0]
+    theme_services.update_theme(user=world.hki_coordinator, theme=theme, name_en="Renamed theme")
+    assert "Renamed theme" in client.get("/api/v1/themes/").content.decode()
+
+
+def test_each_person_has_their_own_copy(world, api_for):
+    mine = api_for(world.hki_coordinator).get(ACTIVITIES)
+    theirs = api_for(world.official).get(ACTIVITIES)
+    assert mine.status_code == theirs.status_code == 200
+    assert mine["ETag"] != theirs["ETag"]
+    # The official's copy is theirs, not the coordinator's cached one.
+    again = api_for(world.official).get(ACTIVITIES)
+    assert again.content == theirs.content
