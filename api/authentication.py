@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+
+from partners import access
 
 from .models import ApiToken
 
@@ -38,7 +41,13 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             log.warning("API token refused: prefix=%s", key[:12])
             raise exceptions.AuthenticationFailed(_("This token is not valid.")) from None
         token.touch()
-        return token.user, token
+        user = token.user
+        try:
+            profile = user.profile
+        except ObjectDoesNotExist:  # an administrator's account
+            profile = None
+        access.remember_profile(user, profile)
+        return user, token
 
     def authenticate_header(self, request):
         return f'{KEYWORD} realm="api"'

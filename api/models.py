@@ -39,7 +39,12 @@ class SecretQuerySet(models.QuerySet):
 
     def by_secret(self, secret: str):
         """The active row for a presented secret (the lookup is by its hash)."""
-        return self.active().select_related("user").get(key_hash=hash_secret(secret))
+        # The person's profile in the same query: every request needs it (rights, today).
+        return (
+            self.active()
+            .select_related("user__profile__city", "user__profile__agency")
+            .get(key_hash=hash_secret(secret))
+        )
 
 
 class HashedSecret(models.Model):

@@ -79,6 +79,12 @@ def person(user):
     return None if user is SYSTEM or not getattr(user, "is_authenticated", False) else user
 
 
+def remember_profile(user, profile: Profile | None) -> None:
+    """``profile`` (with its city and agency) read with ``user`` in one query elsewhere (the
+    API's token lookup): ``profile_of`` then reads nothing more for the request."""
+    user._portal_profile = profile
+
+
 def profile_of(user) -> Profile | None:
     """The user's profile, cached on the user object for the request."""
     if user is SYSTEM or not getattr(user, "is_authenticated", False):
