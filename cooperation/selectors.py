@@ -182,11 +182,22 @@ def _with_leads(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     )
 
 
-def activity_list(user, *, with_participants: bool = False) -> QuerySet[Activity]:
-    """Rows of the activity list (and, with participants, of its CSV export)."""
-    qs = (
-        _with_leads(visible_activities(user)).select_related("commitment").order_by(*ACTIVITY_ORDER)
-    )
+def activity_list(
+    user, *, with_participants: bool = False, leads_apart: bool = False
+) -> QuerySet[Activity]:
+    """Rows of the activity list (and, with participants, of its CSV export).
+
+    ``leads_apart``: the lead agencies and their cities in two small queries of their own (the
+    list page). Joined, they made PostgreSQL spend longer planning a page of a text search
+    than running it (6 ms against 5 at 10,000 activities)."""
+    qs = visible_activities(user).select_related("commitment").order_by(*ACTIVITY_ORDER)
+    if leads_apart:
+        qs = qs.select_related("theme__plan__partnership").prefetch_related(
+            Prefetch("first_lead_agency", queryset=Agency.objects.select_related("city")),
+            Prefetch("second_lead_agency", queryset=Agency.objects.select_related("city")),
+        )
+    else:
+        qs = _with_leads(qs)
     if with_participants:
         qs = qs.prefetch_related(
             Prefetch("participants", queryset=Agency.objects.select_related("city"))

@@ -117,15 +117,17 @@ def theme_detail(request, theme_id: int):
 # --- activity list and export ---------------------------------------------------------------
 
 
-def _filterset(request, *, with_participants=False) -> ActivityFilter:
-    queryset = selectors.activity_list(request.user, with_participants=with_participants)
+def _filterset(request, *, with_participants=False, leads_apart=False) -> ActivityFilter:
+    queryset = selectors.activity_list(
+        request.user, with_participants=with_participants, leads_apart=leads_apart
+    )
     data = request.GET if any(k != "page" for k in request.GET) else None
     return ActivityFilter(data, queryset=queryset, request=request)
 
 
 @login_required
 def activity_list(request):
-    filterset = _filterset(request)
+    filterset = _filterset(request, leads_apart=True)
     invalid = filterset.is_bound and not filterset.is_valid()
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     if filterset.is_bound and filterset.form.cleaned_data.get("text"):

@@ -1367,14 +1367,15 @@ def test_the_activity_list_runs_a_constant_number_of_queries(
         FundingFactory(activity=activity)
     client = client_for(world.hki_staff)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         # 1 session, 2 user, 3 profile
         # 4 the agency filter's choice being validated
         # 5 the number of matching activities (paginator)
         # 6 the visible plans (for the "new activity" button)
         # 7 theme choices, 8 side choices (cities), 9 agency choices
-        # 10 the page of activities with theme, commitment and lead agencies
-        # 11 the page's funding totals
+        # 10 the page of activities with theme and commitment, 11 and 12 their lead
+        # agencies with their cities
+        # 13 the page's funding totals
         response = client.get(url("activity-list"), {"agency": world.hki_agency.pk, "page": 2})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == n + 2

@@ -86,11 +86,11 @@ def test_the_theme_page_shows_at_most_the_bound_in_constant_queries_and_so_does_
     assert (f"The {BOUND} most recently updated activities" in page) is (n > BOUND)
 
     # The link's list: constant too.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         # 1 session, 2 user, 3 profile, 4 the commitment being validated (with its theme)
         # 5 the number of matching activities, 6 the visible plans
         # 7 theme choices, 8 side choices, 9 agency choices (no commitment choices: hidden)
-        # 10 the page of activities, 11 its funding
+        # 10 the page of activities, 11 and 12 their lead agencies, 13 its funding
         listed = client.get(url("activity-list"), {"commitment": world.commitment.pk})
     assert listed.context["page"].paginator.count == n
     assert listed.context["active_commitment"] == world.commitment
