@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import partial
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
-# An upper bound on staleness should a write bypass the stamp (a raw SQL update).
-COUNT_TIMEOUT = 300
+from cooperation import search
 
 
 class StampedCountPaginator(Paginator):
@@ -26,18 +22,9 @@ class StampedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        queryset = self.object_list
-        if self.stamp is None or not hasattr(queryset, "query"):
+        if self.stamp is None or not hasattr(self.object_list, "query"):
             return super().count
-        sql, params = queryset.order_by().query.sql_with_params()
-        # The database's name too: several databases (test workers, sites) may share a Redis.
-        key = repr((connection.settings_dict["NAME"], sql, params, self.stamp))
-        key = "api-list-count:" + hashlib.sha256(key.encode()).hexdigest()
-        count = cache.get(key)
-        if count is None:
-            count = queryset.count()
-            cache.set(key, count, COUNT_TIMEOUT)
-        return count
+        return search.cached_count(self.object_list, stamp=self.stamp)
 
 
 class StablePagination(PageNumberPagination):

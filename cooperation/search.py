@@ -39,13 +39,16 @@ def change_stamp() -> tuple:
         return tuple(str(value) for value in cursor.fetchone())
 
 
-def cached_count(queryset: QuerySet) -> int:
-    """``queryset.count()``, from the cache while nothing has changed."""
+def cached_count(queryset: QuerySet, stamp=None) -> int:
+    """``queryset.count()``, from the cache while nothing has changed: under the query's SQL
+    and ``stamp`` (by default this module's ``change_stamp``; the API passes the stamp its
+    list's ETag is made of)."""
     sql, params = queryset.order_by().query.sql_with_params()
+    if stamp is None:
+        stamp = change_stamp()
     # The database's name too: two databases (test workers, sites) may share one Redis.
-    stamp = (connection.settings_dict["NAME"], sql, params, change_stamp())
-    key = hashlib.sha256(repr(stamp).encode()).hexdigest()
-    key = f"activity-search-count:{key}"
+    key = repr((connection.settings_dict["NAME"], sql, params, stamp))
+    key = "count:" + hashlib.sha256(key.encode()).hexdigest()
     count = cache.get(key)
     if count is None:
         count = queryset.count()
