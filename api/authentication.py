@@ -3,20 +3,33 @@
 The key is looked up by its SHA-256 hash (the only thing stored). A revoked token, or the
 token of a deactivated user, is refused with 401. The request then runs as the token's
 user: a token carries exactly that user's permissions, no more and no less.
+
+Every request reads, in one hand-written query, whether the token is still valid (not
+revoked, its person active), when it was last used, and the portal's change stamp
+(``api.stamps``). The person with their profile, city and agency is then taken
+from the cache under the token and that stamp: every change of a person, their role, city
+or agency is a history entry and moves the stamp, so a cached person is as current as a
+304 is. Building the ORM's five-table query took more than half of a 304's time.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from core import prepared
 from partners import access
 
-from .models import ApiToken
+from . import stamps
+from .models import ApiToken, hash_secret
 
 log = logging.getLogger("portal.security")
 
@@ -35,22 +48,70 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("This token is not valid.")) from None
-        try:
-            token = ApiToken.objects.by_secret(key)
-        except ApiToken.DoesNotExist:
+        found = valid_token(hash_secret(key))
+        if found is None:
             log.warning("API token refused: prefix=%s", key[:12])
             raise exceptions.AuthenticationFailed(_("This token is not valid.")) from None
+        token_id, last_used_at, stamp = found
+        request._request.change_stamp = stamp  # api.base reuses it for ETags and caches
+        token, profile = person_of(token_id, stamp)
+        token.last_used_at = last_used_at
         token.touch()
         user = token.user
-        try:
-            profile = user.profile
-        except ObjectDoesNotExist:  # an administrator's account
-            profile = None
         access.remember_profile(user, profile)
         return user, token
 
     def authenticate_header(self, request):
         return f'{KEYWORD} realm="api"'
+
+
+def _valid_token_sql() -> str:
+    # Names from the models' metadata, quoted; the key hash is a parameter.
+    quote = connection.ops.quote_name
+    token, user = ApiToken._meta, get_user_model()._meta
+    return (
+        f"SELECT t.{quote(token.pk.column)}, t.{quote('last_used_at')}, "  # noqa: S608
+        + ", ".join(stamps.change_stamp_sql())
+        + f" FROM {quote(token.db_table)} t JOIN {quote(user.db_table)} u"
+        f" ON u.{quote(user.pk.column)} = t.{quote('user_id')}"
+        f" WHERE t.{quote('key_hash')} = %s AND t.{quote('revoked_at')} IS NULL"
+        f" AND u.{quote('is_active')} = %s"
+    )
+
+
+def valid_token(key_hash: str) -> tuple[int, datetime.datetime | None, str] | None:
+    """The token's id and last use, and the change stamp, if the token may be used now."""
+    row = prepared.fetchone(_valid_token_sql(), [key_hash, True])
+    if row is None:
+        return None
+    last_used_at = row[1]
+    if isinstance(last_used_at, str):  # SQLite hands a raw cursor its text, in UTC
+        last_used_at = datetime.datetime.fromisoformat(last_used_at)
+    if last_used_at is not None and last_used_at.tzinfo is None:
+        last_used_at = last_used_at.replace(tzinfo=datetime.UTC)
+    return row[0], last_used_at, stamps.stamp_of(row[2:])
+
+
+# How long a person read for a token is kept at most: its key moves with any change anyway.
+PERSON_SECONDS = 300
+
+
+def person_of(token_id: int, stamp: str) -> tuple[ApiToken, object | None]:
+    """The token with its person, and their profile (None for an administrator's account),
+    as of ``stamp``: from the cache, or read in one query and kept there."""
+    key = f"api-token-person:{connection.settings_dict['NAME']}:{token_id}:{stamp}"
+    cached = cache.get(key)
+    if cached is None:
+        token = ApiToken.objects.select_related("user__profile__city", "user__profile__agency").get(
+            pk=token_id
+        )
+        try:
+            profile = token.user.profile
+        except ObjectDoesNotExist:  # an administrator's account
+            profile = None
+        cached = (token, profile)
+        cache.set(key, cached, PERSON_SECONDS)
+    return cached
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

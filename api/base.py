@@ -15,13 +15,14 @@ from rest_framework.response import Response
 from core.ids import parse_id
 from partners.access import Action
 
-from . import etags
+from . import etags, stamps
 from .etags import etag_for
 from .exceptions import FromCache, NotModified
 from .permissions import AccessPermission
 
-# How long a rendered list is kept at most: its key changes with any change it shows anyway.
-LIST_BODY_SECONDS = 300
+# How long a rendered list or detail is kept at most: its key changes with any change it
+# shows anyway.
+BODY_SECONDS = 300
 
 
 def pk_or_404(raw) -> int:
@@ -61,30 +62,51 @@ class PortalViewSet(viewsets.GenericViewSet):
             raise
         self.check_throttles(request)
         self.check_permissions(request)
-        self.list_etag = self.change_stamp = None
-        if self.action == "list" and request.method in ("GET", "HEAD"):
-            # Before any row is read: a current copy costs one query of stamps. The stamp
-            # also keys the list's cached count (api.pagination).
-            self.change_stamp = etags.change_stamp(self.list_stamp())
-            self.list_etag = etags.list_etag(request, self.change_stamp)
-            if etags.none_match(request.headers.get("If-None-Match"), self.list_etag):
-                raise NotModified(self.list_etag)
-            cached = cache.get(self.list_body_key()) if self.caches_list_body() else None
+        self.list_etag = self.change_stamp = self.detail_key = None
+        if request.method in ("GET", "HEAD") and self.action in ("list", "retrieve"):
+            # Before any row is read: a current copy costs one query of stamps (none more
+            # after a token's, which read it). The stamp also keys the list's cached count
+            # (api.pagination) and the rendered bodies below.
+            self.change_stamp = self.current_stamp(request)
+            view_tag = etags.list_etag(request, self.change_stamp)
+            if self.action == "list":
+                self.list_etag = view_tag
+                if etags.none_match(request.headers.get("If-None-Match"), view_tag):
+                    raise NotModified(view_tag)
+            else:
+                self.detail_key = view_tag
+            cached = cache.get(self.body_key()) if self.caches_body() else None
             if cached is not None:
-                raise FromCache(*cached)
+                content, content_type, etag = cached
+                if etags.none_match(request.headers.get("If-None-Match"), etag):
+                    raise NotModified(etag)
+                raise FromCache(content, content_type, etag)
 
-    def caches_list_body(self) -> bool:
+    def current_stamp(self, request) -> str:
+        """The change stamp (api.etags), as the token's lookup read it if it did."""
+        extra = self.list_stamp()
+        stamp = getattr(request._request, "change_stamp", None)
+        if extra or stamp is None:
+            stamp = stamps.change_stamp(extra)
+        return stamp
+
+    def caches_body(self) -> bool:
         # JSON only: the browsable API's HTML carries the session's CSRF token.
         return getattr(self.request.accepted_renderer, "format", None) == "json"
 
-    def list_body_key(self) -> str:
-        """Where the rendered list is cached: under its ETag (the URL, the user, the language,
-        their today and the change stamp), in the format asked, for this database. It is as
-        fresh as the ETag a 304 trusts; rendering 50 activities is most of a list's time."""
+    def body_key(self) -> str:
+        """Where a rendered list or detail is cached: under the address asked, the user, the
+        language, their today and the change stamp (etags.list_etag), in the format asked,
+        for this database. It is as fresh as the ETag a 304 trusts; formatting the rows is
+        most of a read's time."""
         key = repr(
-            (connection.settings_dict["NAME"], self.list_etag, self.request.accepted_media_type)
+            (
+                connection.settings_dict["NAME"],
+                self.list_etag or self.detail_key,
+                self.request.accepted_media_type,
+            )
         )
-        return "api-list-body:" + hashlib.sha256(key.encode()).hexdigest()
+        return "api-body:" + hashlib.sha256(key.encode()).hexdigest()
 
     def get_object(self):
         pk = pk_or_404(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
@@ -141,17 +163,22 @@ class PortalViewSet(viewsets.GenericViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         if getattr(self, "list_etag", None) and response.status_code == status.HTTP_200_OK:
             response["ETag"] = self.list_etag
-            if (
-                isinstance(response, Response)
-                and not response.exception
-                and self.caches_list_body()
-            ):
-                key = self.list_body_key()
-                response.add_post_render_callback(
-                    lambda rendered: cache.set(
-                        key, (rendered.content, rendered["Content-Type"]), LIST_BODY_SECONDS
-                    )
+        if (
+            (getattr(self, "list_etag", None) or getattr(self, "detail_key", None))
+            and response.status_code == status.HTTP_200_OK
+            and isinstance(response, Response)
+            and not response.exception
+            and "no-store" not in response.get("Cache-Control", "")
+            and self.caches_body()
+        ):
+            key = self.body_key()
+            response.add_post_render_callback(
+                lambda rendered: cache.set(
+                    key,
+                    (rendered.content, rendered["Content-Type"], rendered.get("ETag")),
+                    BODY_SECONDS,
                 )
+            )
         # Answers depend on who asks and in which language (error messages).
         patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
         return response

@@ -7,7 +7,7 @@ activities and reviews, whose services check the version read.
 
 A list carries an ETag made without reading its rows: a hash of the address asked (query
 and host included), the user (their rights shape the rows), the language, their today, and
-the portal's change stamp (``change_stamp``). ``If-None-Match`` naming it (or ``*``) is
+the portal's change stamp (``api.stamps.change_stamp``). ``If-None-Match`` naming it (or ``*``) is
 answered 304 before any row is read.
 """
 
@@ -16,11 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.db import connection
 from django.utils import translation
 
-from cooperation.models import Activity, Amendment, StatusUpdate
-from core.models import HistoryEntry
+from cooperation.models import Activity, Amendment
 from events.models import Event
 from partners import clock
 from reviews.models import Review
@@ -73,52 +71,8 @@ def none_match(header: str | None, current: str) -> bool:
     return "*" in tags or _weak(current) in {_weak(tag) for tag in tags}
 
 
-# How far back the count of an append-only table looks (see ``appended``).
-WINDOW = 1000
-
-
-def appended(model) -> list[str]:
-    """SQL for an append-only table's stamp: its newest id, and how many of the ids in the
-    last WINDOW exist. The count is for concurrent writers: ids are handed out when a row is
-    written but seen when its transaction commits, so an older id may appear after a newer
-    one and leave the newest id as it was; it still adds one to the count (unless that
-    transaction stayed open while WINDOW newer rows were committed)."""
-    # Names from the model's metadata, quoted; nothing from outside (hence the noqa). One
-    # statement of several tables is what the ORM cannot say.
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    newest = f"(SELECT MAX({pk}) FROM {table})"  # noqa: S608
-    recent = f"(SELECT COUNT(*) FROM {table} WHERE {pk} > COALESCE({newest}, 0) - {WINDOW})"  # noqa: S608
-    return [newest, recent]
-
-
-def table_stamp(model, *columns: str) -> list[str]:
-    """SQL for a table whose rows change without a history entry: its count and the newest
-    id and value of each of ``columns`` (times a row's changes set)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = [model._meta.pk.column, *(model._meta.get_field(c).column for c in columns)]
-    count = f"(SELECT COUNT(*) FROM {table})"  # noqa: S608 (quoted model metadata)
-    newest = [
-        f"(SELECT MAX({connection.ops.quote_name(name)}) FROM {table})"  # noqa: S608
-        for name in names
-    ]
-    return [count, *newest]
-
-
-def change_stamp(extra=()) -> str:
-    """What moves on with every change a list can show, in one query.
-
-    Every write of plan content, of people and their roles, of cities and agencies is a
-    history entry (core.history); a status change is a status update instead (the activity's
-    status is not in the history). ``extra``: SQL of what else a list shows (reports)."""
-    parts = [*appended(HistoryEntry), *appended(StatusUpdate), *extra]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return ":".join(str(value) for value in cursor.fetchone())
-
-
 def list_etag(request, stamp: str) -> str:
-    """The ETag of a list as ``request`` asks for it, given the ``change_stamp`` read."""
+    """The ETag of a list as ``request`` asks for it, given the change stamp read (api.stamps)."""
     key = "\n".join(
         [
             request.build_absolute_uri(),

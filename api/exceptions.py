@@ -52,13 +52,14 @@ class NotModified(exceptions.APIException):
 
 
 class FromCache(exceptions.APIException):
-    """The list as asked is in the cache, rendered, under its current ETag: 200 with it."""
+    """The list or detail as asked is in the cache, rendered, under the current change stamp:
+    200 with it (and its ETag)."""
 
     status_code = status.HTTP_200_OK
 
-    def __init__(self, content: bytes, content_type: str):
+    def __init__(self, content: bytes, content_type: str, etag: str | None = None):
         super().__init__()
-        self.content, self.content_type = content, content_type
+        self.content, self.content_type, self.etag = content, content_type, etag
 
 
 class Conflict(exceptions.APIException):
@@ -128,7 +129,10 @@ def exception_handler(exc, context):
         response["ETag"] = exc.etag
         return response
     if isinstance(exc, FromCache):
-        return HttpResponse(exc.content, content_type=exc.content_type)
+        response = HttpResponse(exc.content, content_type=exc.content_type)
+        if exc.etag:
+            response["ETag"] = exc.etag
+        return response
     # Django's own exceptions first, as DRF would not know them.
     if isinstance(exc, DjangoValidationError):
         return bad_request(django_errors(exc))

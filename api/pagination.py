@@ -13,7 +13,7 @@ from cooperation import search
 
 class StampedCountPaginator(Paginator):
     """A paginator whose count is cached under the query's SQL and the list's change stamp
-    (``api.etags.change_stamp``, read once for the list's ETag): at 10,000 activities the
+    (``api.stamps.change_stamp``, read once for the list's ETag): at 10,000 activities the
     count was a third of a page's time, and it only changes when the stamp does."""
 
     def __init__(self, *args, stamp: str | None = None, **kwargs):

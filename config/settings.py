@@ -169,6 +169,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+# The API's per-request query is a prepared statement on PostgreSQL (core.prepared). Off for
+# a connection pooler in transaction mode (PgBouncer without max_prepared_statements).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        # 0: prepared at first use; only core.prepared's cursors can be (Django's bind on
+        # the client). None: never.
+        "prepare_threshold",
+        0 if DATABASE_PREPARED_STATEMENTS else None,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,6 +6,8 @@ from events import feeds as event_feeds
 from portal import plan_admin
 
 urlpatterns = [
+    # First: the API is asked most often by far, and resolving tries patterns in order.
+    path("api/", include("api.urls")),
     path("", include("portal.urls")),
     path("", include("partners.urls")),
     path("", include("cooperation.urls")),
@@ -21,9 +23,8 @@ urlpatterns = [
     path("events/export.csv", event_feeds.event_export_csv, name="event-export-csv"),
     path("events/export.xlsx", event_feeds.event_export_xlsx, name="event-export-xlsx"),
     path("events/<int:pk>/event.ics", event_feeds.event_ics, name="event-ics"),
-    # API tokens and the private calendar feed (profile pages), and the REST API itself.
+    # API tokens and the private calendar feed (profile pages).
     path("", include("api.page_urls")),
-    path("api/", include("api.urls")),
     # Public pages of plans (no login), robots.txt and the sitemap.
     path("", include("public.urls")),
     # Drafting a plan from its signed text (coordinators).

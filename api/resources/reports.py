@@ -17,7 +17,7 @@ from reports import services as report_services
 from reports.models import ProgressReport, ReportLanguage, ReportStatus
 from reports.selectors import download_name, visible_reports
 
-from .. import etags
+from .. import stamps
 from ..base import PortalViewSet
 from ..exceptions import ReportNotReady
 from ..fields import SafePrimaryKeyRelatedField
@@ -123,7 +123,7 @@ class ReportViewSet(mixins.ListModelMixin, PortalViewSet):
 
     def list_stamp(self) -> list[str]:
         # A report's rendering is not in the history: its start and end times move on.
-        return etags.table_stamp(ProgressReport, "started_at", "finished_at")
+        return stamps.table_stamp(ProgressReport, "started_at", "finished_at")
 
     def create(self, request, *args, **kwargs):
         serializer = ReportRequestSerializer(

@@ -11,7 +11,7 @@ import importlib
 import pytest
 from django.utils import timezone
 
-from api import etags
+from api import etags, stamps
 from api.resources.activities import ActivitySerializer
 from cooperation.models import Activity, StatusUpdate
 from partners.models import Role
@@ -147,9 +147,9 @@ def test_an_older_id_committed_late_still_moves_the_stamp(world):
     newest = StatusUpdate.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     author = world.hki_staff
     f.StatusUpdateFactory(activity=activity, sequence=1, pk=newest + 10, author=author)
-    before = etags.change_stamp()
+    before = stamps.change_stamp()
     f.StatusUpdateFactory(activity=activity, sequence=2, pk=newest + 5, author=author)
-    assert etags.change_stamp() != before
+    assert stamps.change_stamp() != before
 
 
 def test_a_detail_answers_304_before_serializing(world, api_for, monkeypatch):

@@ -1,4 +1,5 @@
-"""core.dbstats: ANALYZE after bulk loads on PostgreSQL, nothing on SQLite; the loaders call it."""
+"""core.dbstats: (VACUUM) ANALYZE after bulk loads on PostgreSQL, nothing on SQLite; the loaders
+call it."""
 
 import io
 
@@ -22,6 +23,14 @@ def test_analyze_runs_on_postgresql():
     with CaptureQueriesContext(connection) as queries:
         assert refresh_planner_statistics() is True
     assert [q["sql"] for q in queries] == ["ANALYZE"]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_it_vacuums_too():
+    with CaptureQueriesContext(connection) as queries:
+        assert refresh_planner_statistics() is True
+    assert [q["sql"] for q in queries] == ["VACUUM (ANALYZE)"]
 
 
 @postgresql_only
