@@ -11,9 +11,6 @@ import copy
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -31,7 +28,7 @@ from core.admin import (
 from events import selectors as event_selectors
 from events.admin import DelegationRows, EventWrites, ProgrammeRows, SeriesWrites
 from events.models import DelegationMember, Event, EventSeries, ProgrammeItem
-from partners import access, clock
+from partners import access
 from partners import selectors as partner_selectors
 from partners import services as partner_services
 from partners.access import Action
@@ -40,32 +37,8 @@ from partners.models import Agency, City, Profile
 from reviews.admin import ReviewWrites
 from reviews.models import Review
 
+from .manage_site import NamedCellsMixin, PlanManagementSite
 from .models import People
-
-
-class PlanManagementSite(admin.AdminSite):
-    site_header = _("Plan management")
-    site_title = _("Plan management")
-    index_title = _("Plan management")
-    site_url = "/"
-
-    def has_permission(self, request):
-        return access.may_enter_management(request.user)
-
-    def history_zone(self, request):
-        """History times in the reader's city (core.admin.ServiceAdminMixin.history_view)."""
-        return clock.zone_for(request.user)
-
-    def login(self, request, extra_context=None):
-        if request.user.is_authenticated:
-            # Signed in but not a coordinator or agency staff: a refusal, not a login loop.
-            access.log.warning(
-                "permission refused: user=%s action=manage object=site", request.user.username
-            )
-            raise PermissionDenied
-        # One login page for the whole portal.
-        return redirect_to_login(request.GET.get("next") or reverse("manage:index"))
-
 
 site = PlanManagementSite(name="manage")
 # No autocomplete widgets here: they look up whatever ids a forged form carries while
@@ -146,7 +119,11 @@ class ScopedMixin(ServiceAdminMixin, ScopedChoicesMixin, SafeChoiceFieldsAdminMi
         return access.can(request.user, Action.MANAGE, obj)
 
 
-class ScopedInlineMixin(ServiceInlineMixin, ScopedChoicesMixin, SafeChoiceFieldsAdminMixin):
+class ScopedInlineMixin(
+    NamedCellsMixin, ServiceInlineMixin, ScopedChoicesMixin, SafeChoiceFieldsAdminMixin
+):
+    """The rows of a tabular inline: changed by whom may change their parent."""
+
     def has_add_permission(self, request, obj=None):
         return obj is not None and self._may_change(request, obj)
 

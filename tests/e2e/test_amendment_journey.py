@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from cooperation.amendments.models import Amendment, AmendmentStatus
 from cooperation.models import Activity, Commitment
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import CHROMIUM, log_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -16,15 +16,6 @@ pytestmark = [
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
 PASSWORD = "demo-pass-e2e-1"
-
-
-def _log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,7 +35,7 @@ def test_helsinki_drafts_beijing_approves(live_server, browser_page, settings):
     )
     page, base = browser_page, live_server.url
 
-    _log_in(page, base, "helsinki-coordinator")
+    log_in(page, base, "helsinki-coordinator", PASSWORD)
     page.goto(f"{base}/plans/{plan.pk}/")
     page.click(f"a[href='/plans/{plan.pk}/amendments/']")
     page.click(f"a[href='/plans/{plan.pk}/amendments/new/']")
@@ -67,7 +58,7 @@ def test_helsinki_drafts_beijing_approves(live_server, browser_page, settings):
     # The author's side sees no approve button.
     assert page.locator("form[action$='/approve/']").count() == 0
 
-    _log_in(page, base, "beijing-coordinator")
+    log_in(page, base, "beijing-coordinator", PASSWORD)
     page.goto(f"{base}/plans/{plan.pk}/amendments/")
     page.click(f"a[href='/amendments/{amendment.pk}/']")
     page.click(f"form[action='/amendments/{amendment.pk}/approve/'] button")
