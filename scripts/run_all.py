@@ -29,8 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# How long the children have to stop after SIGTERM before they are killed.
-STOP_SECONDS = 15
+# How long the children have to stop after SIGTERM (the worker finishes the task it is on:
+# a report killed halfway stays "being made") before they are killed; a second Ctrl-C kills
+# them at once.
+STOP_SECONDS = 60
 EXAMPLE_USER = "helsinki-coordinator"
 
 
@@ -137,8 +139,11 @@ class Supervisor:
         self.children = children
         self.env = env
         self.stop_signal: int | None = None
+        self.hurry = False
 
     def _on_signal(self, signum, _frame):
+        if self.stop_signal is not None:
+            self.hurry = True
         self.stop_signal = signum
 
     def start(self) -> None:
@@ -180,14 +185,23 @@ class Supervisor:
         # The child itself: gunicorn and Celery stop their own workers gracefully.
         for child in alive:
             child.process.send_signal(signal.SIGTERM)
+        # From now on a signal means: hurry.
+        self.stop_signal = self.stop_signal or signal.SIGTERM
         deadline = time.monotonic() + STOP_SECONDS
-        for child in alive:
-            try:
-                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                say(f"{child.name} did not stop within {STOP_SECONDS} s: killed")
-                _signal_group(child.process, signal.SIGKILL)
-                child.process.wait()
+        told = False
+        while any(c.process.poll() is None for c in alive):
+            if self.hurry or time.monotonic() > deadline:
+                for child in alive:
+                    if child.process.poll() is None:
+                        say(f"{child.name} killed")
+                        _signal_group(child.process, signal.SIGKILL)
+                        child.process.wait()
+                break
+            if not told and time.monotonic() > deadline - STOP_SECONDS + 3:
+                waiting = ", ".join(c.name for c in alive if c.process.poll() is None)
+                say(f"waiting for {waiting} to finish (Ctrl-C again to kill)")
+                told = True
+            time.sleep(0.1)
         # Whatever a child started (report renderers) goes with it.
         for child in self.children:
             if child.process:

@@ -17,6 +17,10 @@ from django.conf import settings
 
 SCRIPT = Path(settings.BASE_DIR) / "scripts" / "run_all.py"
 SLEEPER = f"{sys.executable} -c 'import time; time.sleep(120)'"
+STUBBORN = (
+    f"{sys.executable} -c 'import signal, time; "
+    "signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)'"
+)
 
 
 def load_run_all():
@@ -87,14 +91,10 @@ def test_a_child_that_stops_stops_the_others(tmp_path):
     assert all(_gone(pid) for pid in _pids(output).values())
 
 
-def test_a_child_that_ignores_sigterm_is_killed(tmp_path, monkeypatch):
-    stubborn = (
-        f"{sys.executable} -c 'import signal, time; "
-        "signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)'"
-    )
+def test_a_child_that_ignores_sigterm_is_killed(monkeypatch):
     run_all = load_run_all()
     monkeypatch.setattr(run_all, "STOP_SECONDS", 1)
-    supervisor = run_all.Supervisor([run_all.Child("stubborn", shlex.split(stubborn))])
+    supervisor = run_all.Supervisor([run_all.Child("stubborn", shlex.split(STUBBORN))])
     previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     try:
         supervisor.start()
@@ -105,3 +105,15 @@ def test_a_child_that_ignores_sigterm_is_killed(tmp_path, monkeypatch):
         signal.signal(signal.SIGINT, previous[0])
         signal.signal(signal.SIGTERM, previous[1])
     assert supervisor.children[0].process.returncode == -signal.SIGKILL
+
+
+def test_a_second_ctrl_c_kills_what_is_still_finishing(tmp_path):
+    process = _start(tmp_path, f"worker={STUBBORN}", f"web={SLEEPER}")
+    pids = _pids(_wait_started(process, 2))
+    process.send_signal(signal.SIGINT)
+    while "waiting for worker to finish (Ctrl-C again to kill)" not in process.stdout.readline():
+        pass
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=50)  # well before STOP_SECONDS (60)
+    assert "worker killed" in output
+    assert all(_gone(pid) for pid in pids.values())
