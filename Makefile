@@ -12,14 +12,11 @@ BENCH_ARGS ?=
 
 .PHONY: bench run test install install-test system system-test messages compilemessages lint format check clean
 
+# The web server, a Celery worker and beat under one supervisor (scripts/run_all.py): it
+# migrates, loads the plan, the demo users and data, collects the static files, then serves
+# with DEBUG off on embedded defaults (broker, mail and a generated SECRET_KEY under var/).
 run: install compilemessages
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_action_plan
-	$(MANAGE) create_demo_users
-	$(MANAGE) load_demo_data
-	@echo
-	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ — log in with a user and the password above."
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(PY) scripts/run_all.py --port $(PORT)
 
 test: install-test compilemessages
 	$(VENV)/bin/ruff check .
@@ -30,9 +27,10 @@ test: install-test compilemessages
 bench: install compilemessages
 	$(PY) -m bench $(BENCH_ARGS)
 
+# Running needs the project's dependencies only; the tests also need the dev extra.
 install: system $(VENV)/.installed
 
-install-test: system-test $(VENV)/.installed
+install-test: system-test $(VENV)/.installed-test
 
 system:
 	@scripts/system-packages.sh runtime
@@ -45,6 +43,10 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
 		echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 

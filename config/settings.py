@@ -81,7 +81,9 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production-0123456789"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The port `make run` serves on; the site's own address follows it unless SITE_URL is given.
+PORT = _int("PORT", 8000, minimum=1)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
@@ -321,9 +323,41 @@ def _caches(url: str, *, testing: bool) -> dict:
 # per process.
 CACHES = _caches(env.str("REDIS_URL", default="").strip(), testing=TESTING)
 
-# Celery: without a broker, tasks run in-process so a first run still works.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# What the portal makes at run time on this machine (git-ignored): the embedded broker's
+# folders, beat's schedule, and in `make run` the generated SECRET_KEY and the mail folder.
+RUN_DIR = Path(env.str("RUN_DIR", default=str(BASE_DIR / "var")))
+
+
+def _broker(url: str, *, testing: bool, run_dir: Path) -> tuple[str, dict, bool]:
+    """Celery's broker, its transport options, and whether tasks run in-process.
+
+    A broker URL (CELERY_BROKER_URL, else REDIS_URL) is used as given. Without one, the test
+    suite runs tasks in-process; everything else queues them in files under RUN_DIR/broker
+    (kombu's filesystem transport: no server), where the worker of `make run` picks them up.
+    """
+    if url:
+        return url, {}, False
+    if testing:
+        return "", {}, True
+    folder = run_dir / "broker"
+    return (
+        "filesystem://localhost/",
+        {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+            "control_folder": str(folder / "control"),
+        },
+        False,
+    )
+
+
+CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_TASK_ALWAYS_EAGER = _broker(
+    env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="")).strip(),
+    testing=TESTING,
+    run_dir=RUN_DIR,
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -332,6 +366,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Where beat remembers when each schedule entry last ran (a --schedule option wins).
+CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 # The reminder sweep runs daily at 08:00 Helsinki time (the sweep itself is idempotent, so a
 # second beat process or a restart cannot send anything twice).
 CELERY_BEAT_SCHEDULE = {
