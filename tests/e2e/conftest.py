@@ -31,3 +31,26 @@ def browser_page():
         context.close()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+DEMO_PASSWORD = "demo-pass-e2e-1"
+
+
+def load_demo_site(settings, *, with_data: bool = True) -> None:
+    """The signed plan, the demo users (password ``DEMO_PASSWORD``) and, ``with_data``, the
+    demo activities and events."""
+    from django.core.management import call_command
+
+    settings.DEMO_PASSWORD = DEMO_PASSWORD
+    call_command("load_action_plan", verbosity=0)
+    call_command("create_demo_users", force=True, verbosity=0)
+    if with_data:
+        call_command("load_demo_data", verbosity=0)
+
+
+def log_in(page, url: str, username: str) -> None:
+    page.goto(f"{url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda address: "/accounts/login/" not in address)
