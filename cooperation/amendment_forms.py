@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import SafeModelChoiceField
+from core.forms import SafeModelChoiceField, with_empty_choice
 from partners.models import Agency
 
 from .amendments.models import ChangeKind
@@ -40,7 +40,7 @@ class AmendmentForm(forms.Form):
 
 class ChangeForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Change"), choices=[("", "—"), *ChangeKind.choices], required=False
+        label=_("Change"), choices=with_empty_choice(ChangeKind.choices), required=False
     )
     theme = SafeModelChoiceField(label=_("Theme"), queryset=Theme.objects.none(), required=False)
     commitment = SafeModelChoiceField(
@@ -48,7 +48,7 @@ class ChangeForm(forms.Form):
     )
     agency = SafeModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
     role = forms.ChoiceField(
-        label=_("Role"), choices=[("", "—"), *ResponsibilityRole.choices], required=False
+        label=_("Role"), choices=with_empty_choice(ResponsibilityRole.choices), required=False
     )
     text_en = forms.CharField(
         label=_("New name or text (English)"),

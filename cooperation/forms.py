@@ -14,7 +14,14 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ParsingModelForm, SafeModelChoiceField, SafeModelMultipleChoiceField
+from core.forms import (
+    EMPTY_CHOICE,
+    ParsingModelForm,
+    SafeModelChoiceField,
+    SafeModelMultipleChoiceField,
+    with_empty_choice,
+)
+from core.templatetags.content import in_brackets
 from partners.models import Agency
 
 from . import money, selectors
@@ -48,7 +55,7 @@ class AgencyChoiceField(SafeModelChoiceField):
 class AgencyWithSideChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj):
         side = obj.city.name if obj.city_id else _("third party")
-        return f"{obj.name} ({side})"
+        return f"{obj.name} {in_brackets(side)}"
 
 
 class CommitmentChoiceField(SafeModelChoiceField):
@@ -83,7 +90,7 @@ def _visible_agencies(request):
 class AgencyFilterField(SafeModelChoiceField):
     def label_from_instance(self, obj):
         side = obj.city.name if obj.city_id else _("third party")
-        return f"{obj.name} ({side})"
+        return f"{obj.name} {in_brackets(side)}"
 
 
 class AgencyFilter(django_filters.ModelChoiceFilter):
@@ -288,7 +295,7 @@ class ActivityForm(ParsingModelForm):
         if editing and self.instance.theme_id:
             theme_ids.add(self.instance.theme_id)
         self.fields["theme"].queryset = Theme.objects.filter(pk__in=theme_ids).order_by("order")
-        self.fields["theme"].empty_label = None if len(theme_ids) == 1 else "—"
+        self.fields["theme"].empty_label = None if len(theme_ids) == 1 else EMPTY_CHOICE
         commitments = self.fields["commitment"]
         commitments.queryset = (
             Commitment.objects.filter(theme__plan=plan)
@@ -303,7 +310,7 @@ class ActivityForm(ParsingModelForm):
             groups.setdefault(theme.pk, (label, []))[1].append(
                 (commitment.pk, commitments.label_from_instance(commitment))
             )
-        commitments.choices = [("", _("No particular commitment")), *groups.values()]
+        commitments.choices = with_empty_choice(groups.values())
 
         first, second = partnership.first_city, partnership.second_city
         self.fields["first_lead_agency"].queryset = Agency.objects.filter(city=first)
@@ -394,9 +401,9 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, activity: Activity, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [("", "—")] + [
+        self.fields["to_status"].choices = with_empty_choice(
             (value, label) for value, label in ActivityStatus.choices if value != activity.status
-        ]
+        )
         self.fields["version"].initial = activity.version
 
 

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from core.forms import with_empty_choice
 from core.templatetags.content import tr_text
 
 from .models import ActionPlan, Commitment, Funding, FundingSource, Partnership
@@ -53,7 +54,7 @@ def source_choices(partnership: Partnership, *, blank: bool = False) -> list[tup
         FundingSource.SECOND_CITY: partnership.second_city.name,
     }
     choices = [(value, names.get(value, label)) for value, label in FundingSource.choices]
-    return [("", "—"), *choices] if blank else choices
+    return with_empty_choice(choices) if blank else choices
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.models import construct_instance
+from django.utils.translation import pgettext_lazy
 from modeltranslation.fields import TranslationField
 
 from .ids import parse_id
@@ -67,10 +69,36 @@ def save_rows(
         raise RowsRefused
 
 
+#: The empty choice of every select (nothing chosen), the same on every form.
+EMPTY_CHOICE = pgettext_lazy("empty choice", "—")
+_DJANGO_DASH = BLANK_CHOICE_DASH[0][1]
+
+
+def with_empty_choice(choices) -> list:
+    """``choices`` after the one empty choice."""
+    return [("", EMPTY_CHOICE), *choices]
+
+
+def use_empty_choice(form: forms.BaseForm) -> None:
+    """Replace Django's "---------" in the form's selects by ``EMPTY_CHOICE``."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == _DJANGO_DASH:
+                field.empty_label = EMPTY_CHOICE
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0] == ("", _DJANGO_DASH):
+                field.choices = with_empty_choice(choices[1:])
+
+
 class ParsingModelForm(forms.ModelForm):
     """A model form that only parses: it turns the input into field values on its instance
     and checks their types; the rules (the model's constraints among them) are the service's,
     whose ValidationError the page puts on the form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_empty_choice(self)
 
     def _post_clean(self):
         try:
@@ -114,6 +142,9 @@ def _is_valid_id(value) -> bool:
 
 
 class SafeModelChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, empty_label=EMPTY_CHOICE, **kwargs):
+        super().__init__(*args, empty_label=empty_label, **kwargs)
+
     def to_python(self, value):
         if value in self.empty_values:
             return None

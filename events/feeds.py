@@ -7,6 +7,7 @@ owns the feed tokens and may add the review deadlines (a higher layer than this 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +26,9 @@ from .forms import EventFilterForm
 def event_ics(request, pk: int):
     """One event (all day) with its programme (timed items), in the page's language."""
     event = get_object_or_404(selectors.event_detail_queryset(request.user), pk=pk)
+    if event.start_date is None:
+        # No dates, nothing for a calendar: not an empty calendar file.
+        raise Http404("The event has no dates yet.")
     calendar = ical.calendar_of(
         tr_text(event, "title") or _("Event"),
         [event],

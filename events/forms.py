@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation import selectors as cooperation_selectors
-from core.forms import SafeModelChoiceField
+from core.forms import EMPTY_CHOICE, SafeModelChoiceField
 from core.templatetags.content import tr_text
 
 from . import selectors
@@ -72,7 +72,7 @@ class ProgrammeItemForm(forms.Form):
     venue_en = forms.CharField(label=_("Venue (English)"), max_length=300, required=False)
     venue_zh_hans = forms.CharField(label=_("Venue (Chinese)"), max_length=300, required=False)
     organiser = TranslatedChoiceField(
-        label=_("Organiser"), queryset=None, required=False, empty_label=_("Not set")
+        label=_("Organiser"), queryset=None, required=False, empty_label=EMPTY_CHOICE
     )
 
     def __init__(self, *args, event, **kwargs):

@@ -19,6 +19,26 @@ STATUS_COLOURS = {
 }
 STARTED_COLOUR, COMPLETED_COLOUR = "#2e5fa8", "#1d7a46"
 COMMITTED_COLOUR, SPENT_COLOUR = "#a9c1e3", "#2e5fa8"
+#: The two inks a number on a bar may take: whichever reads better on the bar's colour.
+DARK_INK, LIGHT_INK = "#1d2430", "#ffffff"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a "#rrggbb" colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG contrast ratio of two "#rrggbb" colours (1 to 21)."""
+    light, dark = sorted([_luminance(one), _luminance(other)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def ink_on(colour: str) -> str:
+    """The ink (dark or white) with the higher contrast on ``colour``."""
+    return max([DARK_INK, LIGHT_INK], key=lambda ink: contrast(ink, colour))
 
 
 def status_chart(data: ReportData, bilingual: bool) -> dict:
@@ -45,6 +65,7 @@ def status_chart(data: ReportData, bilingual: bool) -> dict:
                     "w": round(w, 2),
                     "n": n,
                     "colour": STATUS_COLOURS[status],
+                    "ink": ink_on(STATUS_COLOURS[status]),
                     "label_x": round(x + w / 2, 2),
                     "show_n": w >= 14,
                 }

@@ -14,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import with_empty_choice
+
 from . import services
 from .models import Conclusion, Rating, Review, ThemeAssessment, default_reminder_days
 
@@ -101,7 +103,7 @@ class AssessmentForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["rating"].choices = [("", "—"), *Rating.choices]
+        self.fields["rating"].choices = with_empty_choice(Rating.choices)
         self.fields["saved_at"].initial = assessment.updated_at.isoformat() if assessment else ""
         _mark_languages(self)
 
@@ -153,7 +155,7 @@ class CompletionForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["conclusion"].choices = [("", "—"), *Conclusion.choices]
+        self.fields["conclusion"].choices = with_empty_choice(Conclusion.choices)
         self.fields["version"].initial = review.version
         _mark_languages(self)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import SafeModelChoiceField
+from core.forms import SafeModelChoiceField, with_empty_choice
 from plandata.drafting.parser import MAX_COMMITMENTS, MAX_THEMES
 from plandata.drafting.readers import MAX_FILE_BYTES, DraftInputError, read_plan_text
 
@@ -69,7 +69,7 @@ class CommitmentForm(forms.Form):
     def __init__(self, *args, theme_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         # An empty first choice: an extra row left alone is unchanged, not an error.
-        self.fields["theme"].choices = [("", "—"), *theme_choices]
+        self.fields["theme"].choices = with_empty_choice(theme_choices)
 
 
 ThemeFormSet = forms.formset_factory(

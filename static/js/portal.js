@@ -21,4 +21,20 @@ document.addEventListener("DOMContentLoaded", () => {
     kind.addEventListener("change", show);
     show();
   });
+
+  // Copy buttons (templates/core/_copy_button.html): shown only where the browser can copy.
+  document.querySelectorAll("button[data-copy]").forEach((button) => {
+    const target = document.getElementById(button.dataset.copy);
+    if (!target || !navigator.clipboard) {
+      return;
+    }
+    const status = button.nextElementSibling;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      navigator.clipboard.writeText(target.textContent.trim()).then(
+        () => { status.textContent = button.dataset.copied; },
+        () => { status.textContent = button.dataset.failed; },
+      );
+    });
+  });
 });

@@ -154,6 +154,15 @@ def test_one_events_ics_needs_a_login_and_the_partnership(world, weeks, client_f
     path = f"/events/{weeks[0].pk}/event.ics"
     assert client_for(None).get(path).status_code == 302
     assert client_for(world.outsider).get(path).status_code == 404
-    # An event known only by its year gives a valid, empty calendar.
-    calendar = parse(client_for(world.official).get(f"/events/{weeks[2].pk}/event.ics"))
-    assert vevents(calendar) == {}
+
+
+def test_an_event_without_dates_has_no_ics(world, weeks, client_for):
+    # Known only by its year: no empty calendar to download, and no link to one.
+    festival = weeks[2]
+    client = client_for(world.official)
+
+    assert client.get(f"/events/{festival.pk}/event.ics").status_code == 404
+    assert "event.ics" not in client.get(f"/events/{festival.pk}/").content.decode()
+    assert (
+        f"/events/{weeks[0].pk}/event.ics" in client.get(f"/events/{weeks[0].pk}/").content.decode()
+    )

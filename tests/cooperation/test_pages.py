@@ -1224,7 +1224,7 @@ def test_a_file_of_the_wrong_type_is_refused_clearly(world, client_for):
     response = upload(client_for(world.hki_staff), world.hki_activity, fake)
 
     assert response.status_code == 400
-    assert "This type of file is not accepted." in text_of(response)
+    assert "This is a Windows program, not a PDF." in text_of(response)
     assert not Evidence.objects.exists()
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from cooperation.uploads import inspect_upload
+from cooperation.uploads import ALLOWED_ENDINGS, inspect_upload
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -157,27 +157,37 @@ def test_it_refuses_a_file_over_the_limit(settings):
 
 
 @pytest.mark.parametrize(
-    ("name", "content"),
+    ("name", "content", "message"),
     [
-        ("tool.exe", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120),
-        ("report.pdf", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120),
-        ("page.html", b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"),
-        ("page.pdf", b"<html><body>Not a PDF</body></html>"),
-        ("archive.zip", zip_bytes()),
+        ("tool.exe", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120, "This is a Windows program:"),
+        ("report.pdf", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120, "This is a program, not a PDF."),
+        (
+            "page.html",
+            b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+            "This is an HTML file:",
+        ),
+        ("page.pdf", b"<html><body>Not a PDF</body></html>", "This is an HTML file, not a PDF."),
+        ("notes.pdf", b"Minutes of the meeting", "This is a text file, not a PDF."),
+        ("archive.zip", zip_bytes(), "This is a ZIP archive:"),
+        ("backup.pdf", b"\x1f\x8b\x08" + b"\x00" * 30, "This is a GZ file, not a PDF."),
     ],
-    ids=["windows-executable", "elf-named-pdf", "html", "html-named-pdf", "zip"],
+    ids=["windows-executable", "elf-named-pdf", "html", "html-named-pdf", "text", "zip", "gzip"],
 )
-def test_it_refuses_content_of_an_unaccepted_type(name, content):
-    message = refusal(name, content)
+def test_a_refusal_says_what_the_file_really_is(name, content, message):
+    # Judged by the content: the name only says what the file was meant to be.
+    refused = refusal(name, content)
 
-    assert message.startswith("This type of file is not accepted.")
-    assert ".pdf" in message and ".docx" in message
+    assert refused.startswith(message)
+    if not refused.endswith("not a PDF."):
+        assert refused.endswith("Accepted: " + ", ".join(ALLOWED_ENDINGS) + ".")
 
 
 def test_it_refuses_a_png_named_pdf():
-    message = refusal("scan.pdf", png_bytes())
+    assert refusal("scan.pdf", png_bytes()) == "This is a PNG image, not a PDF."
 
-    assert message == "The file's name ends in “.pdf” but its content is not of that type."
+
+def test_a_pdf_named_docx_is_called_a_pdf():
+    assert refusal("minutes.docx", pdf_bytes()) == "This is a PDF, not a Word document."
 
 
 def test_it_refuses_a_pdf_without_an_ending():

@@ -33,7 +33,22 @@ def browser_page():
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def log_in(page, base, username, password):
+DEMO_PASSWORD = "demo-pass-e2e-1"
+
+
+def load_demo_site(settings, *, with_data: bool = True) -> None:
+    """The signed plan, the demo users (password ``DEMO_PASSWORD``) and, ``with_data``, the
+    demo activities and events."""
+    from django.core.management import call_command
+
+    settings.DEMO_PASSWORD = DEMO_PASSWORD
+    call_command("load_action_plan", verbosity=0)
+    call_command("create_demo_users", force=True, verbosity=0)
+    if with_data:
+        call_command("load_demo_data", verbosity=0)
+
+
+def log_in(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the portal's login page, with fresh cookies."""
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")

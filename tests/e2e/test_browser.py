@@ -8,7 +8,7 @@ from django.core.management import call_command
 from cooperation.models import Activity, StatusUpdate, Theme
 from cooperation.services import activities as services
 from partners.models import Agency
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import CHROMIUM, load_demo_site
 
 # The demo data tells a 2019–2023 story: the server's clock is pinned (conftest); the browser
 # keeps its own (cookies are given as Max-Age, so the difference does not matter).
@@ -73,10 +73,7 @@ def test_beijing_staff_update_status_and_read_in_chinese(live_server, browser_pa
 @pytest.mark.django_db(transaction=True)
 def test_pages_fit_a_phone_without_scrolling_sideways(live_server, browser_page, settings):
     # Wide tables scroll inside their own box; the page itself never scrolls sideways.
-    settings.DEMO_PASSWORD = "demo-pass-e2e-1"
-    call_command("load_action_plan", verbosity=0)
-    call_command("create_demo_users", force=True, verbosity=0)
-    call_command("load_demo_data", verbosity=0)
+    load_demo_site(settings)
     from events.models import Event
 
     funded = Activity.objects.filter(fundings__isnull=False).first()

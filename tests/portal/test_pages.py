@@ -200,7 +200,7 @@ def test_each_theme_has_a_status_bar_with_proportional_widths(world, client_for)
         ("completed", "75.000", "25.000"),
     ]
     assert "<title>Planned: 4</title>" in economy
-    assert "Planned: 4; In progress: 2; Completed: 2" in economy  # the bar's own title
+    assert "Planned: 4, In progress: 2, Completed: 2" in economy  # the bar's own title
     # A theme without activities has an empty bar that says so.
     education = page[page.index(f"bar-{world.themes[1].pk}") :]
     assert education.index("No activities yet") < education.index("</svg>")
