@@ -7,8 +7,10 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
 from cooperation.models import Activity, Funding, StatusUpdate
+from core.models import HistoryEntry
 from events.models import Event
 from plandata.loader import load_plan_file
 from reviews import lifecycle
@@ -58,6 +60,17 @@ def assert_recorded_in_the_plan_period():
 
 def test_every_demo_timestamp_lies_in_2019_2023(demo):
     assert_recorded_in_the_plan_period()
+    # The history tells the same: each entry is dated when its change was recorded.
+    demo_events = [
+        str(pk) for pk in Event.objects.filter(is_demo=True).values_list("pk", flat=True)
+    ]
+    entries = HistoryEntry.objects.filter(
+        Q(content_type__model__in=["activity", "funding", "themeassessment"])
+        | Q(content_type__model="event", object_pk__in=demo_events)
+        | Q(content_type__model="review", actor_name="helsinki-coordinator")
+    )
+    assert entries.count() > 50
+    assert not entries.exclude(timestamp__gte=FIRST, timestamp__lt=LAST).exists()
     # Each status update is recorded on its day, and the activity last updated by its last one.
     for activity in Activity.objects.filter(is_demo=True, status_updates__isnull=False).distinct():
         last = activity.status_updates.order_by("created_at").last()
