@@ -13,6 +13,7 @@ from __future__ import annotations
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,9 @@ def _context(instance, kwargs: dict) -> dict:
         "door": doors.current_door(),
         "actor": actor,
         "actor_name": actor.get_username() if actor is not None else "",
+        # Read now, not by the field's default (bound at import): a loader's recorded time
+        # (``core.clock.recorded_at``) dates the entry as it dates the row.
+        "timestamp": timezone.now(),
         **kwargs,
     }
     parent = parent_of(instance)

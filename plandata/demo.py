@@ -7,9 +7,10 @@ and ``clear_demo_data`` can remove it.
 The codes the files use are first checked against the loaded plan; like a mistake in a file,
 an unknown one is reported with its file and entry and nothing is written. Activities are then
 created and moved through their statuses with the services the portal uses
-(``create_activity``, ``change_activity_status``), acting as the demo user who records them;
-afterwards their history is dated back to when it would have happened, and some are made
-stale (not updated for a while).
+(``create_activity``, ``change_activity_status``), acting as the demo user who records them,
+each write under the time it happened (``core.clock.recorded_at``: the services and models keep
+stamping "now", and now is then). The plan's reviews are worked on the same way
+(``demoreviews``).
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 
 from cooperation.models import (
+    CLOSED_STATUSES,
     ActionPlan,
     Activity,
     ActivityStatus,
     Commitment,
-    StatusUpdate,
 )
 from cooperation.selectors import STALE_AFTER_DAYS
 from cooperation.services.activities import (
@@ -40,12 +41,14 @@ from cooperation.services.activities import (
     delete_activity,
 )
 from cooperation.services.funding import add_funding
+from core.clock import recorded_at
 from events import services as event_services
 from events.models import Event
 from partners.access import SYSTEM
 from partners.models import Agency, City
 from plandata.datafile import DataChecker, translated_fields
 from plandata.demofile import DEMO_DIR, DemoData, DemoDataError, read_demo_data
+from plandata.demoreviews import check_reviews, write_reviews
 
 # A status given a date records it as the actual start or end.
 DATED_STATUSES = (ActivityStatus.IN_PROGRESS, ActivityStatus.COMPLETED)
@@ -69,7 +72,10 @@ class _Rows:
                 f"The action plan {data.plan!r} is not loaded. Run first: "
                 "python manage.py load_action_plan"
             )
-        wanted = sorted({a["recorded_by"] for _w, a in data.activities})
+        wanted = sorted(
+            {a["recorded_by"] for _w, a in data.activities}
+            | {r["recorded_by"] for _w, r in data.reviews}
+        )
         self.users = {
             u.username: u
             for u in get_user_model().objects.filter(username__in=wanted, profile__isnull=False)
@@ -143,6 +149,7 @@ class DemoResult:
     events: int = 0
     programme_items: int = 0
     delegation_members: int = 0
+    reviews: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
 
     def summary_lines(self) -> list[str]:
@@ -155,6 +162,7 @@ class DemoResult:
             ("events", self.events),
             ("programme items", self.programme_items),
             ("delegation members", self.delegation_members),
+            ("reviews worked on", self.reviews),
         ]
         width = max(len(label) for label, _value in rows) + 1
         return [f"{label + ':':<{width}} {value}" for label, value in rows]
@@ -169,12 +177,16 @@ def demo_rows_exist(plan=None) -> bool:
     return activities.exists() or events.exists()
 
 
-def _noon(day: datetime.date) -> datetime.datetime:
+def noon(day: datetime.date) -> datetime.datetime:
+    """When the demo story records what happened on ``day``."""
     tz = ZoneInfo(settings.TIME_ZONE)
     return datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=tz)
 
 
 def _make_activity(rows: _Rows, spec: dict, result: DemoResult) -> Activity:
+    """Create the activity and replay its story through the services, each write under the
+    time it happened (``recorded_at``): created a month before its first day, with its
+    funding; each status update at noon of its day. Its ``updated_at`` is then its last one."""
     user = rows.users[spec["recorded_by"]]
     activity = Activity(
         theme=rows.themes[spec["theme"]],
@@ -188,43 +200,39 @@ def _make_activity(rows: _Rows, spec: dict, result: DemoResult) -> Activity:
         planned_end=spec["planned_end"],
         is_demo=True,
     )
-    create_activity(
-        user=user,
-        activity=activity,
-        participant_ids=[rows.agencies[code].pk for code in spec["participants"]],
-    )
-    result.activities += 1
-
-    for _where, step in spec["status_updates"]:
-        update = change_activity_status(
-            user=user,
-            activity_id=activity.pk,
-            to_status=step["status"],
-            note=step["note"],
-            date=step["on"] if step["status"] in DATED_STATUSES else None,
-        )
-        # Recorded when it happened, not today.
-        StatusUpdate.objects.filter(pk=update.pk).update(created_at=_noon(step["on"]))
-        result.status_updates += 1
-    for _where, fund in spec["funding"]:
-        add_funding(
+    first_day = min([spec["planned_start"]] + [s["on"] for _w, s in spec["status_updates"]])
+    with recorded_at(noon(first_day - datetime.timedelta(days=30))):
+        create_activity(
             user=user,
             activity=activity,
-            source=fund["source"],
-            amount=fund["amount"],
-            spent=fund.get("spent"),
-            currency=fund["currency"],
-            funder=rows.agencies[fund["funder"]].name_en if fund.get("funder") else "",
+            participant_ids=[rows.agencies[code].pk for code in spec["participants"]],
         )
-        result.fundings += 1
-    # Staging, not a change anyone makes: the story's rows get the times it happened at.
-    first_day = min([spec["planned_start"]] + [s["on"] for _w, s in spec["status_updates"]])
-    stamps = {"created_at": _noon(first_day - datetime.timedelta(days=30))}
-    if spec.get("days_since_update"):
-        stamps["updated_at"] = timezone.now() - datetime.timedelta(days=spec["days_since_update"])
-        result.stale += 1
-    Activity.objects.filter(pk=activity.pk).update(**stamps)
+        for _where, fund in spec["funding"]:
+            add_funding(
+                user=user,
+                activity=activity,
+                source=fund["source"],
+                amount=fund["amount"],
+                spent=fund.get("spent"),
+                currency=fund["currency"],
+                funder=rows.agencies[fund["funder"]].name_en if fund.get("funder") else "",
+            )
+            result.fundings += 1
+    result.activities += 1
+    for _where, step in spec["status_updates"]:
+        with recorded_at(noon(step["on"])):
+            change_activity_status(
+                user=user,
+                activity_id=activity.pk,
+                to_status=step["status"],
+                note=step["note"],
+                date=step["on"] if step["status"] in DATED_STATUSES else None,
+            )
+        result.status_updates += 1
     activity.refresh_from_db()
+    stale_before = timezone.now() - datetime.timedelta(days=STALE_AFTER_DAYS)
+    if activity.status not in CLOSED_STATUSES and activity.updated_at < stale_before:
+        result.stale += 1
     result.by_status[activity.status] = result.by_status.get(activity.status, 0) + 1
     return activity
 
@@ -232,6 +240,12 @@ def _make_activity(rows: _Rows, spec: dict, result: DemoResult) -> Activity:
 def _make_event(rows: _Rows, spec: dict, activities: dict, result: DemoResult) -> Event:
     host = rows.cities[spec["host_city"]]
     tz = ZoneInfo(host.time_zone)
+    # Put in the calendar two months ahead, with its programme and delegation.
+    with recorded_at(noon(spec["start_date"] - datetime.timedelta(days=60))):
+        return _write_event(rows, spec, activities, result, host, tz)
+
+
+def _write_event(rows, spec, activities, result, host, tz) -> Event:
     event = event_services.create_event(
         user=SYSTEM,
         plan=rows.plan,
@@ -303,8 +317,10 @@ def load_demo_data(directory: str | Path | None = None) -> DemoResult:
     # Before checking the codes: the plan may have changed in the portal since the demo data
     # was added (a commitment removed, …), and it is not added again anyway.
     if plan is not None and demo_rows_exist(plan):
+        # Reviews worked on are left alone too (``demoreviews``): nothing is written.
         return DemoResult(already_present=True)
     rows = _Rows(data)
+    check_reviews(data, rows.plan, rows.themes)
     result = DemoResult()
     # Untranslated base columns of translated fields follow the active language on save.
     with (
@@ -318,6 +334,8 @@ def load_demo_data(directory: str | Path | None = None) -> DemoResult:
         for where, spec in data.events:
             with _naming_the_entry(directory, where):
                 _make_event(rows, spec, activities, result)
+        with _naming_the_entry(directory, "reviews"):
+            result.reviews = write_reviews(data, rows.plan, rows.themes, noon)
     return result
 
 

@@ -18,12 +18,14 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from cooperation.models import Activity, ActivityStatus, Funding, FundingSource, StatusUpdate
-from cooperation.selectors import STALE_AFTER_DAYS
 from events.models import DelegationMember, Event, EventKind, ProgrammeItem
 from plandata.datafile import DataChecker, read_toml, unique
+from reviews.models import Conclusion, Rating, Review, ThemeAssessment
 
 DEMO_DIR = Path("data") / "demo"
 
+# The coordinators, who may work on the plan's reviews.
+DEMO_COORDINATORS = ("helsinki-coordinator", "beijing-coordinator")
 # The accounts create_demo_users makes that demo data may be recorded by.
 DEMO_USERNAMES = (
     "helsinki-coordinator",
@@ -45,6 +47,7 @@ class DemoData:
     plan: str = ""
     activities: list = field(default_factory=list)
     events: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
 
 
 class _Checker(DataChecker):
@@ -70,7 +73,7 @@ class _Checker(DataChecker):
                 "planned_start",
                 "planned_end",
             ),
-            ("participants", "outcomes", "days_since_update", "status_updates", "funding"),
+            ("participants", "outcomes", "status_updates", "funding"),
         )
         for key in ("key", "theme", "commitment", "first_lead_agency", "second_lead_agency"):
             self.code(src, out, key, where)
@@ -84,7 +87,6 @@ class _Checker(DataChecker):
         self.date(src, out, "planned_end", where)
         if out.get("planned_end", datetime.date.max) < out.get("planned_start", datetime.date.min):
             self.problem(where, "'planned_end' is before 'planned_start'")
-        self.integer(src, out, "days_since_update", where, minimum=STALE_AFTER_DAYS + 1)
         out["status_updates"] = []
         status, day = ActivityStatus.PLANNED.value, None
         for i, step in enumerate(self.array(src, "status_updates", where)):
@@ -165,6 +167,36 @@ class _Checker(DataChecker):
             out["delegation"].append((member_where, member_out))
         return out
 
+    def review(self, src: dict, where: str) -> dict:
+        """Work on one of the plan's reviews: its preparation started, and, when completed,
+        every assessment and the conclusion (all or none of the three)."""
+        out: dict = {}
+        completion = ("completed_on", "conclusion", "conclusions", "assessments")
+        self.keys(src, where, ("code", "recorded_by", "started_on"), completion)
+        self.code(src, out, "code", where, model=Review)
+        self.string(src, out, "recorded_by", where, choices=DEMO_COORDINATORS)
+        self.date(src, out, "started_on", where)
+        self.date(src, out, "completed_on", where)
+        self.string(src, out, "conclusion", where, choices=Conclusion.values)
+        self.text(src, out, "conclusions", where, model=Review, name="conclusions_text")
+        given = [key for key in completion if key in src]
+        if given and len(given) < len(completion):
+            missing = ", ".join(repr(key) for key in completion if key not in src)
+            self.problem(where, f"a completed review also needs {missing}")
+        if out.get("completed_on", datetime.date.max) < out.get("started_on", datetime.date.min):
+            self.problem(where, "'completed_on' is before 'started_on'")
+        out["assessments"] = []
+        for i, item in enumerate(self.array(src, "assessments", where)):
+            item_where = f"{where} → assessments #{i + 1}"
+            item_out: dict = {}
+            self.keys(item, item_where, ("theme", "rating", "narrative"))
+            self.code(item, item_out, "theme", item_where)
+            self.string(item, item_out, "rating", item_where, choices=Rating.values)
+            self.text(item, item_out, "narrative", item_where, model=ThemeAssessment)
+            out["assessments"].append((item_where, item_out))
+        unique(self, out["assessments"], lambda a: a.get("theme"), "assessed theme")
+        return out
+
 
 def _label(file: str, section: str, index: int, item) -> str:
     """Where an entry is: its file, its place, and its key or English title."""
@@ -172,7 +204,11 @@ def _label(file: str, section: str, index: int, item) -> str:
     if not isinstance(item, dict):
         return where
     title = item.get("title")
-    name = item.get("key") or (title.get("en") if isinstance(title, dict) else None)
+    name = (
+        item.get("key")
+        or item.get("code")
+        or (title.get("en") if isinstance(title, dict) else None)
+    )
     return f"{where} ({name!r})" if isinstance(name, str) else where
 
 
@@ -188,7 +224,7 @@ def read_demo_data(directory: Path) -> DemoData:
     plans: dict[str, str] = {}
     for path in paths:
         raw = read_toml(path, DemoDataError, "demo data file")
-        c.keys(raw, path.name, ("plan",), ("activities", "events"))
+        c.keys(raw, path.name, ("plan",), ("activities", "events", "reviews"))
         file_out: dict = {}
         c.code(raw, file_out, "plan", path.name)
         if "plan" in file_out:
@@ -196,6 +232,7 @@ def read_demo_data(directory: Path) -> DemoData:
         for section, check, found in (
             ("activities", c.activity, data.activities),
             ("events", c.event, data.events),
+            ("reviews", c.review, data.reviews),
         ):
             for i, item in enumerate(c.array(raw, section, path.name)):
                 where = _label(path.name, section, i, item)
@@ -205,6 +242,7 @@ def read_demo_data(directory: Path) -> DemoData:
         c.problem("files", f"all demo files must be for the same plan, not {named}")
     data.plan = next(iter(plans.values()), "")
     unique(c, data.activities, lambda a: a.get("key"), "activity key")
+    unique(c, data.reviews, lambda r: r.get("code"), "review code")
     keys = {a["key"] for _w, a in data.activities if "key" in a}
     for where, event in data.events:
         unknown = ", ".join(repr(key) for key in event["activities"] if key not in keys)

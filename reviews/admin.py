@@ -150,7 +150,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reminder"), ordering="lead_days")
     def stage(self, obj):
-        return schedule.stage_label(obj.lead_days)
+        return schedule.stage_label(obj.lead_days, obj.review.due_date)
 
     @admin.display(description=_("last error"))
     def short_error(self, obj):

@@ -59,6 +59,9 @@ class PlanStage:
     manages: bool = False
     can_start_renewal: bool = False
     can_conclude: bool = False
+    # The last day of its period, once that is over and nothing was decided yet (ended or
+    # evaluated); None otherwise.
+    ended_on: datetime.date | None = None
 
     @property
     def label(self) -> str:
@@ -124,6 +127,9 @@ def decide(
         manages=manages,
         can_start_renewal=manages and conclusion in RENEWING_CONCLUSIONS and renewal is None,
         can_conclude=manages and conclusion == Conclusion.CONCLUDE,
+        ended_on=lifecycle.last_day(plan)
+        if stage in (Stage.ENDED, Stage.EVALUATED) and lifecycle.has_ended(plan, today)
+        else None,
     )
 
 

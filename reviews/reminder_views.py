@@ -22,7 +22,7 @@ def my_reminders(request):
         request.GET.get("page")
     )
     for reminder in page.object_list:
-        reminder.stage = stage_label(reminder.lead_days)
+        reminder.stage = stage_label(reminder.lead_days, reminder.review.due_date)
     return render(
         request,
         "reviews/my_reminders.html",

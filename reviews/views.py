@@ -103,7 +103,6 @@ def _render_review(request, review: Review, *, bound=None, conflict=None, status
             "forms": forms,
             "conflict": conflict,
             "days_left": days_left,
-            "days_overdue": -days_left,
         },
         status=status,
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from cooperation.models import CLOSED_STATUSES, Activity, PlanStatus, ThemeAgency
+from core.dates import long_date
 from partners.models import Role
 
 from ..models import Review, ReviewStatus
@@ -46,16 +47,16 @@ def current_stage(review: Review, today: datetime.date) -> int | None:
     return min(reached) if reached else None
 
 
-def stage_label(lead_days: int) -> str:
-    """A stage in words, in the active language: "90 days before", "3 days overdue"."""
+def stage_label(lead_days: int, due_date: datetime.date) -> str:
+    """A stage in words, in the active language: "90 days before", "On the due date",
+    "Overdue since 31 December 2021" (the weekly reminders while overdue)."""
     if lead_days > 0:
         return ngettext("%(days)s day before", "%(days)s days before", lead_days) % {
             "days": lead_days
         }
     if lead_days == 0:
         return gettext("On the due date")
-    days = -lead_days
-    return ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {"days": days}
+    return gettext("Overdue since %(date)s") % {"date": long_date(due_date)}
 
 
 @dataclass

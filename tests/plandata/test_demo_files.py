@@ -159,3 +159,35 @@ def test_the_command_reports_a_broken_file(plan_and_users, demo_dir, settings):
     with pytest.raises(DemoDataError, match=r"→ funding #1: 'amount' must be an amount of money"):
         call_command("load_demo_data", stdout=io.StringIO())
     assert nothing_written()
+
+
+def test_review_mistakes_are_listed_and_nothing_is_written(plan_and_users, demo_dir):
+    from reviews.models import Review, ReviewStatus
+
+    edit(demo_dir, "reviews.toml", 'rating = "on_track"', 'rating = "fine"')
+    edit(demo_dir, "reviews.toml", 'conclusion = "continue"\n', "")
+    edit(demo_dir, "reviews.toml", 'recorded_by = "helsinki-coordinator"', 'recorded_by = "x"')
+    with pytest.raises(DemoDataError) as caught:
+        load_demo_data(demo_dir)
+    message = str(caught.value)
+    assert "3 problems; nothing was loaded" in message
+    where = "reviews.toml: reviews #1 ('hki-bj-2019-2023-mid-term-review')"
+    assert f"{where}: a completed review also needs 'conclusion'" in message
+    assert f"{where} → assessments #2: 'rating' is 'fine'" in message
+    assert nothing_written()
+    assert not Review.objects.exclude(status=ReviewStatus.SCHEDULED).exists()
+
+
+def test_a_review_the_plan_does_not_have_is_refused(plan_and_users, demo_dir):
+    from reviews.models import Review, ReviewStatus
+
+    edit(demo_dir, "reviews.toml", 'code = "hki-bj-2019-2023-evaluation"', 'code = "final"')
+    edit(demo_dir, "reviews.toml", 'theme = "healthcare"', 'theme = "space"')
+    with pytest.raises(DemoDataError) as caught:
+        load_demo_data(demo_dir)
+    message = str(caught.value)
+    assert "'code' 'final' is not a review of the plan" in message
+    assert "'theme' 'space' is not a theme of it" in message
+    assert "a completed review assesses every theme (not healthcare)" in message
+    assert nothing_written()
+    assert not Review.objects.exclude(status=ReviewStatus.SCHEDULED).exists()

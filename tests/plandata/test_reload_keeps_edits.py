@@ -119,14 +119,15 @@ def edit_everything_the_file_describes():
         series=None,
     )
 
-    review = Review.objects.get(plan=plan, kind="mid_term")
+    # The evaluation: the demo data completed the mid-term review (its schedule is then fixed).
+    review = Review.objects.get(plan=plan, kind="evaluation")
     review = reviews.update_review_details(
-        user=SYSTEM, review=review, title_zh_hans="中期审查（推迟）", description_en="Moved."
+        user=SYSTEM, review=review, title_zh_hans="终期评估（推迟）", description_en="Moved."
     )
     reviews.update_review_schedule(
         user=SYSTEM,
         review=review,
-        due_date=datetime.date(2022, 3, 31),
+        due_date=datetime.date(2023, 3, 31),
         reminder_days=[60, 14],
         expected_version=review.version,
     )
@@ -169,7 +170,7 @@ def test_the_differences_are_the_edits():
         ("plan hki-bj-2019-2023", "coordinators"),
         ("theme diplomatic-exchanges", "order"),
         ("theme diplomatic-exchanges", "name_en"),
-        ("review hki-bj-2019-2023-mid-term-review", "due_date"),
+        ("review hki-bj-2019-2023-evaluation", "due_date"),
         ("event helsinki-week-in-beijing", "organisers"),
     ]:
         assert expected in fields, expected
@@ -190,8 +191,8 @@ def test_update_brings_the_file_back_and_keeps_what_the_file_does_not_say():
     assert plan.status == "concluded"  # a workflow state, not the file's
     assert plan.coordinators.count() == 2
     assert Theme.objects.get(plan=plan, code="diplomatic-exchanges").order == 1
-    mid_term = Review.objects.get(plan=plan, kind="mid_term")
-    assert mid_term.due_date == datetime.date(2021, 12, 31)
-    assert mid_term.reminder_days == [60, 14]  # the portal's schedule setting stays
-    assert mid_term.description_en != "Moved."
+    evaluation = Review.objects.get(plan=plan, kind="evaluation")
+    assert evaluation.due_date == datetime.date(2022, 12, 31)
+    assert evaluation.reminder_days == [60, 14]  # the portal's schedule setting stays
+    assert evaluation.description_en != "Moved."
     assert load_plan_file(PLAN_FILE).differences == []

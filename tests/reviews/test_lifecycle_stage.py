@@ -135,7 +135,8 @@ def test_the_dashboard_shows_the_stage_and_the_overdue_evaluation(world, client_
     page = main_of(client_for(world.official).get(reverse("dashboard", args=[world.plan.pk])))
 
     assert "plan-stage-ended" in page
-    assert "The evaluation is overdue." in page
+    assert "The evaluation has been overdue since 31 December 2022." in page
+    assert f"The plan’s period ended on 31 December {world.plan.period_end_year}." in page
     assert reverse("review-detail", args=[review.pk]) in page
 
 

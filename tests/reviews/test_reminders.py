@@ -119,11 +119,14 @@ def test_it_follows_lead_times_edited_on_the_review(rw, run):
 
 def test_stage_labels():
     with translation.override("en"):
-        assert schedule.stage_label(90) == "90 days before"
-        assert schedule.stage_label(1) == "1 day before"
-        assert schedule.stage_label(0) == "On the due date"
-        assert schedule.stage_label(-1) == "1 day overdue"
-        assert schedule.stage_label(-8) == "8 days overdue"
+        due = datetime.date(2021, 12, 31)
+        assert schedule.stage_label(90, due) == "90 days before"
+        assert schedule.stage_label(1, due) == "1 day before"
+        assert schedule.stage_label(0, due) == "On the due date"
+        assert schedule.stage_label(-1, due) == "Overdue since 31 December 2021"
+        assert schedule.stage_label(-1793, due) == "Overdue since 31 December 2021"
+    with translation.override("zh-hans"):
+        assert "2021年12月31日" in schedule.stage_label(-8, due)
 
 
 # --- the 90-day reminder: the right day, people, language, once -----------------------------
@@ -252,10 +255,11 @@ def test_weekly_reminders_while_overdue(rw, run):
     assert {r.lead_days for r in run(datetime.date(2022, 1, 1)).reminders} == {-1}
     (first,) = to("hki_coordinator")
     assert first.subject == "Reminder: Mid-term review (2021) was due on 31 December 2021"
-    assert "It is 1 day overdue." in first.body
+    assert "has been overdue since 31 December 2021." in first.body
+    assert "days overdue" not in first.body and "day overdue" not in first.body
     assert run(datetime.date(2022, 1, 7)).reminders == []
     assert {r.lead_days for r in run(datetime.date(2022, 1, 10)).reminders} == {-8}
-    assert "It is 10 days overdue." in to("hki_coordinator")[1].body
+    assert "has been overdue since 31 December 2021." in to("hki_coordinator")[1].body
     assert {r.lead_days for r in run(datetime.date(2022, 1, 15)).reminders} == {-15}
     assert len(to("hki_coordinator")) == 3
 
@@ -512,7 +516,7 @@ def test_my_reminders_lists_the_users_own(rw, run, client_for, role):
     if role in {"bj_coordinator"}:
         assert "2021年10月2日" in main  # sent time, in Chinese and Beijing time
     elif role == "hki_coordinator":
-        assert "90 days before" in main and "1 day overdue" in main
+        assert "90 days before" in main and "Overdue since 31 December 2021" in main
         assert "Europe/Helsinki" in main
 
 

@@ -68,9 +68,10 @@ class Command(BaseCommand):
         for item in result.reminders:
             user = item.recipient
             language = item.language or "en+zh-hans"
+            stage = stage_label(item.lead_days, item.review.due_date)
             line = (
                 f"  {item.review} (due {item.review.due_date.isoformat()}) -> "
-                f"{user.get_username()} <{user.email}>, {language}, {stage_label(item.lead_days)}"
+                f"{user.get_username()} <{user.email}>, {language}, {stage}"
                 f"{' [coordinator]' if item.as_coordinator else ''}"
             )
             if item.reminder_id:
