@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 from partners import access
 
 from . import selectors
+from partners import clock
+
 from .reminders.email import time_zone_of
 from .reminders.schedule import stage_label
 
@@ -26,5 +28,10 @@ def my_reminders(request):
     return render(
         request,
         "reviews/my_reminders.html",
-        {"page": page, "reminders": page.object_list, "time_zone": time_zone_of(profile)},
+        {
+            "page": page,
+            "reminders": page.object_list,
+            "time_zone": time_zone_of(profile),
+            "time_zone_label": clock.zone_label_for(request.user),
+        },
     )
