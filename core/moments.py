@@ -57,7 +57,7 @@ def moment_text(value, zone, fmt: str = "DATETIME_FORMAT", place: str = "") -> s
 
 
 def moment_html(value, zone, fmt: str = "DATETIME_FORMAT", place: str = "") -> str:
-    """``<time datetime="…">30.11.2026 12.00 <span class="time-zone">Helsingin aikaa</span></time>``."""
+    """``<time datetime="…">30.11.2026 12.00 <span class="time-zone">Helsinki time</span>…``."""
     if value is None:
         return ""
     if not isinstance(value, datetime.datetime):

@@ -5,11 +5,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from partners import access
+from partners import access, clock
 
 from . import selectors
-from partners import clock
-
 from .reminders.email import time_zone_of
 from .reminders.schedule import stage_label
 

@@ -16,8 +16,8 @@ from django.utils import translation
 from cooperation.models import Activity
 from cooperation.services import activities, commitments, plans, themes
 from core.doors import Door, door
-from core.moments import ZONE_LABELS
 from core.models import HistoryEntry
+from core.moments import ZONE_LABELS
 from events import services as events
 from reviews import services as reviews
 from tests.helpers import main_of
