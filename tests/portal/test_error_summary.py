@@ -19,25 +19,32 @@ def summary_of(html: str) -> str:
 
 
 def post_status(client, activity, **data):
-    values = {"version": activity.version, "to_status": "", "note": "", "date": ""}
+    values = {"version": activity.version, "to_status": "", "note_en": "", "date": ""}
     values.update(data)
     return client.post(reverse("activity-status", args=[activity.pk]), values)
 
 
 def test_a_failed_status_update_shows_the_summary_linked_to_its_fields(world, client_for):
-    response = post_status(client_for(world.hki_staff), world.hki_activity)
+    # No note in either language: the service's rule, shown on the English note.
+    response = post_status(client_for(world.hki_staff), world.hki_activity, to_status="in_progress")
 
     html = response.content.decode()
     summary = summary_of(html)
     assert 'role="alert"' in summary and 'tabindex="-1"' in summary
     assert "data-error-summary" in summary
     assert "There is a problem" in summary
-    assert 'href="#id_note"' in summary and 'href="#id_to_status"' in summary
-    note = re.search(r"<textarea[^>]*\bname=\"note\"[^>]*>", html).group(0)
+    assert 'href="#id_note_en"' in summary and "Say in a note what happened." in summary
+    note = re.search(r"<textarea[^>]*\bname=\"note_en\"[^>]*>", html).group(0)
     assert 'aria-invalid="true"' in note
     described = re.search(r'aria-describedby="([^"]+)"', note).group(1).split()
-    assert "id_note_error" in described and "id_note_helptext" in described
-    assert 'id="id_note_error"' in html
+    assert "id_note_en_error" in described and "id_note_en_helptext" in described
+    assert 'id="id_note_en_error"' in html
+
+
+def test_fields_of_a_form_that_failed_on_its_own_are_listed(world, client_for):
+    response = post_status(client_for(world.hki_staff), world.hki_activity, note="x")
+    summary = summary_of(response.content.decode())
+    assert 'href="#id_to_status"' in summary
 
 
 def test_no_summary_before_a_save(world, client_for):
