@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.ids import parse_id
+from core.templatetags.content import content_language
 
 # Content languages (modeltranslation's): the JSON key and the model field suffix.
 LANGUAGES = {"en": "en", "zh-hans": "zh_hans"}
@@ -76,6 +77,28 @@ class TranslatedField(serializers.Field):
         if self.require_one and not partial and not any(out.values()):
             self.fail("required")
         return out
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            TRANSLATED_SCHEMA,
+            {
+                "type": "string",
+                "description": "The text in the request's language (Accept-Language), as "
+                "before the text could be given in both.",
+            },
+        ]
+    }
+)
+class TranslatedOrPlainField(TranslatedField):
+    """A ``TranslatedField`` that also takes a plain string: the text in the request's
+    language (a status note and a funder were one string before issue 12)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = {content_language(): data}
+        return super().to_internal_value(data)
 
 
 class SafePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -164,6 +164,7 @@ class CommitmentAdmin(CommitmentWrites, SafeChoiceFieldsAdminMixin, TranslationA
 class FundingInline(ServiceInlineMixin, SafeChoiceFieldsAdminMixin, admin.TabularInline):
     model = Funding
     extra = 0
+    fields = ("source", "funder_en", "funder_zh_hans", "amount", "spent", "currency")
 
     def create_row(self, request, parent, values):
         return funding.add_funding(user=request.user, activity=parent, **values)
@@ -181,7 +182,15 @@ class StatusUpdateInline(BoundedInlineMixin, SafeChoiceFieldsAdminMixin, admin.T
     model = StatusUpdate
     extra = 0
     can_delete = False
-    fields = ("sequence", "created_at", "author", "from_status", "to_status", "note")
+    fields = (
+        "sequence",
+        "created_at",
+        "author",
+        "from_status",
+        "to_status",
+        "note_en",
+        "note_zh_hans",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -354,8 +354,12 @@ class ActivityForm(ParsingModelForm):
 class FundingForm(ParsingModelForm):
     class Meta:
         model = Funding
-        fields = ["source", "funder", "amount", "spent", "currency"]
+        fields = ["source", "funder_en", "funder_zh_hans", "amount", "spent", "currency"]
         widgets = {"currency": forms.TextInput(attrs={"size": 4, "maxlength": 3})}
+        labels = {
+            "funder_en": _("Funder in English"),
+            "funder_zh_hans": _("Funder in Chinese"),
+        }
 
     def __init__(self, *args, partnership=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -383,11 +387,19 @@ FundingFormSet = forms.inlineformset_factory(
 
 class StatusForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"))
-    note = forms.CharField(
-        label=_("Note"),
+    # In either language or both (the service asks for one).
+    note_en = forms.CharField(
+        label=_("Note in English"),
         max_length=4000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What happened: it is kept in the history."),
+        help_text=_("What happened: it is kept in the history. In English, Chinese or both."),
+    )
+    note_zh_hans = forms.CharField(
+        label=_("Note in Chinese"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     date = forms.DateField(
         label=_("Date"),

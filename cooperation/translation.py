@@ -5,8 +5,10 @@ from .models import (
     Activity,
     Amendment,
     Commitment,
+    Funding,
     Partnership,
     Signatory,
+    StatusUpdate,
     Theme,
 )
 
@@ -50,3 +52,15 @@ class ActivityTranslation(TranslationOptions):
 class AmendmentTranslation(TranslationOptions):
     fields = ("title", "reason")
     required_languages = ("en", "zh-hans")
+
+
+@register(StatusUpdate)
+class StatusUpdateTranslation(TranslationOptions):
+    # Written in either language or both (issue 12): pages mark the one shown when it is not
+    # the reader's (``{% tr update "note" %}``).
+    fields = ("note",)
+
+
+@register(Funding)
+class FundingTranslation(TranslationOptions):
+    fields = ("funder",)

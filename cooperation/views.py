@@ -258,12 +258,13 @@ def activity_status(request, activity_id: int):
                 user=user,
                 activity_id=activity.pk,
                 to_status=form.cleaned_data["to_status"],
-                note=form.cleaned_data["note"],
+                note_en=form.cleaned_data["note_en"],
+                note_zh_hans=form.cleaned_data["note_zh_hans"],
                 date=form.cleaned_data["date"],
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, default_field="note_en")
         else:
             messages.success(
                 request,

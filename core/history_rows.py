@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from modeltranslation.fields import TranslationField
 
 from .doors import Door
+from .moments import zone_label
 
 EMPTY = "—"
 
@@ -161,7 +162,7 @@ def _moment(value, zone) -> str:
         return str(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    return f"{moment.astimezone(zone).strftime('%Y-%m-%d %H:%M')} {zone_label(zone)}"
 
 
 def _as_id(value):
@@ -216,6 +217,7 @@ def csv_rows(shown: list[Row], zone) -> list[list]:
     """One line per changed field (one per entry without any)."""
     lines = []
     for row in shown:
+        # The zone's IANA name: a data file is read by programs as well as by people.
         start = [row.when.strftime("%Y-%m-%d %H:%M:%S"), str(zone), row.who, row.door]
         start += [row.kind, row.name, row.action]
         for change in row.changes or [None]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from . import history, history_rows, spreadsheets
+from . import history, history_rows, moments, spreadsheets
 
 PAGE_SIZE = 25
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
@@ -112,6 +112,7 @@ def history_response(
                 "page": page,
                 "rows": history_rows.rows(page.object_list, zone=zone),
                 "zone": zone,
+                "zone_label": moments.zone_label(zone),
                 "csv_url": f"{request.path}?{csv_query.urlencode()}",
                 **(context or {}),
             },

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.history_views import history_response
+from core.moments import zone_label
 from core.templatetags.content import tr_text
 from core.views import get_or_404
 from partners import access, clock
@@ -49,6 +50,9 @@ def _detail(request, event: Event, *, form: ProgrammeItemForm | None = None, sta
         {
             "event": event,
             "event_tz": event_tz,
+            "event_zone_label": zone_label(
+                event_tz, tr_text(event.host_city, "name") if event.host_city_id else ""
+            ),
             "can_edit": can_edit,
             "form": form if can_edit else None,
         },

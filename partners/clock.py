@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.utils import timezone
 
+from core.moments import zone_label
+
 from .access import profile_of
 
 
@@ -39,10 +41,21 @@ def today_in(city) -> datetime.date:
     return timezone.localdate(timezone=zone_of(city))
 
 
+def city_for(user):
+    """The city the user works in; None for anyone without one (and for anonymous readers)."""
+    profile = profile_of(user)
+    return profile.city if profile is not None else None
+
+
 def zone_for(user) -> ZoneInfo:
     """The time zone of the city the user works in (the portal's for anyone without one)."""
-    profile = profile_of(user)
-    return zone_of(profile.city if profile is not None else None)
+    return zone_of(city_for(user))
+
+
+def zone_label_for(user) -> str:
+    """The reader's time zone in words ("Beijing time", 北京时间; never "Asia/Shanghai")."""
+    city = city_for(user)
+    return zone_label(zone_of(city), getattr(city, "name", "") or "")
 
 
 def today_for(user) -> datetime.date:

@@ -215,7 +215,11 @@ def _make_activity(rows: _Rows, spec: dict, result: DemoResult) -> Activity:
                 amount=fund["amount"],
                 spent=fund.get("spent"),
                 currency=fund["currency"],
-                funder=rows.agencies[fund["funder"]].name_en if fund.get("funder") else "",
+                # The funder is a known agency: its name in both languages.
+                funder_en=rows.agencies[fund["funder"]].name_en if fund.get("funder") else "",
+                funder_zh_hans=(rows.agencies[fund["funder"]].name_zh_hans or "")
+                if fund.get("funder")
+                else "",
             )
             result.fundings += 1
     result.activities += 1
@@ -225,7 +229,7 @@ def _make_activity(rows: _Rows, spec: dict, result: DemoResult) -> Activity:
                 user=user,
                 activity_id=activity.pk,
                 to_status=step["status"],
-                note=step["note"],
+                note_en=step["note"],  # the demo files' notes are English
                 date=step["on"] if step["status"] in DATED_STATUSES else None,
             )
         result.status_updates += 1

@@ -61,8 +61,14 @@ class ActivityRow:
     status_label: object
     planned: object
     actual: object
-    note: str = ""
+    note_en: str = ""
+    note_zh_hans: str = ""
     note_date: object = None
+
+    @property
+    def note(self) -> str:
+        """The latest note in either language (``{% tr item "note" %}`` chooses and marks)."""
+        return self.note_en or self.note_zh_hans
 
 
 @dataclass
@@ -166,7 +172,7 @@ def collect(plan: ActionPlan, theme: Theme | None, as_of: datetime.date) -> Repo
     for row in (
         StatusUpdate.objects.filter(activity__theme__in=themes, activity__created_at__lt=cutoff)
         .order_by("activity_id", "sequence")
-        .values("activity_id", "created_at", "from_status", "to_status", "note")
+        .values("activity_id", "created_at", "from_status", "to_status", "note_en", "note_zh_hans")
     ):
         history[row["activity_id"]].append(row)
 
@@ -197,7 +203,8 @@ def collect(plan: ActionPlan, theme: Theme | None, as_of: datetime.date) -> Repo
                 if activity.planned_start or activity.planned_end
                 else None,
                 actual=lazy_range(start, end) if start or end else None,
-                note=(last or {}).get("note", ""),
+                note_en=(last or {}).get("note_en") or "",
+                note_zh_hans=(last or {}).get("note_zh_hans") or "",
                 note_date=lazy_date(timezone.localtime(last["created_at"]).date())
                 if last
                 else None,

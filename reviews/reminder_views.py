@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from partners import access
+from partners import access, clock
 
 from . import selectors
 from .reminders.email import time_zone_of
@@ -26,5 +26,10 @@ def my_reminders(request):
     return render(
         request,
         "reviews/my_reminders.html",
-        {"page": page, "reminders": page.object_list, "time_zone": time_zone_of(profile)},
+        {
+            "page": page,
+            "reminders": page.object_list,
+            "time_zone": time_zone_of(profile),
+            "time_zone_label": clock.zone_label_for(request.user),
+        },
     )

@@ -147,8 +147,12 @@ class Document:
             org_type = codes.LOCAL_GOVERNMENT
             city = self.cities[0 if funding.source == FundingSource.FIRST_CITY else 1]
             fallback = _bilingual(city, "name")
-        funder = clean(funding.funder)
-        return ({"en": funder} if funder else fallback), org_type
+        funder = {
+            lang: clean(getattr(funding, f"funder_{suffix}", "") or "")
+            for lang, suffix in codes.LANGUAGES
+        }
+        funder = {lang: text for lang, text in funder.items() if text}
+        return (funder or fallback), org_type
 
     # --- dates, sectors ---------------------------------------------------------------------
 

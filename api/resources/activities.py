@@ -24,7 +24,7 @@ from .. import etags, filters
 from ..base import PortalViewSet
 from ..etags import etag_for
 from ..exceptions import NotModified, PreconditionFailed, model_field_to_api
-from ..fields import SafePrimaryKeyRelatedField, TranslatedField
+from ..fields import SafePrimaryKeyRelatedField, TranslatedField, TranslatedOrPlainField
 from ..history import HistoryMixin
 from ..schema import IF_MATCH, READ_ERRORS, WRITE_ERRORS, resource_schema
 from ..serializers_base import StrictMixin, StrictSerializer, id_list, user_of
@@ -35,6 +35,7 @@ from .funding import FundingActions, FundingSerializer, FundingWriteSerializer
 
 class StatusUpdateSerializer(serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    note = TranslatedField("note", read_only=True)
 
     class Meta:
         model = StatusUpdate
@@ -45,7 +46,7 @@ class StatusChangeSerializer(StrictMixin, serializers.Serializer):
     """``POST /api/v1/activities/{id}/status-updates/``: the change, with a note."""
 
     to_status = serializers.ChoiceField(choices=ActivityStatus.choices)
-    note = serializers.CharField(max_length=4000)
+    note = TranslatedOrPlainField("note", max_length=4000, require_one=True)
     date = serializers.DateField(
         required=False,
         allow_null=True,

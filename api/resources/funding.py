@@ -18,11 +18,14 @@ from partners.access import Action
 
 from ..base import pk_or_404
 from ..etags import etag_for
+from ..fields import TranslatedField, TranslatedOrPlainField
 from ..schema import IF_MATCH, READ_ERRORS, WRITE_ERRORS
 from ..serializers_base import StrictMixin
 
 
 class FundingSerializer(serializers.ModelSerializer):
+    funder = TranslatedField("funder", read_only=True)
+
     class Meta:
         model = Funding
         fields = ["id", "source", "funder", "amount", "spent", "currency"]
@@ -34,7 +37,7 @@ class FundingWriteSerializer(StrictMixin, serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     source = serializers.ChoiceField(choices=FundingSource.choices)
-    funder = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    funder = TranslatedOrPlainField("funder", max_length=200, required=False)
     amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, help_text="The amount committed (planned)."
     )

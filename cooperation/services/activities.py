@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core import bilingual
 from partners import access, clock
 from partners.access import Action
 from partners.models import Agency
@@ -186,11 +187,16 @@ def change_activity_status(
     user,
     activity_id: int,
     to_status: str,
-    note: str,
+    note: str | None = None,
+    note_en: str = "",
+    note_zh_hans: str = "",
     date: datetime.date | None = None,
     expected_version: int | None = None,
 ) -> StatusUpdate:
     """Move an activity to ``to_status`` and record who, when, from, to and why.
+
+    The note is written in English, Chinese or both (``note_en``, ``note_zh_hans``); a plain
+    ``note`` is the text in the active language.
 
     ``date`` is the actual start (for "in progress") or actual end (for "completed");
     completing needs one. Reopening a completed or cancelled activity is a coordinator's call.
@@ -215,8 +221,10 @@ def change_activity_status(
         raise _status_error(_("Choose one of the listed statuses."))
     if to_status == activity.status:
         raise _status_error(_("The activity already has this status."))
-    note = (note or "").strip()
-    if not note:
+    notes = bilingual.in_language(
+        "note", {"note": note, "note_en": note_en, "note_zh_hans": note_zh_hans}
+    )
+    if not any(notes.values()):
         raise ValidationError({"note": _("Say in a note what happened.")})
     if activity.status in CLOSED_STATUSES and not access.can(user, Action.REOPEN, activity):
         raise _status_error(_("Only a coordinator can reopen a completed or cancelled activity."))
@@ -268,7 +276,7 @@ def change_activity_status(
                 author=access.person(user),
                 from_status=from_status,
                 to_status=to_status,
-                note=note,
+                **notes,
             )
     except IntegrityError:  # pragma: no cover - the row lock above makes this a last resort
         raise _status_error(

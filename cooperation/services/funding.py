@@ -19,13 +19,13 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core import writes
+from core import bilingual, writes
 from partners import access
 from partners.access import Action
 
 from ..models import Activity, Funding
 
-FIELDS = ("source", "funder", "amount", "spent", "currency")
+FIELDS = ("source", "funder_en", "funder_zh_hans", "amount", "spent", "currency")
 AMOUNTS = ("amount", "spent")
 # More than any activity of a city partnership costs, in any currency (the column holds 10^12):
 # a larger number is a typing slip, and plan totals stay far from overflowing.
@@ -65,7 +65,8 @@ def _check(funding: Funding) -> None:
         error = _amount_error(getattr(funding, name))
         if error:
             errors[name] = [error]
-    funding.funder = (funding.funder or "").strip()
+    for name in bilingual.fields_of("funder"):
+        setattr(funding, name, (getattr(funding, name) or "").strip())
     if errors:
         raise ValidationError(errors)
 
@@ -78,14 +79,21 @@ def add_funding(
     source: str,
     amount,
     currency: str = "EUR",
-    funder: str = "",
+    funder: str | None = None,
+    funder_en: str = "",
+    funder_zh_hans: str = "",
     spent=None,
 ) -> Funding:
+    """Add a funding row; the funder in English, Chinese or both (a plain ``funder``: the
+    active language's)."""
     access.require(user, Action.CHANGE, activity)
+    funders = bilingual.in_language(
+        "funder", {"funder": funder, "funder_en": funder_en, "funder_zh_hans": funder_zh_hans}
+    )
     funding = Funding(
         activity=activity,
         source=source,
-        funder=funder,
+        **funders,
         amount=amount,
         spent=spent,
         currency=currency,
@@ -98,7 +106,9 @@ def add_funding(
 
 @transaction.atomic
 def update_funding(*, user, funding: Funding, **changes) -> Funding:
-    """Change ``source``, ``funder``, ``amount``, ``spent`` and/or ``currency`` of ``funding``."""
+    """Change ``source``, ``funder_en``/``funder_zh_hans`` (or a plain ``funder``: the active
+    language's), ``amount``, ``spent`` and/or ``currency`` of ``funding``."""
+    changes = bilingual.in_language("funder", changes)
     current = (
         Funding.objects.select_for_update(of=("self",))
         .select_related("activity")
@@ -111,7 +121,7 @@ def update_funding(*, user, funding: Funding, **changes) -> Funding:
     changed = writes.set_changes(current, changes, allowed=FIELDS)
     _check(current)
     if changed:
-        writes.save_changed(current, {*changed, "currency", "funder"})
+        writes.save_changed(current, {*changed, "currency", *bilingual.fields_of("funder")})
         _touch(current.activity, user)
     return current
 

@@ -163,7 +163,7 @@ def build_message(
                     ],
                     stale_after_days=STALE_AFTER_DAYS,
                     sent_at=local_when(now, tz),
-                    time_zone=str(tz),
+                    time_zone=clock.zone_label_for(user),
                 )
             )
     context = {"sections": sections, "my_reminders_url": site + reverse("my-reminders")}

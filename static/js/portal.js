@@ -6,6 +6,31 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => select.form.submit());
   }
 
+  // After a failed save, the error summary at the top of the form is read out and scrolled
+  // to (the page would otherwise reload at its top, the error out of sight); its links move
+  // the focus to the field in error.
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+    summary.querySelectorAll("a[href^='#']").forEach((link) => {
+      link.addEventListener("click", (event) => {
+        const field = document.getElementById(link.getAttribute("href").slice(1));
+        if (!field) {
+          return;
+        }
+        event.preventDefault();
+        const details = field.closest("details");
+        if (details) {
+          details.open = true;
+        }
+        const label = document.querySelector(`label[for='${field.id}']`);
+        (label || field).scrollIntoView({ block: "center" });
+        field.focus({ preventScroll: true });
+      });
+    });
+  }
+
   // An amendment's change rows show only the fields of the kind of change chosen.
   document.querySelectorAll(".change-row").forEach((row) => {
     const kind = row.querySelector(".change-kind select");

@@ -105,7 +105,8 @@ def create_data(world, **overrides) -> dict:
         "funding-MIN_NUM_FORMS": 0,
         "funding-MAX_NUM_FORMS": 1000,
         "funding-0-source": "",
-        "funding-0-funder": "",
+        "funding-0-funder_en": "",
+        "funding-0-funder_zh_hans": "",
         "funding-0-amount": "",
         "funding-0-currency": "EUR",
     }
@@ -664,7 +665,7 @@ def test_members_create_an_activity_with_funding(world, client_for, username):
         world,
         **{
             "funding-0-source": "third_party",
-            "funding-0-funder": "WTCF",
+            "funding-0-funder_en": "WTCF",
             "funding-0-amount": "1500.50",
             "funding-0-currency": "cny",
         },
@@ -679,7 +680,7 @@ def test_members_create_an_activity_with_funding(world, client_for, username):
     assert activity.created_by == getattr(world, username)
     assert activity.title_zh_hans == "智慧城市论坛"
     funding = activity.fundings.get()
-    assert (funding.funder, str(funding.amount), funding.currency) == ("WTCF", "1500.50", "CNY")
+    assert (funding.funder_en, str(funding.amount), funding.currency) == ("WTCF", "1500.50", "CNY")
 
 
 def test_a_title_in_chinese_only_is_enough(world, client_for):
@@ -1005,7 +1006,9 @@ def test_a_conflict_saves_no_funding_either(world, client_for):
 
 
 def post_status(client, activity, **data):
-    values = {"version": activity.version, "to_status": "", "note": "", "date": ""}
+    values = {"version": activity.version, "to_status": "", "note_en": "", "date": ""}
+    if "note" in data:  # the note in English (the form also takes it in Chinese)
+        data["note_en"] = data.pop("note")
     values.update(data)
     return client.post(url("activity-status", activity.pk), values)
 
@@ -1062,8 +1065,8 @@ def test_the_status_form_offers_every_status_but_the_current(world, client_for):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"to_status": "in_progress", "note": ""}, "This field is required."),
-        ({"to_status": "in_progress", "note": "   "}, "This field is required."),
+        ({"to_status": "in_progress", "note": ""}, "Say in a note what happened."),
+        ({"to_status": "in_progress", "note": "   "}, "Say in a note what happened."),
         ({"to_status": "planned", "note": "x"}, "Select a valid choice."),
         ({"to_status": "finished", "note": "x"}, "Select a valid choice."),
         ({"to_status": "completed", "note": "Done."}, "Give the date the activity was completed."),

@@ -48,7 +48,7 @@ def test_beijing_staff_update_status_and_read_in_chinese(live_server, browser_pa
 
     page.goto(f"{live_server.url}/activities/{activity.pk}/")
     page.select_option("select[name=to_status]", "in_progress")
-    page.fill("textarea[name=note]", "Kick-off meeting held with both partners.")
+    page.fill("textarea[name=note_en]", "Kick-off meeting held with both partners.")
     page.click("form.status-form button[type=submit]")
     page.wait_for_selector("ol.timeline >> text=Kick-off meeting held with both partners.")
 

@@ -78,6 +78,8 @@ FORM_KEYS = [
     "version",
     "to_status",
     "note",
+    "note_en",
+    "note_zh_hans",
     "date",
     "description",
     "starts_at",
@@ -93,6 +95,8 @@ FORM_KEYS = [
     "funding-0-amount",
     "funding-0-currency",
     "funding-0-source",
+    "funding-0-funder_en",
+    "funding-0-funder_zh_hans",
 ]
 
 

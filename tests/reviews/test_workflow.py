@@ -39,8 +39,11 @@ def section_of(content: str, theme) -> str:
 
 
 def errors_of(content: str) -> str:
-    """Every error message on the page, as plain text."""
-    found = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', content, flags=re.S)
+    """Every error message on the page, as plain text (the form's own errors are in its error
+    summary, the fields' at the fields too)."""
+    found = re.findall(
+        r'<ul class="(?:errorlist|error-summary-list)[^"]*"[^>]*>(.*?)</ul>', content, flags=re.S
+    )
     return " ".join(re.sub(r"<[^>]+>", " ", block) for block in found)
 
 
