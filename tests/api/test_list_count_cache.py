@@ -133,7 +133,7 @@ def test_a_changed_detail_is_served_at_once(world, api_for):
     after = client.get(url, HTTP_IF_NONE_MATCH=f'"activity-{activity.pk}-v{before["version"]}"')
     assert after.status_code == 200
     assert after.json()["status"] == ActivityStatus.IN_PROGRESS
-    assert after.json()["status_history"][0]["note"] == "Started"
+    assert after.json()["status_history"][0]["note"]["en"] == "Started"
 
 
 def test_a_cached_detail_is_served_to_no_one_else(world, api_for):

@@ -128,7 +128,9 @@ def test_make_run_serves_reports_and_reminders_in_the_background(portal):
 
     # A reminder goes through the broker to the worker, and out to the mail folder.
     subprocess.run(
-        [sys.executable, "manage.py", "send_reminders", "--today", "2021-11-20"],
+        # 90 days before the evaluation's due date (31 December 2022; the demo's mid-term
+        # review is completed, so it has no reminders).
+        [sys.executable, "manage.py", "send_reminders", "--today", "2022-10-02"],
         cwd=ROOT,
         env={**env, "DEBUG": "false", "SECRET_KEY": "x" * 60, "PORT": str(port)},
         check=True,
@@ -137,7 +139,7 @@ def test_make_run_serves_reports_and_reminders_in_the_background(portal):
     mail = tmp_path / "var" / "mail"
 
     def reminder():
-        return any("Mid-term review" in p.read_text() for p in mail.glob("*.log"))
+        return any("Evaluation" in p.read_text() for p in mail.glob("*.log"))
 
     _until(reminder, WORK_SECONDS, "reminder in the mail folder")
     assert f"http://127.0.0.1:{port}/" in "".join(p.read_text() for p in mail.glob("*.log"))
