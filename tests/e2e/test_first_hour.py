@@ -30,6 +30,10 @@ def test_the_first_hour_of_make_run(tmp_path, browser_page):
     page = browser_page
     with running_portal(tmp_path, PASSWORD) as portal:
         base = portal.base
+        # On embedded defaults: the broker in files under RUN_DIR, the mail folder beside it.
+        started = portal.output.read_text()
+        assert f"Tasks wait in {tmp_path / 'var' / 'broker'}" in started
+        assert f"files in {portal.mail}" in started
         # The password the last line gives is the one that works.
         assert portal.password() == PASSWORD
         log_in(page, base, "helsinki-coordinator", portal.password())
@@ -70,30 +74,37 @@ def test_the_first_hour_of_make_run(tmp_path, browser_page):
     # and beat process groups are gone.
 
 
-def _activity_with_status_form(page, base):
-    """A demo activity whose status the coordinator can change, and its page open."""
+def _change_status(base, page, note: str = "") -> Activity:
+    """As the Helsinki coordinator, move a demo activity on to its next status with ``note``
+    in English (none: the save fails)."""
+    log_in(page, base, "helsinki-coordinator")
     for activity in Activity.objects.filter(status__in=["planned", "in_progress"]).order_by("pk"):
         page.goto(f"{base}/activities/{activity.pk}/")
         if page.locator("form.status-form").count():
-            return activity
-    raise AssertionError("no activity with a status form")
+            break
+    else:
+        raise AssertionError("no activity with a status form")
+    target = page.locator("select[name=to_status] option:not([value=''])").first
+    page.select_option("select[name=to_status]", target.get_attribute("value"))
+    page.fill("textarea[name=note_en]", note)
+    page.click("form.status-form button[type=submit]")
+    return activity
+
+
+@pytest.fixture
+def demo(live_server, browser_page, settings):
+    """The live server with the demo site, and the browser's page."""
+    load_demo_site(settings)
+    return live_server.url, browser_page
 
 
 @pytest.mark.clock
 @pytest.mark.django_db(transaction=True)
-def test_after_a_failed_save_the_error_summary_is_focused_and_in_view(
-    live_server, browser_page, settings
-):
-    load_demo_site(settings)
-    page = browser_page
+def test_after_a_failed_save_the_error_summary_is_focused_and_in_view(demo):
+    base, page = demo
     page.set_viewport_size({"width": 1280, "height": 700})
-    log_in(page, live_server.url, "helsinki-coordinator")
-    _activity_with_status_form(page, live_server.url)
-
     # A new status without a note in either language: refused.
-    target = page.locator("select[name=to_status] option:not([value=''])").first
-    page.select_option("select[name=to_status]", target.get_attribute("value"))
-    page.click("form.status-form button[type=submit]")
+    _change_status(base, page)
     page.wait_for_selector("[data-error-summary]")
 
     summary = page.locator("[data-error-summary]")
@@ -111,21 +122,11 @@ def test_after_a_failed_save_the_error_summary_is_focused_and_in_view(
 
 @pytest.mark.clock
 @pytest.mark.django_db(transaction=True)
-def test_a_beijing_reader_sees_beijing_time_and_a_note_marked_english(
-    live_server, browser_page, settings
-):
-    load_demo_site(settings)
-    page = browser_page
-    base = live_server.url
-    log_in(page, base, "helsinki-coordinator")
-    activity = _activity_with_status_form(page, base)
-
+def test_a_beijing_reader_sees_beijing_time_and_a_note_marked_english(demo):
+    base, page = demo
     # A note written in English only.
     note = "Kick-off held in Helsinki, notes in English only."
-    target = page.locator("select[name=to_status] option:not([value=''])").first
-    page.select_option("select[name=to_status]", target.get_attribute("value"))
-    page.fill("textarea[name=note_en]", note)
-    page.click("form.status-form button[type=submit]")
+    activity = _change_status(base, page, note)
     page.wait_for_selector(f"ol.timeline >> text={note}")
 
     # The Beijing coordinator reads the page in Chinese.
