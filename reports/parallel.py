@@ -144,6 +144,23 @@ def load_fonts() -> None:
     _fonts_loaded = True
 
 
+@contextlib.contextmanager
+def heap_frozen():
+    """The objects of this process kept out of the garbage collector's way meanwhile
+    (``gc.freeze``; entered again, the objects made since are frozen too). A collection
+    reads and writes every object it tracks: in a process forked from another (a Celery
+    prefork child, a worker) that copies every inherited page of the heap; frozen, the pages
+    stay shared. No collection first, for the same reason. The outermost use unfreezes them,
+    unless they were frozen before it."""
+    outermost = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if outermost:
+            gc.unfreeze()
+
+
 class Workers:
     """Forked worker processes laying out HTML (``render_part``), one document each, with one
     deadline (``REPORT_RENDER_TIMEOUT``) for everything asked of them; ``close()`` ends them.
@@ -158,10 +175,8 @@ class Workers:
 
         self.timeout = settings.REPORT_RENDER_TIMEOUT
         load_fonts()
-        self._froze = gc.get_freeze_count() == 0
-        if self._froze:
-            gc.collect()
-            gc.freeze()
+        self._frozen = heap_frozen()
+        self._frozen.__enter__()
         context = billiard.get_context("fork")
         self.pool = context.Pool(
             processes=max(1, min(processes, parts)),
@@ -197,8 +212,7 @@ class Workers:
     def close(self) -> None:
         self.pool.terminate()
         self.pool.join()
-        if self._froze:
-            gc.unfreeze()
+        self._frozen.__exit__(None, None, None)
 
 
 def render_parts(
