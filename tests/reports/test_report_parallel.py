@@ -415,3 +415,28 @@ def test_a_chapter_larger_than_a_part_is_laid_out_in_pieces(world, monkeypatch):
         assert re.search(rf"\b{page}\s*$", line), (line, page)
     for number, text in enumerate(texts[1:], start=2):
         assert f"Page {number} of {pages}" in text, number
+
+
+def test_one_theme_larger_than_a_part_is_laid_out_in_pieces(world, monkeypatch):
+    add_activities(world, 12)
+    monkeypatch.setattr(parallel, "PART_ACTIVITIES", 2)
+    theme = world.themes[0]
+    buffer = io.BytesIO()
+    result = services.write_report_pdf(
+        plan=world.plan,
+        theme=theme,
+        language="en",
+        as_of=AS_OF,
+        output=buffer,
+        processes=2,
+    )
+    assert result.processes == 2
+    texts = page_texts(buffer.getvalue())
+    assert len(texts) == result.page_count
+    heading = squeeze(f"{theme.order}. {theme.name_en}")
+    assert sum(heading in squeeze(text) for text in texts[1:]) >= 1
+    assert [title for _d, title, _p in outline_of(buffer.getvalue())].count(
+        f"{theme.order}. {theme.name_en}"
+    ) == 1
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"Page {number} of {result.page_count}" in text, number
