@@ -111,8 +111,61 @@ def render_html(
     return render_template("reports/report.html", context)
 
 
-def _weight(chapter) -> int:
+class ChapterPiece:
+    """A run of one chapter's commitments (and activities not tied to one), laid out in a
+    part of its own when the chapter is larger than a part may be (``split_chapters``).
+    Only the first piece has the chapter's heading, introduction, agencies and funding and
+    its anchor; anything else it reads from the chapter."""
+
+    def __init__(self, chapter, rows: list, loose_rows: list, *, first: bool):
+        self.chapter = chapter
+        self.rows = rows
+        self.loose_rows = loose_rows
+        self.continued = not first
+        # The heading of the loose activities, in the piece where they begin.
+        self.loose_head = bool(loose_rows) and loose_rows[0] is chapter.loose[0]
+        self.weight = (
+            sum(len(row.activities) + 1 for row in rows) + len(loose_rows) + (10 if first else 0)
+        )
+
+    def __getattr__(self, name):
+        return getattr(self.chapter, name)
+
+
+def chapter_weight(chapter) -> int:
+    if isinstance(chapter, ChapterPiece):
+        return chapter.weight
     return chapter.total + 10  # its activities, and its own heading, agencies and funding
+
+
+def split_chapters(chapters: list, most: int | None) -> list:
+    """``chapters``, each heavier than ``most`` as ``ChapterPiece``s of about ``most`` (a
+    commitment is never split: a piece holds whole commitments, or loose activities)."""
+    if not most:
+        return list(chapters)
+    result = []
+    for chapter in chapters:
+        if chapter_weight(chapter) <= most:
+            result.append(chapter)
+            continue
+        pieces, rows, loose, weight = [], [], [], 10
+        items = [(row, len(row.activities) + 1, False) for row in chapter.commitments]
+        items += [(activity, 1, True) for activity in chapter.loose]
+        for item, item_weight, is_loose in items:
+            if (rows or loose) and weight + item_weight > most:
+                pieces.append((rows, loose))
+                rows, loose, weight = [], [], 0
+            (loose if is_loose else rows).append(item)
+            weight += item_weight
+        pieces.append((rows, loose))
+        if len(pieces) == 1:
+            result.append(chapter)
+            continue
+        result += [
+            ChapterPiece(chapter, rows, loose, first=i == 0)
+            for i, (rows, loose) in enumerate(pieces)
+        ]
+    return result
 
 
 def group_chapters(chapters: list, parts: int, most: int | None = None) -> list[list]:
@@ -121,16 +174,16 @@ def group_chapters(chapters: list, parts: int, most: int | None = None) -> list[
     fewer runs embed the fonts fewer times and pay WeasyPrint's setup less often, and ``most``
     bounds a worker's memory. A chapter goes to the run its middle falls in."""
     parts = max(1, parts)
-    total = sum(_weight(chapter) for chapter in chapters) or 1
+    total = sum(chapter_weight(chapter) for chapter in chapters) or 1
     groups: list[list] = [[] for _ in range(parts)]
     before = 0
     for chapter in chapters:
-        weight = _weight(chapter)
+        weight = chapter_weight(chapter)
         groups[min(parts - 1, int((before + weight / 2) * parts / total))].append(chapter)
         before += weight
     runs = []
     for group in (g for g in groups if g):
-        weight = sum(_weight(chapter) for chapter in group)
+        weight = sum(chapter_weight(chapter) for chapter in group)
         if most and len(group) > 1 and weight > most:
             # The first chapter's middle is before the run's, the last one's after: a split
             # always makes two runs at least, so this ends.
@@ -140,22 +193,24 @@ def group_chapters(chapters: list, parts: int, most: int | None = None) -> list[
     return runs or [[]]
 
 
+def render_part_html(context: dict, groups: list[list], index: int) -> str:
+    """The HTML of part ``index`` of the parallel path, ``groups`` being the runs of chapters
+    (``group_chapters``): a document of its own without page numbers, the first with the
+    part's title, the last followed by the events and reviews."""
+    return render_template(
+        "reports/report_part.html",
+        context,
+        part=True,
+        chapters=groups[index],
+        first_part=index == 0,
+        with_back=index == len(groups) - 1,
+    )
+
+
 def render_part_htmls(context: dict, parts: int, most: int | None = None) -> list[str]:
-    """The parallel path's parts, each a document of its own without page numbers: the theme
-    chapters in ``parts`` runs (``group_chapters``; the first with the part's title), the
-    last run followed by the events and reviews."""
+    """Every part's HTML (``render_part_html``), the chapters in ``parts`` runs."""
     groups = group_chapters(list(context["data"].chapters), parts, most)
-    return [
-        render_template(
-            "reports/report_part.html",
-            context,
-            part=True,
-            chapters=group,
-            first_part=i == 0,
-            with_back=i == len(groups) - 1,
-        )
-        for i, group in enumerate(groups)
-    ]
+    return [render_part_html(context, groups, i) for i in range(len(groups))]
 
 
 def lay_out(html: str, *, url_fetcher=None):

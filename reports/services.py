@@ -9,6 +9,7 @@ row is committed (the report page and the API call it).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -80,15 +81,18 @@ def write_report_pdf(
     if theme is not None and theme.plan_id != plan.pk:
         raise ReportRequestError(_("This theme belongs to another plan."))
     started = time.perf_counter()
-    data = snapshot.collect(plan, theme, as_of)
-    context = rendering.report_context(data, language, generated_at=generated_at)
-    workers = parallel.use_parts(data, processes)
-    if workers:
-        html_seconds = time.perf_counter() - started
-        pages, layout, write = parallel.write_parallel(
-            context, output, processes=workers, url_fetcher=url_fetcher
-        )
-    else:
+    # Unless asked for one process, what this process holds already stays out of the
+    # collector's way (and so unshared pages uncopied) while the report is rendered.
+    with contextlib.nullcontext() if processes == 1 else parallel.heap_frozen():
+        data = snapshot.collect(plan, theme, as_of)
+        context = rendering.report_context(data, language, generated_at=generated_at)
+        workers = parallel.use_parts(data, processes)
+        if workers:
+            html_seconds = time.perf_counter() - started
+            pages, layout, write = parallel.write_parallel(
+                context, output, processes=workers, url_fetcher=url_fetcher
+            )
+    if not workers:
         html = rendering.render_template("reports/report.html", context)
         html_seconds = time.perf_counter() - started
         pages, layout, write = rendering.html_to_pdf(html, output, url_fetcher=url_fetcher)

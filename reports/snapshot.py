@@ -102,6 +102,19 @@ class ThemeChapter:
     def status_cells(self) -> list[int]:
         return [self.counts.get(s, 0) for s in STATUS_ORDER]
 
+    # What the chapter's template lays out: all of it (``reports.rendering.ChapterPiece`` is
+    # a run of it, in a part of the parallel path).
+    continued = False  # True: no heading, introduction, agencies or funding
+    loose_head = True  # the heading of the activities not tied to a commitment
+
+    @property
+    def rows(self) -> list[CommitmentRow]:
+        return self.commitments
+
+    @property
+    def loose_rows(self) -> list[ActivityRow]:
+        return self.loose
+
 
 @dataclass
 class ReportData:

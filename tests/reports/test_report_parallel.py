@@ -384,3 +384,59 @@ def test_large_reports_are_laid_out_in_parts_and_small_ones_whole(settings):
     assert parallel.use_parts(data, 3) == 3
     data.chapters = data.chapters[:1]
     assert parallel.use_parts(data, 3) == 0  # one chapter: nothing to share out
+
+
+def test_a_chapter_larger_than_a_part_is_laid_out_in_pieces(world, monkeypatch):
+    """Chapters split at commitments (and among loose activities): the heading, anchor and
+    bookmark once, in the first piece; every activity once; the contents right."""
+    add_activities(world, 30)
+    monkeypatch.setattr(parallel, "PART_ACTIVITIES", 4)
+    data = snapshot.collect(world.plan, None, AS_OF)
+    pieces = rendering.split_chapters(data.chapters, 4)
+    assert len(pieces) > len(data.chapters)
+    for chapter in data.chapters:
+        own = [p for p in pieces if getattr(p, "chapter", p) is chapter]
+        assert [p.continued for p in own] == [False] + [True] * (len(own) - 1)
+        assert [r for p in own for r in p.rows] == chapter.commitments
+        assert [r for p in own for r in p.loose_rows] == chapter.loose
+        assert sum(p.loose_head for p in own) == (1 if chapter.loose else 0)
+    pdf, pages = render(world.plan, "bilingual", processes=2)
+    texts = page_texts(pdf)
+    whole = squeeze("".join(texts))
+    for activity in Activity.objects.filter(theme__plan=world.plan, title_en__endswith=")"):
+        assert whole.count(squeeze(activity.title_en)) == 1
+    outline = outline_of(pdf)
+    contents = next(t for t in texts if "Contents" in t)
+    for theme in world.themes:
+        label = f"{theme.order}. {theme.name_en} {theme.name_zh_hans}"
+        (page,) = [page for _d, title, page in outline if title == label]
+        assert squeeze(f"{theme.order}. {theme.name_en}") in squeeze(texts[page - 1])
+        line = next(line for line in contents.splitlines() if theme.name_en in line)
+        assert re.search(rf"\b{page}\s*$", line), (line, page)
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"Page {number} of {pages}" in text, number
+
+
+def test_one_theme_larger_than_a_part_is_laid_out_in_pieces(world, monkeypatch):
+    add_activities(world, 12)
+    monkeypatch.setattr(parallel, "PART_ACTIVITIES", 2)
+    theme = world.themes[0]
+    buffer = io.BytesIO()
+    result = services.write_report_pdf(
+        plan=world.plan,
+        theme=theme,
+        language="en",
+        as_of=AS_OF,
+        output=buffer,
+        processes=2,
+    )
+    assert result.processes == 2
+    texts = page_texts(buffer.getvalue())
+    assert len(texts) == result.page_count
+    heading = squeeze(f"{theme.order}. {theme.name_en}")
+    assert sum(heading in squeeze(text) for text in texts[1:]) >= 1
+    assert [title for _d, title, _p in outline_of(buffer.getvalue())].count(
+        f"{theme.order}. {theme.name_en}"
+    ) == 1
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"Page {number} of {result.page_count}" in text, number
