@@ -17,10 +17,23 @@ from django.conf import settings
 
 SCRIPT = Path(settings.BASE_DIR) / "scripts" / "run_all.py"
 SLEEPER = f"{sys.executable} -c 'import time; time.sleep(120)'"
-STUBBORN = (
-    f"{sys.executable} -c 'import signal, time; "
-    "signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)'"
-)
+
+
+def stubborn(ready) -> str:
+    """A child that ignores SIGTERM; it creates ``ready`` once it does (a SIGTERM before that,
+    while Python is still starting on a loaded machine, would simply end it)."""
+    return (
+        f"{sys.executable} -c 'import pathlib, signal, time; "
+        f'signal.signal(signal.SIGTERM, signal.SIG_IGN); pathlib.Path("{ready}").touch(); '
+        "time.sleep(300)'"
+    )
+
+
+def _wait_ready(ready, seconds=60) -> None:
+    deadline = time.monotonic() + seconds
+    while not ready.exists():
+        assert time.monotonic() < deadline, "the stubborn child did not start"
+        time.sleep(0.05)
 
 
 def load_run_all():
@@ -91,14 +104,15 @@ def test_a_child_that_stops_stops_the_others(tmp_path):
     assert all(_gone(pid) for pid in _pids(output).values())
 
 
-def test_a_child_that_ignores_sigterm_is_killed(monkeypatch):
+def test_a_child_that_ignores_sigterm_is_killed(monkeypatch, tmp_path):
     run_all = load_run_all()
     monkeypatch.setattr(run_all, "STOP_SECONDS", 1)
-    supervisor = run_all.Supervisor([run_all.Child("stubborn", shlex.split(STUBBORN))])
+    ready = tmp_path / "ready"
+    supervisor = run_all.Supervisor([run_all.Child("stubborn", shlex.split(stubborn(ready)))])
     previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     try:
         supervisor.start()
-        time.sleep(0.5)
+        _wait_ready(ready)
         supervisor.stop_signal = signal.SIGTERM
         assert supervisor.wait() == 0
     finally:
@@ -108,11 +122,15 @@ def test_a_child_that_ignores_sigterm_is_killed(monkeypatch):
 
 
 def test_a_second_ctrl_c_kills_what_is_still_finishing(tmp_path):
-    process = _start(tmp_path, f"worker={STUBBORN}", f"web={SLEEPER}")
+    ready = tmp_path / "ready"
+    process = _start(tmp_path, f"worker={stubborn(ready)}", f"web={SLEEPER}")
     pids = _pids(_wait_started(process, 2))
+    _wait_ready(ready)
     process.send_signal(signal.SIGINT)
-    while "waiting for worker to finish (Ctrl-C again to kill)" not in process.stdout.readline():
-        pass
+    seen = []
+    while "waiting for worker to finish (Ctrl-C again to kill)" not in (seen or [""])[-1]:
+        seen.append(process.stdout.readline())
+        assert seen[-1], "".join(seen)  # the supervisor ended without waiting for the worker
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=50)  # well before STOP_SECONDS (60)
     assert "worker killed" in output

@@ -1,0 +1,1 @@
+/work/main/api/iati/__init__.py

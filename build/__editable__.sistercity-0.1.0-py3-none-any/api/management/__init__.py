@@ -1,0 +1,1 @@
+/work/main/api/management/__init__.py

@@ -1,0 +1,1 @@
+/work/main/api/management/commands/__init__.py

@@ -1,0 +1,1 @@
+/work/main/api/management/commands/export_iati.py

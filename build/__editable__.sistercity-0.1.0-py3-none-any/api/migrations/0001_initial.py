@@ -1,0 +1,1 @@
+/work/main/api/migrations/0001_initial.py

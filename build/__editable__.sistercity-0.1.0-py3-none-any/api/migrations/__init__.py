@@ -1,0 +1,1 @@
+/work/main/api/migrations/__init__.py

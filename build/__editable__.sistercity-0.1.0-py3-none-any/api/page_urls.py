@@ -1,0 +1,1 @@
+/work/main/api/page_urls.py

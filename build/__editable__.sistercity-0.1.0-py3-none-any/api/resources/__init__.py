@@ -1,0 +1,1 @@
+/work/main/api/resources/__init__.py

@@ -1,0 +1,1 @@
+/work/main/api/resources/activity_rows.py

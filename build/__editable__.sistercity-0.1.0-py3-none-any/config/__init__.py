@@ -1,0 +1,1 @@
+/work/main/config/__init__.py

@@ -1,0 +1,1 @@
+/work/main/config/formats/__init__.py

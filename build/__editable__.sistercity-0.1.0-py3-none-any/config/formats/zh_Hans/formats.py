@@ -1,0 +1,1 @@
+/work/main/config/formats/zh_Hans/formats.py

@@ -1,0 +1,1 @@
+/work/main/cooperation/history_views.py

@@ -1,0 +1,1 @@
+/work/main/cooperation/migrations/0001_initial.py

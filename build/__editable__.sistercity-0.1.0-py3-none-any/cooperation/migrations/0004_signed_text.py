@@ -1,0 +1,1 @@
+/work/main/cooperation/migrations/0004_signed_text.py

@@ -1,0 +1,1 @@
+/work/main/cooperation/migrations/0005_funding_amounts.py

@@ -1,0 +1,1 @@
+/work/main/cooperation/migrations/0006_text_search.py

@@ -1,0 +1,1 @@
+/work/main/cooperation/migrations/0007_bilingual_notes.py

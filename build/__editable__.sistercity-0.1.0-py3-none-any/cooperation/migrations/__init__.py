@@ -1,0 +1,1 @@
+/work/main/cooperation/migrations/__init__.py

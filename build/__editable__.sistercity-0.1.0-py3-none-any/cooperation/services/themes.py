@@ -1,0 +1,1 @@
+/work/main/cooperation/services/themes.py

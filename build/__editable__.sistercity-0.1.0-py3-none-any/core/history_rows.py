@@ -1,0 +1,1 @@
+/work/main/core/history_rows.py

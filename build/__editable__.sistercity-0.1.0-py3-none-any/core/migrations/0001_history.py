@@ -1,0 +1,1 @@
+/work/main/core/migrations/0001_history.py

@@ -1,0 +1,1 @@
+/work/main/core/migrations/__init__.py

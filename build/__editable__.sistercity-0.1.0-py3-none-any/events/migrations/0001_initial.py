@@ -1,0 +1,1 @@
+/work/main/events/migrations/0001_initial.py

@@ -1,0 +1,1 @@
+/work/main/events/migrations/__init__.py

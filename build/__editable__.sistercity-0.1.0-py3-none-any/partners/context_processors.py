@@ -1,0 +1,1 @@
+/work/main/partners/context_processors.py

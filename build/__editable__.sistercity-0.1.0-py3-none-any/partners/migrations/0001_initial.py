@@ -1,0 +1,1 @@
+/work/main/partners/migrations/0001_initial.py

@@ -1,0 +1,1 @@
+/work/main/partners/migrations/0002_digest_opt_out.py

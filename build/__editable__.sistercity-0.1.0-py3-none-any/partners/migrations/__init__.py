@@ -1,0 +1,1 @@
+/work/main/partners/migrations/__init__.py

@@ -1,0 +1,1 @@
+/work/main/partners/services.py

@@ -1,0 +1,1 @@
+/work/main/partners/templatetags/__init__.py

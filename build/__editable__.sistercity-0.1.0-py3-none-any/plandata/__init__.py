@@ -1,0 +1,1 @@
+/work/main/plandata/__init__.py

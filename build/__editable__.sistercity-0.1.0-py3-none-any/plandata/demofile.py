@@ -1,0 +1,1 @@
+/work/main/plandata/demofile.py

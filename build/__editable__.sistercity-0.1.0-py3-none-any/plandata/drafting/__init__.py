@@ -1,0 +1,1 @@
+/work/main/plandata/drafting/__init__.py

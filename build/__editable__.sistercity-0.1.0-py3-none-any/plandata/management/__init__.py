@@ -1,0 +1,1 @@
+/work/main/plandata/management/__init__.py

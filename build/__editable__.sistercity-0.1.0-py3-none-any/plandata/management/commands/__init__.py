@@ -1,0 +1,1 @@
+/work/main/plandata/management/commands/__init__.py

@@ -1,0 +1,1 @@
+/work/main/plandata/management/commands/create_demo_users.py

@@ -1,0 +1,1 @@
+/work/main/plandata/management/commands/load_demo_data.py

@@ -1,0 +1,1 @@
+/work/main/plandata/migrations/0001_initial.py

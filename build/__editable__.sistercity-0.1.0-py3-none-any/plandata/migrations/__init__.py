@@ -1,0 +1,1 @@
+/work/main/plandata/migrations/__init__.py

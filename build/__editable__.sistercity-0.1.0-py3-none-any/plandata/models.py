@@ -1,0 +1,1 @@
+/work/main/plandata/models.py

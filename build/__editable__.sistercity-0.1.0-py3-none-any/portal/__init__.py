@@ -1,0 +1,1 @@
+/work/main/portal/__init__.py

@@ -1,0 +1,1 @@
+/work/main/portal/manage_site.py

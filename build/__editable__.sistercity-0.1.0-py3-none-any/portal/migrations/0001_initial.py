@@ -1,0 +1,1 @@
+/work/main/portal/migrations/0001_initial.py

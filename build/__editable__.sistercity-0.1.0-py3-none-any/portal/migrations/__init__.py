@@ -1,0 +1,1 @@
+/work/main/portal/migrations/__init__.py

@@ -1,0 +1,1 @@
+/work/main/portal/models.py

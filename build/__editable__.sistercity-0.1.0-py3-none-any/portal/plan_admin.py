@@ -1,0 +1,1 @@
+/work/main/portal/plan_admin.py

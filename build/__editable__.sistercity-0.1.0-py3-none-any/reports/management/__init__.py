@@ -1,0 +1,1 @@
+/work/main/reports/management/__init__.py

@@ -1,0 +1,1 @@
+/work/main/reports/management/commands/__init__.py

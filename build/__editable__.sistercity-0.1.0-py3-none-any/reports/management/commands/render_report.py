@@ -1,0 +1,1 @@
+/work/main/reports/management/commands/render_report.py

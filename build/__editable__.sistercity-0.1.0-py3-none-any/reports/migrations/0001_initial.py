@@ -1,0 +1,1 @@
+/work/main/reports/migrations/0001_initial.py

@@ -1,0 +1,1 @@
+/work/main/reports/migrations/__init__.py

@@ -1,0 +1,1 @@
+/work/main/reports/selectors.py

@@ -1,0 +1,1 @@
+/work/main/reviews/__init__.py

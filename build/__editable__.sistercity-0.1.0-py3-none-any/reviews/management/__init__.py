@@ -1,0 +1,1 @@
+/work/main/reviews/management/__init__.py

@@ -1,0 +1,1 @@
+/work/main/reviews/management/commands/__init__.py

@@ -1,0 +1,1 @@
+/work/main/reviews/management/commands/send_digests.py

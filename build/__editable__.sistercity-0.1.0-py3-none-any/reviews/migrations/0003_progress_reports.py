@@ -1,0 +1,1 @@
+/work/main/reviews/migrations/0003_progress_reports.py

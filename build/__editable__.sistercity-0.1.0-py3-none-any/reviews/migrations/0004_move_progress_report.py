@@ -1,0 +1,1 @@
+/work/main/reviews/migrations/0004_move_progress_report.py

@@ -1,0 +1,1 @@
+/work/main/reviews/migrations/0005_digest.py

@@ -1,0 +1,1 @@
+/work/main/reviews/migrations/__init__.py

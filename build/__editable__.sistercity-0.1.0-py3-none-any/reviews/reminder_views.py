@@ -1,0 +1,1 @@
+/work/main/reviews/reminder_views.py

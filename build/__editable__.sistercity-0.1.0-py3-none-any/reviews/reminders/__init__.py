@@ -1,0 +1,1 @@
+/work/main/reviews/reminders/__init__.py
