@@ -3,9 +3,10 @@
 The parent does all database work and renders every part's HTML (``rendering``), handing each
 to a worker as soon as it is written; the workers only run WeasyPrint on an HTML string with
 our static-files fetcher and send back the PDF's bytes, its page count, bookmarks and anchors.
-A worker lays out one part and exits (``maxtasksperchild=1``), so a worker's memory is that of
-one part (at most ``PART_ACTIVITIES``), and the parent holds PDF bytes, never the laid-out
-documents of the parts. Then:
+The workers are forked once, before the parent lays anything out, and lay out their parts in
+turn, each part's document freed (and collected) before the next, so a worker's memory is
+about that of one part (at most ``PART_ACTIVITIES``), and the parent holds PDF bytes, never the
+laid-out documents of the parts. Then:
 
 1. a worker lays out the overlay of the final number of pages, carrying only the running
    title and "Page x of y", while the parent lays out the front matter (cover, contents,
@@ -125,7 +126,10 @@ def render_part(html: str) -> PartPdf:
     document = rendering.lay_out(html)
     with _write_lock or contextlib.nullcontext():
         pdf = document.write_pdf(pdf_identifier=PDF_IDENTIFIER)
-    return describe(document, pdf)
+    part = describe(document, pdf)
+    del document
+    gc.collect()  # the next part of this worker starts from what this one freed
+    return part
 
 
 _fonts_loaded = False
@@ -179,17 +183,19 @@ class Workers:
         self._frozen = heap_frozen()
         self._frozen.__enter__()
         context = billiard.get_context("fork")
+        # Every worker is forked here, by this thread, before the parent lays anything out:
+        # with one task per child billiard forked replacements from its own thread while the
+        # parent laid out the front matter, and a child could inherit a lock Pango held at
+        # that moment and hang for ever (seen in CI). A worker lays out its parts in turn.
         self.pool = context.Pool(
             processes=max(1, min(processes, parts)),
-            maxtasksperchild=1,
+            maxtasksperchild=None,
             initializer=_start_worker,
             initargs=(context.Lock() if parts > processes else None,),
         )
         self.deadline = time.monotonic() + self.timeout
 
     def submit(self, html: str):
-        # No pool.close() before the last result: billiard stops replacing the workers that
-        # leave after their one task once the pool is closed.
         return self.pool.apply_async(render_part, (html,))
 
     def wait(self, pending, what: str) -> PartPdf:
