@@ -115,26 +115,23 @@ def test_pdfinfo_says_tagged(bilingual, world):
     assert re.search(r"^Tagged:\s+yes$", done.stdout.decode(), re.MULTILINE)
 
 
+def write_whole_plan(world, **options) -> tuple[int, pikepdf.Dictionary]:
+    """The processes that laid out the world's English report, and its PDF's catalogue."""
+    output = io.BytesIO()
+    kwargs = {"plan": world.plan, "theme": None, "language": "en", "as_of": AS_OF}
+    result = services.write_report_pdf(output=output, **kwargs, **options)
+    return result.processes, pikepdf.open(io.BytesIO(output.getvalue())).Root
+
+
 def test_a_tagged_report_is_one_document_however_large(world, settings, monkeypatch):
     settings.REPORT_RENDER_PROCESSES = 2
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ACTIVITIES", 0)
     for processes in (None, 2):
-        output = io.BytesIO()
-        result = services.write_report_pdf(
-            plan=world.plan,
-            theme=None,
-            language="en",
-            as_of=AS_OF,
-            output=output,
-            processes=processes,
-        )
-        assert result.processes == 1
-        assert "/StructTreeRoot" in pikepdf.open(io.BytesIO(output.getvalue())).Root
+        used, root = write_whole_plan(world, processes=processes)
+        assert used == 1
+        assert "/StructTreeRoot" in root
     # Untagged, a large report is laid out in parts again, and the PDF has no structure.
     settings.REPORT_TAGGED = False
-    output = io.BytesIO()
-    result = services.write_report_pdf(
-        plan=world.plan, theme=None, language="en", as_of=AS_OF, output=output
-    )
-    assert result.processes == 2
-    assert "/StructTreeRoot" not in pikepdf.open(io.BytesIO(output.getvalue())).Root
+    used, root = write_whole_plan(world)
+    assert used == 2
+    assert "/StructTreeRoot" not in root
