@@ -115,23 +115,20 @@ def test_pdfinfo_says_tagged(bilingual, world):
     assert re.search(r"^Tagged:\s+yes$", done.stdout.decode(), re.MULTILINE)
 
 
-def write_whole_plan(world, **options) -> tuple[int, pikepdf.Dictionary]:
-    """The processes that laid out the world's English report, and its PDF's catalogue."""
+def write_whole_plan(world, **options) -> tuple[int, bool]:
+    """The processes that laid out the world's English report, and whether it is tagged."""
     output = io.BytesIO()
     kwargs = {"plan": world.plan, "theme": None, "language": "en", "as_of": AS_OF}
     result = services.write_report_pdf(output=output, **kwargs, **options)
-    return result.processes, pikepdf.open(io.BytesIO(output.getvalue())).Root
+    with pikepdf.open(io.BytesIO(output.getvalue())) as pdf:
+        return result.processes, "/StructTreeRoot" in pdf.Root
 
 
 def test_a_tagged_report_is_one_document_however_large(world, settings, monkeypatch):
     settings.REPORT_RENDER_PROCESSES = 2
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ACTIVITIES", 0)
     for processes in (None, 2):
-        used, root = write_whole_plan(world, processes=processes)
-        assert used == 1
-        assert "/StructTreeRoot" in root
+        assert write_whole_plan(world, processes=processes) == (1, True)
     # Untagged, a large report is laid out in parts again, and the PDF has no structure.
     settings.REPORT_TAGGED = False
-    used, root = write_whole_plan(world)
-    assert used == 2
-    assert "/StructTreeRoot" not in root
+    assert write_whole_plan(world) == (2, False)
