@@ -105,7 +105,7 @@ def reference_html(plan, as_of) -> str:
             ]
         return "<br>".join(p for p in parts if p)
 
-    out = [f"<!doctype html><html><head><style>{REFERENCE_CSS}</style></head><body>"]
+    out = [f"<!doctype html><html lang='en'><head><style>{REFERENCE_CSS}</style></head><body>"]
     for chapter in data.chapters:
         out.append(f"<h2>{esc(chapter.theme.name_en)} {esc(chapter.theme.name_zh_hans or '')}</h2>")
         out.append("<table>")

@@ -64,6 +64,7 @@ def status_chart(data: ReportData, bilingual: bool) -> dict:
                     "x": round(x, 2),
                     "w": round(w, 2),
                     "n": n,
+                    "label": ActivityStatus(status).label,
                     "colour": STATUS_COLOURS[status],
                     "ink": ink_on(STATUS_COLOURS[status]),
                     "label_x": round(x + w / 2, 2),

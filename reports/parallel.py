@@ -89,7 +89,10 @@ def use_parts(data, processes: int | None) -> int:
     """How many worker processes lay out the report of ``data`` in parts; 0 for one whole
     document here. ``processes`` None chooses by size: parts for large reports only, with
     ``REPORT_RENDER_PROCESSES`` workers (one worker at a time still bounds the memory). One
-    chapter is shared out only when it is larger than a part (it is then laid out in pieces)."""
+    chapter is shared out only when it is larger than a part (it is then laid out in pieces).
+    Never with ``REPORT_TAGGED``: the merge would lose the parts' structure trees."""
+    if settings.REPORT_TAGGED:
+        return 0
     if len(data.chapters) < 2 and data.activity_count <= PART_ACTIVITIES:
         return 0
     if processes is None:

@@ -221,14 +221,34 @@ def lay_out(html: str, *, url_fetcher=None):
     return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=fetcher).render()
 
 
-def html_to_pdf(html: str, output, *, url_fetcher=None) -> tuple[int, float, float]:
-    """Lay out ``html`` and write the PDF to ``output`` (a path or a binary file).
+#: Tagged PDF for everyone (the EU Web Accessibility Directive): PDF/UA-1, with the
+#: structure tree, /Lang of the document and of each passage, /Title shown as the title.
+PDF_VARIANT = "pdf/ua-1"
+
+
+def write_pdf(document, output, *, tagged: bool = True) -> None:
+    """Write the laid-out WeasyPrint ``document`` to ``output``: tagged (PDF/UA-1, with the
+    language of each passage, ``reports.pdftags``) unless ``tagged`` is false."""
+    options = {}
+    if tagged:
+        from . import pdftags
+
+        pdftags.install()
+        options["pdf_variant"] = PDF_VARIANT
+    # No /ID from the clock: the same report renders to the same bytes.
+    document.write_pdf(output, pdf_identifier=b"sister-city-progress-report", **options)
+
+
+def html_to_pdf(
+    html: str, output, *, url_fetcher=None, tagged: bool = True
+) -> tuple[int, float, float]:
+    """Lay out ``html`` and write the PDF to ``output`` (a path or a binary file), tagged
+    unless ``tagged`` is false (``write_pdf``).
 
     Returns (page count, layout seconds, writing seconds).
     """
     started = time.perf_counter()
     document = lay_out(html, url_fetcher=url_fetcher)
     laid_out = time.perf_counter()
-    # No /ID from the clock: the same report renders to the same bytes.
-    document.write_pdf(output, pdf_identifier=b"sister-city-progress-report")
+    write_pdf(document, output, tagged=tagged)
     return len(document.pages), laid_out - started, time.perf_counter() - laid_out

@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -71,7 +72,9 @@ def write_report_pdf(
     """Render the report of ``plan`` (or ``theme``) as of ``as_of`` in ``language`` to
     ``output``. Used by ``render_report``, ``manage.py render_report`` and the benchmark.
 
-    ``processes``: with 1, the report is one WeasyPrint document laid out here; with more,
+    With ``settings.REPORT_TAGGED`` (the default) the report is a tagged PDF/UA-1, always one
+    WeasyPrint document laid out here, and ``processes`` is ignored. Otherwise it is untagged,
+    and ``processes``: with 1, the report is one WeasyPrint document laid out here; with more,
     and more than one theme chapter, its parts are laid out in that many worker processes
     and merged (``reports.parallel``). None (the default) chooses by size: one document for a
     small report, parts in ``settings.REPORT_RENDER_PROCESSES`` workers for a large one
@@ -95,7 +98,9 @@ def write_report_pdf(
     if not workers:
         html = rendering.render_template("reports/report.html", context)
         html_seconds = time.perf_counter() - started
-        pages, layout, write = rendering.html_to_pdf(html, output, url_fetcher=url_fetcher)
+        pages, layout, write = rendering.html_to_pdf(
+            html, output, url_fetcher=url_fetcher, tagged=settings.REPORT_TAGGED
+        )
     return RenderResult(
         page_count=pages,
         html_seconds=html_seconds,

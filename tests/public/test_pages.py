@@ -171,6 +171,16 @@ def test_the_pdf_is_bilingual_cached_and_conditional(world, public, client):
     assert again.status_code == 304
 
 
+def test_the_pdf_is_tagged_with_both_languages(world, public, client):
+    from tests.reports.test_report_tagged import langs_of, structure
+
+    document, elements = structure(client.get(f"/p/{public.slug}/plan.pdf").content)
+    assert document.Root.MarkInfo.Marked is True
+    assert str(document.Root.Lang) == "en"
+    assert document.Root.ViewerPreferences.DisplayDocTitle is True
+    assert {"en", "zh-hans"} <= langs_of(elements)
+
+
 def test_only_reading_methods_are_answered(world, public, client):
     assert client.head(f"/p/{public.slug}/").status_code == 200
     assert client.post(f"/p/{public.slug}/").status_code == 405

@@ -28,6 +28,14 @@ from tests.reports.test_reports import AS_OF, render, squeeze
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
+
+@pytest.fixture(autouse=True)
+def untagged(settings):
+    """The parallel path is the untagged one: with ``REPORT_TAGGED`` (the default) a report is
+    always one document (test_report_tagged.py)."""
+    settings.REPORT_TAGGED = False
+
+
 EN_TEXT = (
     "joint seminar on smart mobility and clean energy for city districts with partners from "
     "universities enterprises and municipal agencies including site visits exchange of experts"

@@ -621,9 +621,18 @@ def test_the_task_is_a_thin_late_acknowledged_task():
 
 
 @pytest.mark.parametrize(
-    ("scope", "processes", "used"), [("theme", "2", 1), ("plan", "2", 2), ("plan", "1", 1)]
+    ("scope", "processes", "tagged", "used"),
+    [
+        ("theme", "2", False, 1),
+        ("plan", "2", False, 2),
+        ("plan", "1", False, 1),
+        ("plan", "2", True, 1),  # a tagged report is always one document
+    ],
 )
-def test_the_command_writes_a_report_to_a_file(world, tmp_path, scope, processes, used):
+def test_the_command_writes_a_report_to_a_file(
+    world, tmp_path, settings, scope, processes, tagged, used
+):
+    settings.REPORT_TAGGED = tagged
     target = tmp_path / "report.pdf"
     out = io.StringIO()
     theme = ["--theme", str(world.themes[0].pk)] if scope == "theme" else []

@@ -57,7 +57,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--processes",
             type=_positive,
-            help="Worker processes for the theme chapters (default: REPORT_RENDER_PROCESSES).",
+            help=(
+                "Worker processes for the theme chapters (default: REPORT_RENDER_PROCESSES); "
+                "only with REPORT_TAGGED off, a tagged report is one document."
+            ),
         )
 
     @through(Door.COMMAND)

@@ -1,0 +1,134 @@
+"""The tagged report (PDF/UA-1): a structure tree with the document's language and each
+passage's, the title shown as the window's title, table headers, and the charts' text
+alternatives; ``pdfinfo`` reads it as tagged. The public plan PDF is tagged the same way."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import pikepdf
+import pytest
+from django.db import transaction
+
+from reports import parallel, services
+from tests.reports.test_report_parallel import add_activities
+from tests.reports.test_reports import AS_OF, render
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
+
+
+def walk(element, found: list) -> None:
+    """Every structure element below ``element``, in order (marked-content ids left out)."""
+    kids = element.get("/K")
+    if kids is None:
+        return
+    if not isinstance(kids, pikepdf.Array):
+        kids = [kids]
+    for kid in kids:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.get("/Type") != "/OBJR":
+            found.append(kid)
+            walk(kid, found)
+
+
+def structure(pdf: bytes) -> tuple[pikepdf.Pdf, list]:
+    document = pikepdf.open(io.BytesIO(pdf))
+    elements: list = []
+    walk(document.Root.StructTreeRoot, elements)
+    return document, elements
+
+
+@pytest.fixture(scope="module")
+def bilingual(django_db_setup, django_db_blocker, _module_world):
+    with django_db_blocker.unblock(), transaction.atomic():
+        add_activities(_module_world, 12)
+        pdf, _ = render(_module_world.plan, "bilingual", processes=1)
+        transaction.set_rollback(True)
+    return pdf
+
+
+def langs_of(elements) -> set[str]:
+    return {str(e.Lang).lower() for e in elements if "/Lang" in e}
+
+
+def test_the_bilingual_report_is_tagged_with_both_languages(bilingual, world):
+    document, elements = structure(bilingual)
+    root = document.Root
+    assert root.MarkInfo.Marked is True
+    assert str(root.Lang) == "en"
+    assert root.ViewerPreferences.DisplayDocTitle is True
+    assert "Progress report as of" in str(document.docinfo.Title)
+    assert elements and str(elements[0].S) == "/Document"
+    assert {"en", "zh-hans"} <= langs_of(elements)
+    kinds = {str(e.S) for e in elements}
+    assert {"/H1", "/H2", "/P", "/Table", "/TH", "/TD", "/Figure"} <= kinds
+    # Every page's content is in the parent tree, as WeasyPrint numbers it.
+    for index, page in enumerate(document.pages):
+        assert int(page.obj.StructParents) == index
+
+
+def test_the_chinese_columns_of_the_activities_carry_their_language(bilingual, world):
+    _, elements = structure(bilingual)
+    zh = [e for e in elements if str(e.get("/Lang", "")).lower() == "zh-hans"]
+    # Headings' spans, and whole blocks: the columns of the chapters, commitments, activities.
+    assert any(str(e.S) == "/Div" for e in zh)
+    assert any(str(e.S) == "/Span" for e in zh)
+
+
+def test_every_chart_has_a_text_alternative_with_its_numbers(bilingual, world):
+    _, elements = structure(bilingual)
+    figures = [e for e in elements if str(e.S) == "/Figure"]
+    assert len(figures) >= 2  # by status and over time (and each theme's funding)
+    for figure in figures:
+        assert str(figure.get("/Alt", "")).strip()
+    alts = [str(figure.Alt) for figure in figures]
+    status = next(alt for alt in alts if alt.startswith("Activities by status: 1. "))
+    # Both languages, and the counts the bars show (the world's 12 activities, 4 completed).
+    assert "各状态活动数量：1. " in status
+    assert re.search(r"\b4 completed\b", status), status
+    years = next(alt for alt in alts if alt.startswith("Activities started and completed"))
+    assert re.search(r"2020: \d+ started, \d+ completed", years), years
+
+
+def test_table_headers_are_th_with_their_scope(bilingual, world):
+    _, elements = structure(bilingual)
+    headers = [e for e in elements if str(e.S) == "/TH"]
+    cells = [e for e in elements if str(e.S) == "/TD"]
+    assert headers and cells
+    # WeasyPrint ties each data cell to its column and row headers.
+    assert all(len(cell.A.Headers) >= 1 for cell in cells if "/Headers" in cell.A)
+    assert any(len(cell.A.get("/Headers", [])) >= 2 for cell in cells)
+
+
+def test_a_chinese_report_is_in_chinese(world):
+    pdf, _ = render(world.plan, "zh-hans", processes=1)
+    document, elements = structure(pdf)
+    assert str(document.Root.Lang).lower() == "zh-hans"
+    assert "en" not in langs_of(elements)
+
+
+@pytest.mark.skipif(not shutil.which("pdfinfo"), reason="poppler-utils not installed")
+def test_pdfinfo_says_tagged(bilingual, world):
+    done = subprocess.run(["pdfinfo", "-"], input=bilingual, capture_output=True, check=True)
+    assert re.search(r"^Tagged:\s+yes$", done.stdout.decode(), re.MULTILINE)
+
+
+def write_whole_plan(world, **options) -> tuple[int, bool]:
+    """The processes that laid out the world's English report, and whether it is tagged."""
+    output = io.BytesIO()
+    kwargs = {"plan": world.plan, "theme": None, "language": "en", "as_of": AS_OF}
+    result = services.write_report_pdf(output=output, **kwargs, **options)
+    with pikepdf.open(io.BytesIO(output.getvalue())) as pdf:
+        return result.processes, "/StructTreeRoot" in pdf.Root
+
+
+def test_a_tagged_report_is_one_document_however_large(world, settings, monkeypatch):
+    settings.REPORT_RENDER_PROCESSES = 2
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ACTIVITIES", 0)
+    for processes in (None, 2):
+        assert write_whole_plan(world, processes=processes) == (1, True)
+    # Untagged, a large report is laid out in parts again, and the PDF has no structure.
+    settings.REPORT_TAGGED = False
+    assert write_whole_plan(world) == (2, False)
