@@ -57,6 +57,10 @@ def local_environment(environ: dict[str, str], *, port: int) -> dict[str, str]:
     env.setdefault("DEBUG", "false")
     if not env.get("SECRET_KEY") and not env.get("SECRET_KEY_FILE"):
         env["SECRET_KEY_FILE"] = str(secret_key_file(run_dir))
+    # Run as root (a fresh machine, a container), Celery warns after the login lines that the
+    # worker should not be; the last lines must stay how to log in. The worker here takes JSON
+    # only, from a folder of this machine.
+    env.setdefault("PYTHONWARNINGS", "ignore:You're running the worker with superuser privileges")
     # Plain http on the loopback address: no redirect to https, cookies sent over http.
     env.setdefault("SECURE_SSL_REDIRECT", "false")
     env.setdefault("SECURE_COOKIES", "false")

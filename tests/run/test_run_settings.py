@@ -137,3 +137,25 @@ def test_make_run_installs_only_what_running_needs():
     installed = makefile.split("$(VENV)/.installed: pyproject.toml", 1)[1].split("\n\n", 1)[0]
     assert "pip install --quiet -e ." in installed and "[dev]" not in installed
     assert "install-test: system-test $(VENV)/.installed-test" in makefile
+
+
+def test_celerys_root_warning_does_not_follow_the_login_lines(tmp_path):
+    run_all = load_run_all()
+    env = run_all.local_environment({"RUN_DIR": str(tmp_path)}, port=8000)
+    code = (
+        "import warnings\n"
+        "class SecurityWarning(UserWarning): pass\n"
+        "warnings.warn(SecurityWarning(\"You're running the worker with superuser privileges:"
+        ' this is\\nabsolutely not recommended!"))\n'
+        "warnings.warn(UserWarning('another warning'))\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONWARNINGS": env["PYTHONWARNINGS"]},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert "superuser" not in result.stderr
+    assert "another warning" in result.stderr  # only that one is hushed
