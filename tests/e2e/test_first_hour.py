@@ -108,7 +108,12 @@ def test_after_a_failed_save_the_error_summary_is_focused_and_in_view(demo):
     page.wait_for_selector("[data-error-summary]")
 
     summary = page.locator("[data-error-summary]")
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    # portal.js focuses it once the page has loaded (a deferred script): wait for that, a
+    # failing test if it never happens.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.hasAttribute('data-error-summary')",
+        timeout=15000,
+    )
     assert "There is a problem" in summary.inner_text()
     # Scrolled to: at the top of the window (to the subpixel), and not under anything.
     assert summary.evaluate(IN_VIEW)
