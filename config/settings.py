@@ -109,6 +109,11 @@ INSTALLED_APPS = [
     "auditlog",
     "core",
     "partners",
+    # Two-factor login (issue 13): django-otp's devices, our own pages and rules.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "twofactor",
     "cooperation",
     "events",
     "reviews",
@@ -132,6 +137,8 @@ MIDDLEWARE = [
     "core.doors.DoorMiddleware",
     "partners.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who must have a second factor and has not given it this session sees only its pages.
+    "twofactor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # axes last: it turns a locked-out login into a clear page instead of an error.
@@ -211,6 +218,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = _bool("AXES_ENABLED", True)
+
+# Two-factor login (the twofactor app): coordinators and /admin/ users must have it, on
+# whenever DEBUG is off (`make run`'s demo turns it off and says so). The second step counts
+# against AXES_FAILURE_LIMIT like a wrong password. Making an API token or new recovery codes
+# needs a second factor given within TWO_FACTOR_RECENT_MINUTES.
+TWO_FACTOR_REQUIRED = _bool("TWO_FACTOR_REQUIRED", not DEBUG)
+TWO_FACTOR_RECENT_MINUTES = _int("TWO_FACTOR_RECENT_MINUTES", 15, minimum=1)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sister-city portal")
+# django-axes throttles wrong codes (with wrong passwords, per user name and address);
+# django-otp's own growing delay would refuse a right code typed just after a wrong one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 SESSION_COOKIE_AGE = _int("SESSION_HOURS", 8, minimum=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -9,6 +9,8 @@ urlpatterns = [
     # First: the API is asked most often by far, and resolving tries patterns in order.
     path("api/", include("api.urls")),
     path("", include("portal.urls")),
+    # The login (password, then the second factor) and two-factor pages; also /admin/login/.
+    path("", include("twofactor.urls")),
     path("", include("partners.urls")),
     path("", include("cooperation.urls")),
     path("", include("events.urls")),

@@ -3,8 +3,8 @@ from django.urls import path
 
 from . import views
 
+# The login page is twofactor's (the password step of views.LoginView, then the second step).
 urlpatterns = [
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
     # Django's LogoutView answers only POST (a link or a prefetch cannot log anyone out).
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
