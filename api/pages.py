@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,7 @@ from events import ical
 from events import selectors as event_selectors
 from partners import access
 from reviews import selectors as review_selectors
+from twofactor import services as twofactor
 
 from . import secrets
 from .models import ApiToken, CalendarFeed
@@ -56,8 +58,14 @@ def api_tokens(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            name = form.cleaned_data["name"]
             try:
-                _token, new_key = secrets.issue_token(user=user, name=form.cleaned_data["name"])
+                _token, new_key = secrets.issue_token(user=user, name=name, request=request)
+            except twofactor.ReverifyNeeded:
+                # A second factor first (set up, or given again), then back here.
+                messages.info(request, _("Making a token needs your second factor first."))
+                page = "twofactor-verify" if twofactor.is_enrolled(user) else "twofactor-enrol"
+                return redirect_to_login(reverse("api-tokens"), reverse(page))
             except ValidationError as error:
                 add_service_errors(form, error)
                 status = 400

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from partners import access
+from twofactor import services as twofactor
 
 from .models import ApiToken, CalendarFeed
 
@@ -18,8 +19,12 @@ MAX_ACTIVE_TOKENS = 20
 
 
 @transaction.atomic
-def issue_token(*, user, name: str) -> tuple[ApiToken, str]:
-    """A new token of ``user`` and its key (shown once, never stored)."""
+def issue_token(*, user, name: str, request=None) -> tuple[ApiToken, str]:
+    """A new token of ``user`` and its key (shown once, never stored). A person's request
+    needs a recent second factor (twofactor.services.ReverifyNeeded); ``request`` is None
+    only for code acting on nobody's request (the benchmark's set-up)."""
+    if request is not None:
+        twofactor.require_recent(user, request)
     # The user's row, locked: two requests at once cannot both pass the count.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
