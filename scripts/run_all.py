@@ -67,7 +67,20 @@ def local_environment(environ: dict[str, str], *, port: int) -> dict[str, str]:
     env.setdefault("SECURE_HSTS_SECONDS", "0")
     # django-environ drops the path's first slash: four in all for an absolute folder.
     env.setdefault("EMAIL_URL", f"filemail:///{mail_folder(run_dir).resolve()}")
+    # The demo users log in with their password only: DEBUG is off, which would otherwise
+    # require coordinators and administrators to set up two-factor login first.
+    env.setdefault("TWO_FACTOR_REQUIRED", "false")
     return env
+
+
+def two_factor_note(env: dict[str, str]) -> str:
+    """Whether coordinators and administrators must use two-factor login, and how to change it."""
+    if env.get("TWO_FACTOR_REQUIRED", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return "Two-factor login is required of coordinators and administrators."
+    return (
+        "Two-factor login is OFF for this demo (TWO_FACTOR_REQUIRED=false); "
+        "turn it on with: TWO_FACTOR_REQUIRED=true make run"
+    )
 
 
 def secret_key_file(run_dir: Path) -> Path:
@@ -246,6 +259,7 @@ def banner(env: dict[str, str], port: int) -> None:
         if not (env.get("CELERY_BROKER_URL") or env.get("REDIS_URL"))
         else f"Tasks go through {env.get('CELERY_BROKER_URL') or env.get('REDIS_URL')}.",
         f"E-mail goes to: {mail}",
+        two_factor_note(env),
         f"Log in at {url}/ as {EXAMPLE_USER} (or another demo user listed above)",
         f"with the password: {demo_password(env)}",
     ]
@@ -277,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         return supervisor.wait()
 
     env = local_environment(dict(os.environ), port=args.port)
+    say(two_factor_note(env))
     try:
         prepare(env)
     except subprocess.CalledProcessError as exc:
