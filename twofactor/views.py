@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -123,9 +124,12 @@ def _verified(request, person, data, *, recovery: bool):
         left = services.recovery_codes_left(person)
         messages.warning(
             request,
-            _(
+            ngettext(
+                "You logged in with a recovery code; %(count)d is left. "
+                "Make new ones on the two-factor login page.",
                 "You logged in with a recovery code; %(count)d are left. "
-                "Make new ones on the two-factor login page."
+                "Make new ones on the two-factor login page.",
+                left,
             )
             % {"count": left},
         )

@@ -54,6 +54,25 @@ def _rows():
         Row("password_change_done", "get", "/accounts/password/done/", (302, *[200] * 7)),
         Row("agency-list", "get", "/agencies/", (302, *[200] * 7)),
         Row("profile", "get", "/profile/", (302, *[200] * 7)),
+        # Two-factor login: nobody here has set it up (the second step sends them to set-up).
+        Row("twofactor-verify", "get", "/accounts/two-factor/", (302,) * 8),
+        Row("twofactor-recovery", "get", "/accounts/two-factor/recovery/", (302,) * 8),
+        Row("twofactor-settings", "get", "/profile/two-factor/", (302, *[200] * 7)),
+        Row("twofactor-enrol", "get", "/profile/two-factor/set-up/", (302, *[200] * 7)),
+        Row("twofactor-codes", "post", "/profile/two-factor/codes/", (302,) * 8, data={}),
+        # Coordinators (any partnership's: their own side's people) and the administrator.
+        Row(
+            "twofactor-people", "get", "/two-factor/people/", (302, 200, 200, *[403] * 3, 200, 200)
+        ),
+        # Helsinki's staff member: reset by Helsinki's coordinator or the administrator only.
+        Row(
+            "twofactor-reset",
+            "post",
+            "/two-factor/people/{hki_staff_user}/reset/",
+            (302, 302, *[403] * 5, 302),
+            data={},
+        ),
+        Row("twofactor-admin-login", "get", "/admin/login/", (302, *[403] * 6, 302)),
         Row("my-reminders", "get", "/reminders/", (302, *[200] * 7)),
         Row("theme-detail", "get", "/themes/{theme}/", (302, 200, 200, 200, 200, 200, 404, 200)),
         Row(
@@ -550,6 +569,7 @@ def test_every_url_for_every_role(world, client_for, row, role, expected):
         "report": lambda: _done_report(world.plan).pk,
         "amendment": lambda: _draft_amendment(world).pk,
         "token": lambda: ApiToken.issue(user=world.hki_coordinator, name="script")[0].pk,
+        "hki_staff_user": lambda: world.hki_staff.pk,
         "feed": lambda: CalendarFeed.issue(user=world.hki_coordinator)[1],
         "public": lambda: switch_public_page(user=SYSTEM, plan=world.plan, enabled=True).slug,
         "plan_draft": lambda: (
