@@ -110,11 +110,17 @@ def credentials(users: dict) -> dict[str, dict[str, str]]:
     from api import secrets
     from api.models import ApiToken
     from bench import seed
+    from twofactor import services as twofactor
 
     headers = {}
     for username in (seed.COORDINATOR, seed.SUPERUSER):
         client = Client()
         client.force_login(users[username], backend="django.contrib.auth.backends.ModelBackend")
+        # As after the login's second step (DEBUG is off: two-factor login is required of
+        # both), else every measured page would be the redirect to it.
+        session = client.session
+        twofactor.mark_session_verified(session)
+        session.save()
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
         headers[username] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
     coordinator = users[seed.COORDINATOR]

@@ -13,6 +13,7 @@ import secrets
 import time
 from enum import Enum
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -83,7 +84,12 @@ def is_recent(session) -> bool:
 
 
 def mark_verified(request) -> None:
-    request.session[VERIFIED_AT] = time.time()
+    mark_session_verified(request.session)
+
+
+def mark_session_verified(session) -> None:
+    """The session gave its second factor now (also for sessions code makes: the benchmark)."""
+    session[VERIFIED_AT] = time.time()
 
 
 def require_recent(user, request) -> None:
@@ -183,8 +189,6 @@ def _lock_out(request, user) -> Outcome:
 
 
 def _check(*, user, code: str, request, recovery: bool) -> Outcome:
-    from axes.handlers.proxy import AxesProxyHandler
-
     if not AxesProxyHandler.is_allowed(request, _credentials(user)):
         return _lock_out(request, user)
     token = _normalise(code)
