@@ -109,6 +109,9 @@ INSTALLED_APPS = [
     "auditlog",
     "core",
     "partners",
+    # The security log (log-ins, lock-outs, tokens, role changes): above partners, whose
+    # signals it hears; below cooperation, so events and the api may record in it.
+    "security",
     "cooperation",
     "events",
     "reviews",
@@ -211,6 +214,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = _bool("AXES_ENABLED", True)
+# The security log keeps its records this long; `manage.py prune_security_log` deletes older
+# ones (run it from the scheduler). Two years: enough to investigate an incident found late.
+SECURITY_LOG_RETENTION_DAYS = _int("SECURITY_LOG_RETENTION_DAYS", 730, minimum=1)
 
 SESSION_COOKIE_AGE = _int("SESSION_HOURS", 8, minimum=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("portal.urls")),
     path("", include("partners.urls")),
+    path("", include("security.urls")),
     path("", include("cooperation.urls")),
     path("", include("events.urls")),
     path("", include("reviews.urls")),
