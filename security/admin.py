@@ -4,11 +4,13 @@ side's records on the portal's security log page."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import SecurityEvent
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "at"
     list_display = (
         "at",
@@ -37,13 +39,3 @@ class SecurityEventAdmin(admin.ModelAdmin):
         "detail",
     )
     readonly_fields = fields
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

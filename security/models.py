@@ -10,9 +10,10 @@ coordinators read it; ``former_city`` is the side a person left (a side change),
 coordinators read it too.
 
 Records are never changed or deleted by the portal: ``save`` refuses an update, ``delete``
-and the query set's ``update``/``delete`` refuse, the admin is read-only, and on PostgreSQL a
-trigger refuses UPDATE and DELETE (migration 0002). Only ``prune`` (records older than
-``SECURITY_LOG_RETENTION_DAYS``, the ``prune_security_log`` command) deletes.
+and the query set's ``update``/``delete`` refuse (``core.models.AppendOnly``), the admin is
+read-only, and on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002). Only
+``prune`` (records older than ``SECURITY_LOG_RETENTION_DAYS``, the ``prune_security_log``
+command) deletes.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.doors import Door
+from core.models import AppendOnly, AppendOnlyQuerySet
 from partners.models import City
 
 
@@ -50,18 +52,10 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("security log records are never changed")
-
-    def delete(self):
-        raise TypeError("security log records are never deleted (see SecurityEvent.prune)")
-
-
-def _user_reference(verbose_name):
-    # No database constraint and nothing done on delete: the log keeps the id and the name.
+def _reference(model, verbose_name):
+    # No database constraint and nothing done on delete: the log keeps the id (and the name).
     return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        model,
         verbose_name=verbose_name,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
@@ -71,30 +65,18 @@ def _user_reference(verbose_name):
     )
 
 
-def _city_reference(verbose_name):
-    return models.ForeignKey(
-        City,
-        verbose_name=verbose_name,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-
-class SecurityEvent(models.Model):
+class SecurityEvent(AppendOnly, models.Model):
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices, db_index=True)
     at = models.DateTimeField(_("when"), db_index=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OK
     )
-    actor = _user_reference(_("by"))
+    actor = _reference(settings.AUTH_USER_MODEL, _("by"))
     actor_name = models.CharField(_("by"), max_length=150, blank=True)
-    subject = _user_reference(_("account"))
+    subject = _reference(settings.AUTH_USER_MODEL, _("account"))
     subject_name = models.CharField(_("account"), max_length=150, blank=True)
-    city = _city_reference(_("side"))
-    former_city = _city_reference(_("former side"))
+    city = _reference(City, _("side"))
+    former_city = _reference(City, _("former side"))
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
     door = models.CharField(_("door"), max_length=20, choices=Door.choices)
@@ -114,14 +96,6 @@ class SecurityEvent(models.Model):
     def __str__(self):
         who = self.subject_name or self.actor_name
         return f"{self.get_kind_display()} {who} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("security log records are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("security log records are never deleted (see SecurityEvent.prune)")
 
     @classmethod
     def prune(cls, before: datetime.datetime) -> int:
