@@ -12,6 +12,7 @@ configured to read a proxy's header): X-Forwarded-For is never trusted on its ow
 from __future__ import annotations
 
 import ipaddress
+import logging
 
 from axes.helpers import get_client_ip_address
 from django.utils import timezone
@@ -27,6 +28,7 @@ DETAIL_TEXT_LENGTH = 200
 # Names a detail never has: what a secret would be called.
 SECRET_WORDS = ("password", "secret", "key", "otp", "code", "hash")
 
+security_logger = logging.getLogger("portal.security")
 _FROM_REQUEST = object()  # the actor: the request's signed-in user
 
 
@@ -77,11 +79,14 @@ def side_of(user) -> int | None:
 
 
 def checked_detail(detail) -> dict:
-    """``detail`` as stored: a flat dict of short values, no name that suggests a secret."""
+    """``detail`` as stored: a flat dict of short values, no name that suggests a secret (such
+    a value is left out, and the mistake logged: the event is still recorded, no 500)."""
     detail = dict(detail or {})
-    for name, value in detail.items():
+    for name in list(detail):
         if any(word in str(name).lower() for word in SECRET_WORDS):
-            raise ValueError(f"a security log detail never holds a secret: {name!r}")
+            security_logger.error("security log: a detail named %r was left out", str(name))
+            del detail[name]
+    for name, value in detail.items():
         # Numbers, yes/no and short lists as they are; anything else as short text.
         if value is not None and not isinstance(value, bool | int | float | list):
             detail[name] = clean_text(value, DETAIL_TEXT_LENGTH)
