@@ -4,13 +4,14 @@ used; revoke only (a secret cannot be read back or made here: its owner makes it
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import secrets
 from .models import ApiToken, CalendarFeed
 
 
 @admin.action(description=_("Revoke the selected"))
 def revoke(modeladmin, request, queryset):
-    for row in queryset.filter(revoked_at__isnull=True):
-        row.revoke()
+    for row in queryset.filter(revoked_at__isnull=True).select_related("user"):
+        secrets.revoke_as_administrator(user=request.user, row=row)
 
 
 class SecretAdmin(admin.ModelAdmin):

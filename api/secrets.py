@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from partners import access
+from security.log import record as record_event
+from security.models import Kind
 from twofactor import services as twofactor
 
 from .models import ApiToken, CalendarFeed
@@ -34,7 +36,13 @@ def issue_token(*, user, name: str, request=None) -> tuple[ApiToken, str]:
         )
     token, key = ApiToken.issue(user=user, name=name)
     access.log.info("API token created: user=%s", user.get_username())
+    record_event(Kind.TOKEN_CREATED, actor=user, subject=user, detail=_named(token))
     return token, key
+
+
+def _named(token: ApiToken) -> dict:
+    # Which token, as its owner named it: never its key, nor the start of it.
+    return {"token": token.pk, "name": token.name}
 
 
 def revoke_token(*, user, token: ApiToken) -> bool:
@@ -45,6 +53,21 @@ def revoke_token(*, user, token: ApiToken) -> bool:
         return False
     token.revoke()
     access.log.info("API token revoked: user=%s", user.get_username())
+    record_event(Kind.TOKEN_REVOKED, actor=user, subject=user, detail=_named(token))
+    return True
+
+
+def revoke_as_administrator(*, user, row: ApiToken | CalendarFeed) -> bool:
+    """An administrator revokes someone's token or calendar address (/admin/); False when it
+    was revoked already."""
+    access.require_admin(user)
+    if not row.is_active:
+        return False
+    row.revoke()
+    if isinstance(row, ApiToken):
+        record_event(Kind.TOKEN_REVOKED, actor=user, subject=row.user, detail=_named(row))
+    else:
+        record_event(Kind.CALENDAR_ADDRESS_TURNED_OFF, actor=user, subject=row.user)
     return True
 
 
@@ -53,9 +76,19 @@ def replace_calendar(*, user) -> tuple[CalendarFeed, str]:
     secret. ValidationError when another request made one at the same moment."""
     try:
         with transaction.atomic():
+            replaced = False
             for feed in CalendarFeed.objects.active().filter(user=user):
                 feed.revoke()
-            return CalendarFeed.issue(user=user)
+                replaced = True
+            feed, secret = CalendarFeed.issue(user=user)
+            # The address is the secret: only that it was made, never any of it.
+            record_event(
+                Kind.CALENDAR_ADDRESS_REPLACED,
+                actor=user,
+                subject=user,
+                detail={"replaced_one": replaced},
+            )
+            return feed, secret
     except IntegrityError:  # two clicks at once: the other one made it
         raise ValidationError(_("A calendar address was just made. Try again.")) from None
 
@@ -65,4 +98,6 @@ def turn_off_calendar(*, user) -> bool:
     feeds = list(CalendarFeed.objects.active().filter(user=user))
     for feed in feeds:
         feed.revoke()
+    if feeds:
+        record_event(Kind.CALENDAR_ADDRESS_TURNED_OFF, actor=user, subject=user)
     return bool(feeds)

@@ -114,6 +114,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "twofactor",
+    # The security log (log-ins, lock-outs, tokens, role changes, two-factor): above partners
+    # and twofactor, whose signals it hears; below cooperation, so events and the api record.
+    "security",
     "cooperation",
     "events",
     "reviews",
@@ -218,6 +221,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = _bool("AXES_ENABLED", True)
+# The security log keeps its records this long; `manage.py prune_security_log` deletes older
+# ones (run it from the scheduler). Two years: enough to investigate an incident found late.
+SECURITY_LOG_RETENTION_DAYS = _int("SECURITY_LOG_RETENTION_DAYS", 730, minimum=1)
 
 # Two-factor login (the twofactor app): coordinators and /admin/ users must have it, on
 # whenever DEBUG is off (`make run`'s demo turns it off and says so). The second step counts

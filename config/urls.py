@@ -12,6 +12,7 @@ urlpatterns = [
     # The login (password, then the second factor) and two-factor pages; also /admin/login/.
     path("", include("twofactor.urls")),
     path("", include("partners.urls")),
+    path("", include("security.urls")),
     path("", include("cooperation.urls")),
     path("", include("events.urls")),
     path("", include("reviews.urls")),

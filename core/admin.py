@@ -258,7 +258,23 @@ class SafeChoiceFieldsAdminMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class HistoryEntryAdmin(LogEntryAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdminMixin:
+    """Rows read in /admin/, never added, changed or deleted there, not even by a superuser
+    (append-only records: the history, the security log)."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoryEntryAdmin(ReadOnlyAdminMixin, LogEntryAdminMixin, admin.ModelAdmin):
     """The history as administrators read it: every entry, filtered and searched; nobody
     adds, changes or deletes one, not even a superuser (append-only)."""
 
@@ -269,20 +285,10 @@ class HistoryEntryAdmin(LogEntryAdminMixin, admin.ModelAdmin):
     search_fields = ["object_repr", "actor_name"]
     fields = ["created", "actor_name", "door", "resource_url", "action", "msg"]
     readonly_fields = fields
-    actions = None
 
     def get_queryset(self, request):
         self.request = request  # LogEntryAdminMixin builds links from it
         return super().get_queryset(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # django-auditlog registers its own admin for the entry model; ours is read-only throughout.

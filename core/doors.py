@@ -52,9 +52,14 @@ def current_door() -> str:
     return (_current.get() or _OUTSIDE).door
 
 
+def current_request():
+    """The request being answered, or None (the loader, a task, a command)."""
+    return (_current.get() or _OUTSIDE).request
+
+
 def current_actor():
     """The signed-in person of the current request, or None (the system, or nobody)."""
-    request = (_current.get() or _OUTSIDE).request
+    request = current_request()
     user = getattr(request, "user", None) if request is not None else None
     if user is None or not getattr(user, "is_authenticated", False) or user.pk is None:
         return None

@@ -4,8 +4,8 @@ django-auditlog writes the entries (``core/history.py`` says which models it rec
 its log entry (``AUDITLOG_LOGENTRY_MODEL``) with what the portal adds: the door the change came
 through (``core.doors``), the person's user name as it was (kept when the account goes), and the
 object the entry belongs with (a commitment's theme, a programme item's event), so that an
-object's history shows its parts too. Entries are never changed or deleted (see
-``HistoryEntry.save`` and ``delete``, and the read-only admin).
+object's history shows its parts too. Entries are never changed or deleted (``AppendOnly``,
+``AppendOnlyQuerySet``, and the read-only admin).
 """
 
 from __future__ import annotations
@@ -21,11 +21,25 @@ from . import doors
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of a record that is written once (the history, the security log)."""
+
     def update(self, **kwargs):
-        raise TypeError("history entries are never changed")
+        raise TypeError(f"{self.model.__name__} rows are never changed")
 
     def delete(self):
-        raise TypeError("history entries are never deleted")
+        raise TypeError(f"{self.model.__name__} rows are never deleted")
+
+
+class AppendOnly:
+    """A model whose rows are written once: saving one again, or deleting it, refuses."""
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are never deleted")
 
 
 class HistoryManager(LogEntryManager.from_queryset(AppendOnlyQuerySet)):
@@ -69,7 +83,7 @@ def _context(instance, kwargs: dict) -> dict:
     return values
 
 
-class HistoryEntry(AbstractLogEntry):
+class HistoryEntry(AppendOnly, AbstractLogEntry):
     door = models.CharField(_("door"), max_length=20, choices=doors.Door.choices, db_index=True)
     # The user name at the time: the account may be renamed or deleted later.
     actor_name = models.CharField(_("by"), max_length=150, blank=True, db_index=True)
@@ -92,11 +106,3 @@ class HistoryEntry(AbstractLogEntry):
             models.Index(fields=["content_type", "object_id"], name="history_object"),
             models.Index(fields=["parent_type", "parent_id"], name="history_parent"),
         ]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("history entries are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("history entries are never deleted")

@@ -74,6 +74,8 @@ def _rows():
         ),
         Row("twofactor-admin-login", "get", "/admin/login/", (302, *[403] * 6, 302)),
         Row("my-reminders", "get", "/reminders/", (302, *[200] * 7)),
+        # Coordinators read their own side's security log (the outsider theirs); no one else.
+        Row("security-log", "get", "/security-log/", (302, 200, 200, 403, 403, 403, 200, 200)),
         Row("theme-detail", "get", "/themes/{theme}/", (302, 200, 200, 200, 200, 200, 404, 200)),
         Row(
             "theme-detail",
