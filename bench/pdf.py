@@ -19,6 +19,7 @@ import html
 import inspect
 import io
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -140,6 +141,37 @@ def render_report(plan, as_of, **extra) -> tuple[float, int]:
     return time.perf_counter() - started, result.page_count
 
 
+def busiest_worker(seconds: list[float], workers: int) -> float:
+    """The CPU seconds of the busiest of ``workers`` processes given tasks of ``seconds``
+    largest first, each to the least busy (as the pool hands them out)."""
+    loads = [0.0] * workers
+    for task in sorted(seconds, reverse=True):
+        loads[loads.index(min(loads))] += task
+    return max(loads)
+
+
+def render_cpu(plan, as_of, processes: int) -> tuple[float, float]:
+    """(wall seconds, critical-path CPU seconds) of one render: on one process its CPU; in
+    parts this process's CPU (all of it, as if none ran beside the workers: an upper bound)
+    plus, for each round of worker tasks (the parts, then the overlay and the front), the
+    busiest worker's CPU. Independent of what else loads the machine."""
+    from reports.services import write_report_pdf
+
+    started, cpu = time.perf_counter(), time.process_time()
+    result = write_report_pdf(
+        plan=plan,
+        theme=None,
+        language=LANGUAGE,
+        as_of=as_of,
+        output=io.BytesIO(),
+        processes=processes,
+    )
+    seconds, critical = time.perf_counter() - started, time.process_time() - cpu
+    for round_ in result.worker_cpu:
+        critical += busiest_worker(round_, processes) if round_ else 0.0
+    return seconds, critical
+
+
 def render_reference(reference: str) -> tuple[float, int]:
     from reports.rendering import html_to_pdf
 
@@ -249,8 +281,41 @@ def render_once(plan_id: int, as_of: datetime.date) -> None:
 # --- the rows ---------------------------------------------------------------------------
 
 
-def run(n_activities: int, n_memory: int, rounds: int, warmup: int = 1) -> list[str]:
-    """Build the scratch plan, print the PDF rows as they are measured, return them."""
+ROWS = ("reference", "cores", "memory")
+
+
+def cores_row(plan, rounds: int, warmup: int) -> Row:
+    """The report on two processes against one, with the critical path in CPU seconds.
+
+    The parallel path exists only for untagged reports (REPORT_TAGGED=false): a tagged report
+    is always one document, whatever ``processes`` says."""
+    from bench import seed
+
+    row = Row("the same PDF on 2 cores (untagged)", "its own one-core time")
+    if not parallel_supported():
+        row.note = "no parallel path"
+        return row
+    from django.test.utils import override_settings
+
+    cpu = {1: [], 2: []}
+
+    def on(processes: int) -> float:
+        seconds, critical = render_cpu(plan, seed.AS_OF, processes)
+        cpu[processes].append(critical)
+        return seconds
+
+    with override_settings(REPORT_TAGGED=False):
+        interleave(row, lambda: on(2), lambda: on(1), rounds=rounds, warmup=warmup)
+    # The critical path in CPU seconds, warm-up pairs left out: what two otherwise idle
+    # cores would take, whatever the load of this machine.
+    two, one = statistics.median(cpu[2][warmup:]), statistics.median(cpu[1][warmup:])
+    row.note = f"critical path {two / one:.2f}× ({two:.1f} vs {one:.1f} s CPU)"
+    return row
+
+
+def run(n_activities: int, n_memory: int, rounds: int, warmup: int = 1, rows=ROWS) -> list[str]:
+    """Build the scratch plan, print the PDF rows (``rows``, of ``ROWS``) as they are
+    measured, return them."""
     from bench import seed
 
     lines = []
@@ -277,27 +342,15 @@ def run(n_activities: int, n_memory: int, rounds: int, warmup: int = 1) -> list[
         return seconds
 
     row = Row(f"bilingual PDF, {n_activities} activities", "plain table layout, same text")
-    interleave(row, target, ref, rounds=rounds, warmup=warmup)
-    row.note = f"{pages['report']} pages vs {pages['reference']} pages {row.note}".strip()
-    say(row.line())
+    if "reference" in rows:
+        interleave(row, target, ref, rounds=rounds, warmup=warmup)
+        row.note = f"{pages['report']} pages vs {pages['reference']} pages {row.note}".strip()
+        say(row.line())
 
-    # The parallel path exists only for untagged reports (REPORT_TAGGED=false): a tagged
-    # report is always one document, whatever ``processes`` says.
-    row = Row("the same PDF on 2 cores (untagged)", "its own one-core time")
-    if parallel_supported():
-        from django.test.utils import override_settings
-
-        with override_settings(REPORT_TAGGED=False):
-            interleave(
-                row,
-                lambda: render_report(plan, seed.AS_OF, processes=2)[0],
-                lambda: render_report(plan, seed.AS_OF, processes=1)[0],
-                rounds=rounds,
-                warmup=warmup,
-            )
-    else:
-        row.note = "no parallel path"
-    say(row.line())
+    if "cores" in rows:
+        say(cores_row(plan, rounds, warmup).line())
+    if "memory" not in rows:
+        return lines
 
     seed.add_activities(plan, n_memory - n_activities, users=users, big=None, rng_seed=8)
     peak, largest, seconds = peak_memory_mib(plan, seed.AS_OF)
@@ -315,6 +368,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-activities", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument(
+        "--rows",
+        default=",".join(ROWS),
+        help=f"which rows, comma-separated, of {', '.join(ROWS)} (default: all)",
+    )
     # The memory row's own render (peak_memory_mib): not for use by hand.
     parser.add_argument("--render-plan", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -328,7 +386,10 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--memory-activities must be at least --activities")
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
         setup_django(Path(tmp) / "bench.sqlite3")
-        run(args.activities, args.memory_activities, args.rounds, args.warmup)
+        rows = [row.strip() for row in args.rows.split(",") if row.strip()]
+        if not set(rows) <= set(ROWS):
+            parser.error(f"--rows: choose among {', '.join(ROWS)}")
+        run(args.activities, args.memory_activities, args.rounds, args.warmup, rows)
 
 
 if __name__ == "__main__":

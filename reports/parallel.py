@@ -3,25 +3,32 @@
 The parent does all database work and renders every part's HTML (``rendering``), handing each
 to a worker as soon as it is written; the workers only run WeasyPrint on an HTML string with
 our static-files fetcher and send back the PDF's bytes, its page count, bookmarks and anchors.
-The workers are forked once, before the parent lays anything out, and lay out their parts in
-turn, each part's document freed (and collected) before the next, so a worker's memory is
-about that of one part (at most ``PART_ACTIVITIES``), and the parent holds PDF bytes, never the
-laid-out documents of the parts. Then:
+Each worker lays out one part and exits (``maxtasksperchild=1``), so a worker's memory is that
+of one part (at most ``PART_ACTIVITIES``), and the parent holds PDF bytes, never the laid-out
+documents of the parts. Then, in workers too:
 
-1. a worker lays out the overlay of the final number of pages, carrying only the running
-   title and "Page x of y", while the parent lays out the front matter (cover, contents,
-   summary) with the contents' page numbers known;
-2. the parent merges front matter and parts and stamps the overlay on every page
+1. the front matter (cover, contents, summary) is laid out with stand-in numbers for its
+   page count, beside the last parts;
+2. the overlay of the final number of pages, carrying only the running title and "Page x of
+   y", and the front matter with the contents' page numbers known, side by side;
+3. the parent merges front matter and parts and stamps the overlay on every page
    (``merge``), adds the outline (one bookmark per heading, as in the whole document) and the
-   front's metadata.
+   front's metadata, once the pool has ended.
+
+The parent never enters WeasyPrint while the pool lives (``forksafe``): billiard forks each
+replacement worker from its own thread, at any moment, and a child forked while the parent
+was inside Pango could inherit a held lock and hang for ever (seen in CI). A caller's own
+``url_fetcher`` is therefore used only after the pool has ended: the front matter and the
+overlay are then laid out in the parent.
 
 Workers come from billiard (Celery's fork of multiprocessing): a Celery prefork worker runs
 tasks in daemonic processes, which the standard library forbids to have children; billiard
-allows it. They are forked: WeasyPrint and Django are loaded already, and the children never
-touch the inherited database connections (they read only static files); the parent's objects
-are frozen out of the garbage collector first, so that the children do not copy its heap
-(``Workers``). A failed or lost worker, or one past ``settings.REPORT_RENDER_TIMEOUT``, fails
-the report with ``ReportRenderError``; the pool is terminated either way.
+allows it. They are forked: WeasyPrint, Django and the fonts are loaded already, and the
+children never touch the inherited database connections (they read only static files); the
+parent's objects are frozen out of the garbage collector first, so that the children do not
+copy its heap (``Workers``). A failed or lost worker, or one past
+``settings.REPORT_RENDER_TIMEOUT``, fails the report with ``ReportRenderError``; the pool is
+terminated either way.
 """
 
 from __future__ import annotations
@@ -34,13 +41,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from . import rendering
+from . import forksafe, rendering
 
 # How often the parent looks whether a part is done.
 POLL_SECONDS = 0.02
-
-# The PDF identifier every part carries: the same report renders to the same bytes.
-PDF_IDENTIFIER = b"sister-city-progress-report"
 
 
 class ReportRenderError(RuntimeError):
@@ -57,6 +61,11 @@ class PartPdf:
     bookmarks: list[tuple] = field(default_factory=list)
     # anchor name → page index, of the anchors the contents may point to.
     anchors: dict[str, int] = field(default_factory=dict)
+    # The front matter's only: (page index, rect, target page index) of its contents' links
+    # into the parts, taken out of its own PDF and added to the merged one.
+    links: list[tuple] = field(default_factory=list)
+    # CPU seconds the process spent on it (for the benchmark's critical path).
+    cpu: float = 0.0
 
 
 def available_cpus() -> int:
@@ -100,15 +109,19 @@ def use_parts(data, processes: int | None) -> int:
     return processes if processes > 1 else 0
 
 
-def describe(document, pdf: bytes) -> PartPdf:
-    """What the merge needs of a laid-out WeasyPrint ``document`` written as ``pdf``."""
+def describe(document, pdf: bytes, *, cpu_from: float | None = None) -> PartPdf:
+    """What the merge needs of a laid-out WeasyPrint ``document`` written as ``pdf``; the
+    CPU seconds since ``cpu_from`` (``time.process_time()``)."""
     bookmarks, anchors = [], {}
     for index, page in enumerate(document.pages):
         for level, label, (x, y), _state in page.bookmarks:
             bookmarks.append((level, label, index, x, y))
         for name in page.anchors:
             anchors.setdefault(name, index)
-    return PartPdf(pdf=pdf, pages=len(document.pages), bookmarks=bookmarks, anchors=anchors)
+    cpu = 0.0 if cpu_from is None else time.process_time() - cpu_from
+    return PartPdf(
+        pdf=pdf, pages=len(document.pages), bookmarks=bookmarks, anchors=anchors, cpu=cpu
+    )
 
 
 #: Set in each worker (``_start_worker``) when the workers take turns writing their PDFs.
@@ -120,19 +133,49 @@ def _start_worker(write_lock) -> None:
     _write_lock = write_lock
 
 
-def render_part(html: str) -> PartPdf:
-    """Lay out and write one part (in a worker process, or in the parent for small ones).
+# --- what a worker does (or the parent, with its own fetcher, once the pool has ended) ---
+
+
+def render_part(html: str, url_fetcher=None) -> PartPdf:
+    """Lay out and write one part (or the page overlay).
 
     Writing a PDF costs about 90 MiB whatever the part's size (WeasyPrint copies each Noto
     Sans CJK collection, 20 MB a weight, and HarfBuzz subsets it): with the write lock the
     workers write one at a time, so that two such peaks never add up."""
-    document = rendering.lay_out(html)
+    cpu_from = time.process_time()
+    document = rendering.lay_out(html, url_fetcher=url_fetcher)
     with _write_lock or contextlib.nullcontext():
-        pdf = document.write_pdf(pdf_identifier=PDF_IDENTIFIER)
-    part = describe(document, pdf)
-    del document
-    gc.collect()  # the next part of this worker starts from what this one freed
-    return part
+        pdf = rendering.write_pdf(document, tagged=False)
+    return describe(document, pdf, cpu_from=cpu_from)
+
+
+def count_pages(html: str, url_fetcher=None) -> PartPdf:
+    """The page count of ``html`` laid out (the front matter with stand-in numbers)."""
+    cpu_from = time.process_time()
+    pages = len(rendering.lay_out(html, url_fetcher=url_fetcher).pages)
+    return PartPdf(pdf=b"", pages=pages, cpu=time.process_time() - cpu_from)
+
+
+def render_front(html: str, anchors: dict[str, int], url_fetcher=None) -> PartPdf:
+    """The front matter laid out and written, with ``links``: its contents' links to
+    ``anchors`` (name → page index in the merged report) of the parts, taken out of its own
+    PDF (WeasyPrint would log each as a missing anchor) to be added to the merged one."""
+    cpu_from = time.process_time()
+    document = rendering.lay_out(html, url_fetcher=url_fetcher)
+    links = []
+    own_anchors = {name for page in document.pages for name in page.anchors}
+    for index, page in enumerate(document.pages):
+        own = []
+        for link in page.links:
+            kind, target, rect, _box = link
+            if kind == "internal" and target not in own_anchors and target in anchors:
+                links.append((index, rect, anchors[target]))
+            else:
+                own.append(link)
+        page.links[:] = own
+    front = describe(document, rendering.write_pdf(document, tagged=False), cpu_from=cpu_from)
+    front.links = links
+    return front
 
 
 _fonts_loaded = False
@@ -170,12 +213,15 @@ def heap_frozen():
 
 
 class Workers:
-    """Forked worker processes laying out HTML (``render_part``), one document each, with one
-    deadline (``REPORT_RENDER_TIMEOUT``) for everything asked of them; ``close()`` ends them.
+    """Forked worker processes, one task each (``render_part``, ``count_pages``,
+    ``render_front``), with one deadline (``REPORT_RENDER_TIMEOUT``) for everything asked of
+    them; ``close()`` ends them. While they live, this process enters no WeasyPrint
+    (``forksafe.forking_workers``): billiard forks a replacement from its own thread
+    whenever a worker has done its task.
 
-    Before forking, the parent's objects are frozen out of the garbage collector
-    (``gc.freeze``): a worker's collections would otherwise write to every object it
-    inherited (the report's data, its HTML) and so copy the parent's heap page by page.
+    Before forking, the fonts are loaded and the parent's objects frozen out of the garbage
+    collector (``gc.freeze``): a worker's collections would otherwise write to every object
+    it inherited (the report's data, its HTML) and so copy the parent's heap page by page.
     With more parts than processes the workers take turns writing (``render_part``)."""
 
     def __init__(self, processes: int, parts: int):
@@ -183,23 +229,26 @@ class Workers:
 
         self.timeout = settings.REPORT_RENDER_TIMEOUT
         load_fonts()
-        self._frozen = heap_frozen()
-        self._frozen.__enter__()
+        self._guards = contextlib.ExitStack()
+        self._guards.enter_context(heap_frozen())
+        self._guards.enter_context(forksafe.forking_workers())
         context = billiard.get_context("fork")
-        # Every worker is forked here, by this thread, before the parent lays anything out:
-        # with one task per child billiard forked replacements from its own thread while the
-        # parent laid out the front matter, and a child could inherit a lock Pango held at
-        # that moment and hang for ever (seen in CI). A worker lays out its parts in turn.
-        self.pool = context.Pool(
-            processes=max(1, min(processes, parts)),
-            maxtasksperchild=None,
-            initializer=_start_worker,
-            initargs=(context.Lock() if parts > processes else None,),
-        )
+        try:
+            self.pool = context.Pool(
+                processes=max(1, min(processes, parts)),
+                maxtasksperchild=1,
+                initializer=_start_worker,
+                initargs=(context.Lock() if parts > processes else None,),
+            )
+        except BaseException:
+            self._guards.close()
+            raise
         self.deadline = time.monotonic() + self.timeout
 
-    def submit(self, html: str):
-        return self.pool.apply_async(render_part, (html,))
+    def submit(self, task, *args):
+        # No pool.close() before the last result: billiard stops replacing the workers that
+        # leave after their one task once the pool is closed.
+        return self.pool.apply_async(task, args)
 
     def wait(self, pending, what: str) -> PartPdf:
         """The result of ``pending`` (from ``submit``), ``what`` naming it in errors."""
@@ -220,38 +269,55 @@ class Workers:
             ) from exc
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
-        self._frozen.__exit__(None, None, None)
+        try:
+            self.pool.terminate()
+            self.pool.join()
+        finally:
+            self._guards.close()
 
 
-def render_parts(
-    htmls: list, processes: int, meanwhile=None, *, weights: list[int] | None = None
-) -> tuple[list[PartPdf], object]:
-    """``render_part`` of each HTML in up to ``processes`` worker processes, in order, and
-    the result of ``meanwhile()``, which the parent runs while it waits for them.
+class InProcess:
+    """``Workers``' interface, doing each task here at once with ``url_fetcher``: for the
+    front matter and overlay of a caller with its own fetcher, once the pool has ended."""
 
-    An HTML may be given as a function that makes it: it is called when its turn comes, so
-    that the first workers start while the parent still writes the later parts' HTML. The
-    heaviest parts (by ``weights``, else the HTML's length) start first, so that the last
-    one to finish is a small one."""
+    def __init__(self, url_fetcher):
+        self.url_fetcher = url_fetcher
+
+    def submit(self, task, *args):
+        return task(*args, url_fetcher=self.url_fetcher)
+
+    def wait(self, done, what: str) -> PartPdf:
+        return done
+
+
+def render_parts(htmls: list, processes: int) -> list[PartPdf]:
+    """``render_part`` of each HTML in up to ``processes`` worker processes, in order."""
     workers = Workers(processes, len(htmls))
     try:
-        return _lay_out_parts(workers, htmls, weights, meanwhile)
+        return _lay_out_parts(workers, htmls, None)
     finally:
         workers.close()
 
 
-def _lay_out_parts(workers: Workers, htmls: list, weights, meanwhile) -> tuple[list, object]:
+def _lay_out_parts(workers: Workers, htmls: list, weights, then=None) -> list[PartPdf]:
+    """Each part's ``render_part``, the heaviest parts (by ``weights``, else the HTML's
+    length) first, so that the last one to finish is a small one; ``then`` (a task and its
+    HTML), submitted after them, is the last result in the list. An HTML may be given as a
+    function that makes it: it is called when its turn comes, so that the first workers
+    start while the parent still writes the later parts' HTML."""
     if weights is None:
         weights = [len(html) for html in htmls]
     order = sorted(range(len(htmls)), key=lambda i: -weights[i])
     pending = {}
     for i in order:
-        pending[i] = workers.submit(htmls[i]() if callable(htmls[i]) else htmls[i])
-    done_meanwhile = meanwhile() if meanwhile else None
+        pending[i] = workers.submit(render_part, htmls[i]() if callable(htmls[i]) else htmls[i])
+    if then is not None:
+        task, html = then
+        pending[len(htmls)] = workers.submit(task, html() if callable(html) else html)
     results = {i: workers.wait(pending[i], f"part {i + 1} of {len(htmls)}") for i in order}
-    return [results[i] for i in range(len(htmls))], done_meanwhile
+    if then is not None:
+        results[len(htmls)] = workers.wait(pending[len(htmls)], "front matter")
+    return [results[i] for i in sorted(results)]
 
 
 def _anchor_pages(parts: list[PartPdf], first_page: int) -> dict[str, int]:
@@ -277,32 +343,40 @@ def _toc_pages(context: dict, parts: list[PartPdf], front_pages: int) -> dict[st
     return {name: pages.get(name, 0) for name in ("themes", "events", "reviews")}
 
 
-def _front_pages(context: dict, url_fetcher) -> int:
-    """The front matter's page count, laid out with three-digit stand-ins for the contents'
-    page numbers (run while the workers lay out the parts)."""
+def _front_html(context: dict, toc_pages: dict[str, int]) -> str:
+    return rendering.render_template(
+        "reports/report_front.html", context, part=True, front=True, toc_pages=toc_pages
+    )
+
+
+def _stand_in_front_html(context: dict) -> str:
+    """The front matter with three-digit stand-ins for the contents' page numbers: laid out
+    for its page count while the parts' are not known yet."""
     for chapter in context["data"].chapters:
         chapter.toc_page = 888
     for review in context["data"].reviews:
         review.toc_page = 888
-    stand_in = dict.fromkeys(("themes", "events", "reviews"), 888)
-    html = rendering.render_template(
-        "reports/report_front.html", context, part=True, front=True, toc_pages=stand_in
-    )
-    return len(rendering.lay_out(html, url_fetcher=url_fetcher).pages)
+    return _front_html(context, dict.fromkeys(("themes", "events", "reviews"), 888))
 
 
-def _front(context: dict, parts: list[PartPdf], front_pages: int, url_fetcher):
-    """The laid-out front matter with the contents' numbers right: laid out again in the rare
-    case that the numbers change its own page count."""
+def _front_and_overlay(runner, context: dict, parts: list[PartPdf], front_pages: int):
+    """The written front matter with the contents' numbers right (``render_front``) and the
+    overlay of every page, laid out side by side by ``runner`` (``Workers`` or
+    ``InProcess``); again in the rare case that the numbers change the front's page count."""
     for _ in range(4):
         toc = _toc_pages(context, parts, front_pages)
-        html = rendering.render_template(
-            "reports/report_front.html", context, part=True, front=True, toc_pages=toc
-        )
-        document = rendering.lay_out(html, url_fetcher=url_fetcher)
-        if len(document.pages) == front_pages:
-            return document
-        front_pages = len(document.pages)
+        total = front_pages + sum(part.pages for part in parts)
+        overlay = runner.submit(render_part, _overlay_html(context, total))
+        # The parts' anchors as page indexes of the merged report, as links want them.
+        anchors = _anchor_pages(parts, front_pages)
+        front = runner.submit(render_front, _front_html(context, toc), anchors)
+        front = runner.wait(front, "front matter")
+        overlay = runner.wait(overlay, "page overlay")
+        if front.pages == front_pages:
+            if overlay.pages != total:
+                raise ReportRenderError(f"The page overlay has {overlay.pages} pages, not {total}.")
+            return front, overlay
+        front_pages = front.pages
     raise ReportRenderError("The report's contents did not settle on a page count.")
 
 
@@ -324,12 +398,12 @@ def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -
     """The report of ``context`` (``rendering.report_context``) through the parallel path.
 
     The parts' HTML is written one after the other, each handed to a worker as soon as it is
-    ready; the parent lays out the front matter with stand-in page numbers meanwhile. Once
-    the parts are done, a worker lays out the page overlay (its page count is then known)
-    while the parent lays out and writes the front matter with the contents' numbers.
-    ``url_fetcher`` serves the parent's own layouts (and then the overlay is laid out here
-    too); the workers always use ``StaticFilesFetcher``. Returns (pages, layout seconds,
-    merge seconds).
+    ready, then the front matter's with stand-in numbers, for its page count. Once those are
+    done, workers lay out the page overlay and the front matter with the contents' numbers;
+    the parent merges once the pool has ended. ``url_fetcher`` serves the front matter and
+    overlay, then laid out here after the pool has ended; the parts always use
+    ``StaticFilesFetcher``. Returns (pages, layout seconds, merge seconds, the workers' CPU
+    seconds: a list for the parts and the stand-in front, one for the overlay and front).
     """
     from . import merge
 
@@ -340,69 +414,36 @@ def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -
     htmls = [
         (lambda i=i: rendering.render_part_html(context, groups, i)) for i in range(len(groups))
     ]
+    stand_in = (count_pages, lambda: _stand_in_front_html(context))
+    here = url_fetcher is not None
     workers = Workers(processes, len(groups))
     try:
-        parts, front_pages = _lay_out_parts(
-            workers,
-            htmls,
-            _part_weights(data, groups),
-            meanwhile=lambda: _front_pages(context, url_fetcher),
+        done = _lay_out_parts(
+            workers, htmls, _part_weights(data, groups), None if here else stand_in
         )
-        total = front_pages + sum(part.pages for part in parts)
-        overlay = None
-        if url_fetcher is None:
-            overlay = workers.submit(_overlay_html(context, total))
-        front_document = _front(context, parts, front_pages, url_fetcher)
-        front, links, offsets = _front_pdf(front_document, parts)
-        if overlay is not None:
-            overlay = workers.wait(overlay, "page overlay")
+        if not here:
+            *parts, counted = done
+            front, overlay = _front_and_overlay(workers, context, parts, counted.pages)
     finally:
         workers.close()
-    if overlay is None or len(front_document.pages) != front_pages:
-        # Laid out here: with the caller's fetcher, or in the rare case that the contents'
-        # numbers changed the front matter's page count.
-        total = len(front_document.pages) + sum(part.pages for part in parts)
-        document = rendering.lay_out(_overlay_html(context, total), url_fetcher=url_fetcher)
-        overlay = describe(document, document.write_pdf(pdf_identifier=PDF_IDENTIFIER))
-        del document
-    if overlay.pages != total:
-        raise ReportRenderError(f"The page overlay has {overlay.pages} pages, not {total}.")
+    cpu = [[part.cpu for part in done], []]
+    if here:
+        parts, runner = done, InProcess(url_fetcher)
+        counted = runner.submit(stand_in[0], stand_in[1]())
+        front, overlay = _front_and_overlay(runner, context, parts, counted.pages)
+    else:
+        cpu[1] = [front.cpu, overlay.cpu]
     laid_out = time.perf_counter()
 
-    bookmarks = list(front.bookmarks)
-    for part, offset in zip(parts, offsets, strict=True):
+    bookmarks, offset = list(front.bookmarks), front.pages
+    for part in parts:
         bookmarks += [(lv, label, i + offset, x, y) for lv, label, i, x, y in part.bookmarks]
-    del front_document
+        offset += part.pages
     pages = merge.merge(
         [front.pdf, *(part.pdf for part in parts)],
         overlay.pdf,
         bookmarks=bookmarks,
-        links=links,
+        links=front.links,
         output=output,
     )
-    return pages, laid_out - started, time.perf_counter() - laid_out
-
-
-def _front_pdf(front_document, parts: list[PartPdf]) -> tuple[PartPdf, list, list[int]]:
-    """The front matter written, the contents' links into the parts, and the index of each
-    part's first page in the merged report."""
-    offsets, page = [], len(front_document.pages)
-    for part in parts:
-        offsets.append(page)
-        page += part.pages
-    anchors = _anchor_pages(parts, offsets[0])  # page indexes, as links want them
-    # The contents' links into the other parts: taken out of the front's own PDF (WeasyPrint
-    # would log each as a missing anchor) and added to the merged one.
-    links = []
-    own_anchors = {name for front_page in front_document.pages for name in front_page.anchors}
-    for index, front_page in enumerate(front_document.pages):
-        own = []
-        for link in front_page.links:
-            kind, target, rect, _box = link
-            if kind == "internal" and target not in own_anchors and target in anchors:
-                links.append((index, rect, anchors[target]))
-            else:
-                own.append(link)
-        front_page.links[:] = own
-    front = describe(front_document, front_document.write_pdf(pdf_identifier=PDF_IDENTIFIER))
-    return front, links, offsets
+    return pages, laid_out - started, time.perf_counter() - laid_out, cpu

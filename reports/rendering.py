@@ -22,6 +22,7 @@ from cooperation.models import ActivityStatus
 from .charts import funding_chart, status_chart, years_chart
 from .dates import lazy_date
 from .fetcher import REPORT_BASE_URL, StaticFilesFetcher, static_url
+from .forksafe import weasyprint
 from .models import ReportLanguage
 from .snapshot import STATUS_ORDER, ReportData
 
@@ -218,7 +219,13 @@ def lay_out(html: str, *, url_fetcher=None):
     from weasyprint import HTML
 
     fetcher = url_fetcher or StaticFilesFetcher()
-    return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=fetcher).render()
+    with weasyprint():
+        return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=fetcher).render()
+
+
+#: The PDF identifier every report and part carries (none from the clock): the same report
+#: renders to the same bytes.
+PDF_IDENTIFIER = b"sister-city-progress-report"
 
 
 #: Tagged PDF for everyone (the EU Web Accessibility Directive): PDF/UA-1, with the
@@ -226,17 +233,18 @@ def lay_out(html: str, *, url_fetcher=None):
 PDF_VARIANT = "pdf/ua-1"
 
 
-def write_pdf(document, output, *, tagged: bool = True) -> None:
-    """Write the laid-out WeasyPrint ``document`` to ``output``: tagged (PDF/UA-1, with the
-    language of each passage, ``reports.pdftags``) unless ``tagged`` is false."""
+def write_pdf(document, output=None, *, tagged: bool = True) -> bytes | None:
+    """Write the laid-out WeasyPrint ``document`` to ``output`` (its bytes returned when
+    None): tagged (PDF/UA-1, with the language of each passage, ``reports.pdftags``) unless
+    ``tagged`` is false."""
     options = {}
     if tagged:
         from . import pdftags
 
         pdftags.install()
         options["pdf_variant"] = PDF_VARIANT
-    # No /ID from the clock: the same report renders to the same bytes.
-    document.write_pdf(output, pdf_identifier=b"sister-city-progress-report", **options)
+    with weasyprint():
+        return document.write_pdf(output, pdf_identifier=PDF_IDENTIFIER, **options)
 
 
 def html_to_pdf(

@@ -16,7 +16,7 @@ import logging
 import os
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
@@ -56,6 +56,9 @@ class RenderResult:
     write_seconds: float
     activity_count: int
     processes: int = 1  # the processes it was laid out in (1: one WeasyPrint document)
+    # In parts: the CPU seconds of each worker's task, in two rounds (the parts and the
+    # front's page count; then the overlay and the front), for the benchmark.
+    worker_cpu: list = field(default_factory=list)
 
 
 def write_report_pdf(
@@ -92,7 +95,7 @@ def write_report_pdf(
         workers = parallel.use_parts(data, processes)
         if workers:
             html_seconds = time.perf_counter() - started
-            pages, layout, write = parallel.write_parallel(
+            pages, layout, write, worker_cpu = parallel.write_parallel(
                 context, output, processes=workers, url_fetcher=url_fetcher
             )
     if not workers:
@@ -108,6 +111,7 @@ def write_report_pdf(
         write_seconds=write,
         activity_count=data.activity_count,
         processes=workers or 1,
+        worker_cpu=worker_cpu if workers else [],
     )
 
 

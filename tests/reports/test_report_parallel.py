@@ -1,7 +1,7 @@
 """The report's dense layout and its parallel path: parts laid out in worker processes, then
 merged with the contents' numbers, "Page x of y", bookmarks and metadata right; the same
 report as one document; from inside a daemonic process (a Celery prefork worker's); and a
-failing or slow worker failing the report, never hanging it.
+failing or slow worker failing the report, never hanging it; no fork while WeasyPrint runs.
 
 Times are for ``bench/report_bench.py``; nothing here asserts a duration.
 """
@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime
 import io
 import multiprocessing
+import os
 import random
 import re
+import signal
 import time
 import types
 
@@ -21,10 +23,10 @@ from django.db import connection
 from pypdf import PdfReader
 
 from cooperation.models import Activity, ActivityStatus, StatusUpdate
-from reports import parallel, rendering, services, snapshot
+from reports import forksafe, parallel, rendering, services, snapshot
 from reports import tasks as report_tasks
 from reports.models import ProgressReport, ReportStatus
-from tests.reports.test_reports import AS_OF, render, squeeze
+from tests.reports.test_reports import AS_OF, RecordingFetcher, render, squeeze
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
@@ -34,6 +36,21 @@ def untagged(settings):
     """The parallel path is the untagged one: with ``REPORT_TAGGED`` (the default) a report is
     always one document (test_report_tagged.py)."""
     settings.REPORT_TAGGED = False
+
+
+@pytest.fixture(autouse=True)
+def bounded(settings):
+    """Every render here is bounded: a worker that never answers fails the test in two
+    minutes with ``ReportRenderError`` instead of hanging it (tests may set less)."""
+    settings.REPORT_RENDER_TIMEOUT = 120
+
+
+@pytest.fixture(autouse=True)
+def no_fork_inside_weasyprint():
+    """No process is forked while this one is inside WeasyPrint (``reports.forksafe``)."""
+    before = len(forksafe.forks_inside_weasyprint)
+    yield
+    assert forksafe.forks_inside_weasyprint[before:] == []
 
 
 EN_TEXT = (
@@ -218,6 +235,19 @@ def test_the_merged_report_keeps_title_author_dates_and_language(world):
     assert "Page 2" not in texts[1]
 
 
+def test_a_callers_fetcher_serves_the_front_and_overlay_after_the_workers(world):
+    """With its own fetcher, the caller's process lays out the front matter and the overlay,
+    once the workers have ended (never beside them): the same report, numbered."""
+    fetcher = RecordingFetcher()
+    pdf, pages = render(world.plan, "bilingual", processes=2, fetcher=fetcher)
+    assert fetcher.urls  # the front matter's and overlay's stylesheet, fetched here
+    texts = page_texts(pdf)
+    assert len(texts) == pages
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"Page {number} of {pages}" in text, number
+    assert pdf == render(world.plan, "bilingual", processes=2)[0]
+
+
 def test_the_merged_report_renders_to_the_same_bytes_again(world):
     first, _ = render(world.plan, "bilingual", processes=2)
     again, _ = render(world.plan, "bilingual", processes=2)
@@ -258,7 +288,7 @@ def test_the_result_says_how_many_processes_laid_it_out(world, settings, monkeyp
 
 def _render_parts_in_daemon(htmls, queue):
     try:
-        parts, _ = parallel.render_parts(htmls, 2)
+        parts = parallel.render_parts(htmls, 2)
         queue.put([part.pages for part in parts])
     except BaseException as exc:  # noqa: BLE001 - the test reads it
         queue.put(repr(exc))
@@ -275,6 +305,8 @@ def _run_in_daemon(target, *args):
         return queue.get(timeout=300)
     finally:
         process.join(timeout=30)
+        if process.is_alive():
+            process.kill()
 
 
 def test_the_workers_start_from_a_daemonic_process(world):
@@ -344,6 +376,67 @@ def test_a_slow_worker_fails_the_report_instead_of_hanging(world, monkeypatch, s
     monkeypatch.setattr(parallel, "render_part", slow_part)
     with pytest.raises(parallel.ReportRenderError, match="not rendered within 1 s"):
         render(world.plan, "en", processes=2)
+
+
+# --- no fork while WeasyPrint runs (CI once hung so) --------------------------------------------
+
+
+def test_nothing_is_laid_out_while_the_workers_may_fork(world, monkeypatch):
+    """While a pool lives, billiard may fork a replacement worker at any moment from its own
+    thread: a child forked while the parent was inside Pango could inherit a held lock and
+    hang for ever. So the parent enters no WeasyPrint then (the former path laid out the
+    front matter beside the workers and would fail here) …"""
+    with forksafe.forking_workers(), pytest.raises(forksafe.ForkHazard, match="pool lives"):
+        rendering.lay_out("<p>x</p>")
+    rendering.lay_out("<p>x</p>")  # the pool is gone
+    # … and a report in many one-task parts (a fork for each) is laid out without it.
+    add_activities(world, 30)
+    monkeypatch.setattr(parallel, "PART_ACTIVITIES", 3)
+    pdf, pages = render(world.plan, "bilingual", processes=2)
+    assert len(page_texts(pdf)) == pages
+
+
+def _wait_for_child(pid: int, seconds: float = 60) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child did not end")
+
+
+def test_a_process_forked_inside_weasyprint_refuses_to_lay_out():
+    """Should a fork happen inside WeasyPrint all the same, it is recorded and the child
+    fails at once, clearly, instead of waiting for a lock for ever."""
+    before = len(forksafe.forks_inside_weasyprint)
+    with forksafe.weasyprint():
+        pid = os.fork()
+        if pid == 0:  # the child: never back into pytest
+            code = 1
+            try:
+                rendering.lay_out("<p>x</p>")
+            except forksafe.ForkHazard:
+                code = 0
+            finally:
+                os._exit(code)
+    assert _wait_for_child(pid) == 0
+    assert len(forksafe.forks_inside_weasyprint) == before + 1
+    del forksafe.forks_inside_weasyprint[before:]
+
+
+def _tainted_part(html, url_fetcher=None):
+    # In the worker only: as if it had been forked while its parent was inside WeasyPrint.
+    forksafe._forked_inside = True
+    return parallel.describe(rendering.lay_out(html), b"")
+
+
+def test_a_worker_forked_inside_weasyprint_fails_the_report(world, monkeypatch):
+    monkeypatch.setattr(parallel, "render_part", _tainted_part)
+    with pytest.raises(parallel.ReportRenderError, match="ForkHazard: This process was forked"):
+        render(world.plan, "bilingual", processes=2)
 
 
 # --- sharing the chapters out -------------------------------------------------------------------
