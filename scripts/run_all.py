@@ -65,8 +65,8 @@ def local_environment(environ: dict[str, str], *, port: int) -> dict[str, str]:
     env.setdefault("SECURE_SSL_REDIRECT", "false")
     env.setdefault("SECURE_COOKIES", "false")
     env.setdefault("SECURE_HSTS_SECONDS", "0")
-    # django-environ drops the path's first slash: four in all for an absolute folder.
-    env.setdefault("EMAIL_URL", f"filemail:///{mail_folder(run_dir).resolve()}")
+    # filemail:// and the absolute folder (config.mail).
+    env.setdefault("EMAIL_URL", f"filemail://{mail_folder(run_dir).resolve()}")
     return env
 
 
@@ -237,7 +237,7 @@ def demo_password(env: dict[str, str]) -> str:
 def banner(env: dict[str, str], port: int) -> None:
     url = env.get("SITE_URL") or f"http://127.0.0.1:{port}"
     email = env["EMAIL_URL"]
-    mail = email.removeprefix("filemail:///") if email.startswith("filemail://") else email
+    mail = email.removeprefix("filemail://") if email.startswith("filemail://") else email
     mail = f"files in {mail}" if email.startswith("filemail://") else mail.split("@")[-1]
     lines = [
         "",
