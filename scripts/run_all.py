@@ -125,8 +125,8 @@ def portal_children(port: int, env: dict[str, str]) -> list[Child]:
     quiet = ["--loglevel", "WARNING"]
     schedule = Path(env["RUN_DIR"]) / "celerybeat-schedule"
     web = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-    # Two workers; a consolidated PDF is made while its request waits: a longer timeout.
-    web += ["--workers", "2", "--timeout", "120", "--log-level", "warning"]
+    # Workers, threads and timeout as in the image: config/gunicorn.conf.py.
+    web += ["--config", str(ROOT / "config" / "gunicorn.conf.py"), "--log-level", "warning"]
     # One task at a time (a report lays out its parts in processes of its own).
     worker = ["worker", "--pool", "solo", "--without-gossip", "--without-mingle"]
     return [
