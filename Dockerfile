@@ -31,4 +31,5 @@ RUN pip install --no-cache-dir --no-deps -e . \
 USER portal
 ENV DEBUG=false MEDIA_ROOT=/data/media STATIC_ROOT=/app/staticfiles
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Worker class, processes and threads: config/gunicorn.conf.py (WEB_CONCURRENCY, WEB_THREADS).
+CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -21,8 +21,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="python -m bench",
         description=(
             "Seed the configured database (DATABASE_URL, default "
-            f"{DEFAULT_DATABASE_URL}), serve the portal with gunicorn (2 workers, DEBUG off) "
-            "and print issue 11's rows as interleaved ratios with medians."
+            f"{DEFAULT_DATABASE_URL}), serve the portal with gunicorn "
+            "(config/gunicorn.conf.py, DEBUG off) and print issue 11's rows as interleaved "
+            "ratios with medians."
         ),
     )
     parser.add_argument("--activities", type=int, default=10000, help="activities to seed")

@@ -59,7 +59,7 @@ def run(result: seed.SeedResult, headers: dict[str, dict[str, str]], args) -> li
         api = headers["api"]
         where = paths(result)
         changelist = client.timer(ADMIN_CHANGELIST, admin)
-        print(f"gunicorn on 127.0.0.1:{port}, 2 workers, DEBUG off", flush=True)
+        print(f"gunicorn on 127.0.0.1:{port} (config/gunicorn.conf.py), DEBUG off", flush=True)
         if "pages" in args.groups:
             size = len(client.get(where["theme page"], coordinator).body) / 1024
             for label in ("dashboard", "activity list", "activity page"):

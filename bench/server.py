@@ -1,4 +1,5 @@
-"""The benchmark's server: gunicorn with two sync workers on a free loopback port."""
+"""The benchmark's server: gunicorn on a free loopback port, with the portal's own settings
+(config/gunicorn.conf.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bench.measure import HttpClient
 from bench.urls import HELLO_JSON_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKERS = 2
+CONFIG = ROOT / "config" / "gunicorn.conf.py"
 
 
 def free_port() -> int:
@@ -25,20 +26,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *, timeout: float = 90):
-    """Serve the project (bench settings, from ``env``) and yield the port; stop it after."""
+def gunicorn(env: dict[str, str], *, timeout: float = 90, extra: list[str] | None = None):
+    """Serve the project (bench settings, from ``env``) and yield the port; stop it after.
+    ``extra``: gunicorn options over the config file's."""
     port = free_port()
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         "config.wsgi:application",
-        f"--workers={WORKERS}",
+        f"--config={CONFIG}",
         f"--bind=127.0.0.1:{port}",
-        # The PDF-free pages of a 10,000-activity plan stay well under this; a hung worker
-        # must not stall the run for gunicorn's default 30 s per request either way.
-        "--timeout=120",
         "--log-level=warning",
+        *(extra or []),
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own argv
     try:

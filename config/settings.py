@@ -15,7 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import storage
+from config import mail, storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -300,6 +300,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DEMO_PASSWORD = _secret("DEMO_PASSWORD")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+if env.str("EMAIL_URL", default="").startswith("filemail://"):
+    # As written: filemail:///var/mail is /var/mail (django-environ would make it var/mail).
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = mail.mail_folder(env.str("EMAIL_URL"), BASE_DIR)
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core import signing
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from core.forms import (
     SafeModelMultipleChoiceField,
     with_empty_choice,
 )
+from core.merge import SAVED, YOURS
 from core.templatetags.content import in_brackets
 from partners.models import Agency
 
@@ -235,6 +237,8 @@ class ActivityForm(ParsingModelForm):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    # What the user started from (signed): a save after someone else's is merged over it.
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Activity
@@ -337,8 +341,12 @@ class ActivityForm(ParsingModelForm):
         if editing:
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
+            if not self.is_bound:
+                values = services.edit_values(self.instance, self.model_field_names)
+                self.fields["base"].initial = sign_base(self.instance, values)
         else:
             del self.fields["version"]
+            del self.fields["base"]
 
     def bilingual_rows(self):
         return [(self[en], self[zh]) for en, zh in BILINGUAL_FIELDS]
@@ -349,6 +357,36 @@ class ActivityForm(ParsingModelForm):
 
     def labels(self) -> dict[str, str]:
         return {name: str(field.label) for name, field in self.fields.items()}
+
+    def clean_base(self):
+        """The signed base, or None (missing, altered, another activity's): then a stale
+        version is a conflict as before, and nothing is merged."""
+        try:
+            data = signing.loads(self.cleaned_data.get("base") or "", salt=BASE_SALT)
+        except signing.BadSignature:
+            return None
+        if not isinstance(data, dict) or data.get("activity") != self.instance.pk:
+            return None
+        return data.get("values")
+
+    def choices(self) -> dict[str, str]:
+        """After a conflict: which value the user keeps of each field both changed."""
+        names = [*self.model_field_names, "participants"]
+        wanted = {CHOICE_PREFIX + name: name for name in names}
+        return {
+            wanted[key]: value
+            for key, value in self.data.items()
+            if key in wanted and value in {SAVED, YOURS}
+        }
+
+
+BASE_SALT = "cooperation.activity-base"
+# The conflict page's choice of a field both changed: keep-<field> = saved | yours.
+CHOICE_PREFIX = "keep-"
+
+
+def sign_base(activity: Activity, values: dict) -> str:
+    return signing.dumps({"activity": activity.pk, "values": values}, salt=BASE_SALT, compress=True)
 
 
 class FundingForm(ParsingModelForm):

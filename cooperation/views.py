@@ -7,7 +7,6 @@ user's to see answers 404; what they see but may not change answers 403.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 
 from django.contrib import messages
@@ -15,11 +14,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,9 +29,8 @@ from core.templatetags.content import tr_text
 from core.views import get_or_404
 from partners import access
 from partners.access import Action
-from partners.models import Agency
 
-from . import exports, money, search, selectors
+from . import edit_conflict, exports, money, search, selectors
 from .forms import (
     NO_COMMITMENT,
     ActivityFilter,
@@ -415,34 +411,6 @@ def activity_create(request):
     )
 
 
-def _show_value(value) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, Model):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return date_format(value, "DATE_FORMAT")
-    return str(value)
-
-
-def _conflict_rows(conflict: services.ActivityConflict) -> list[dict]:
-    rows = []
-    for diff in conflict.differences:
-        theirs, yours = diff.theirs, diff.yours
-        if _show_value(theirs) == _show_value(yours):
-            continue  # e.g. an empty text saved as "" and submitted as None
-        if diff.field == "participants":
-            names = {
-                a.pk: tr_text(a, "name") for a in Agency.objects.filter(pk__in=[*theirs, *yours])
-            }
-            theirs = ", ".join(names.get(pk, str(pk)) for pk in theirs)
-            yours = ", ".join(names.get(pk, str(pk)) for pk in yours)
-        rows.append(
-            {"label": diff.label, "theirs": _show_value(theirs), "yours": _show_value(yours)}
-        )
-    return rows
-
-
 @login_required
 def activity_edit(request, activity_id: int):
     user = request.user
@@ -467,26 +435,25 @@ def activity_edit(request, activity_id: int):
                         fields=form.model_field_names,
                         participant_ids=_participant_ids(form),
                         labels=form.labels(),
+                        base=form.cleaned_data["base"],
+                        choices=form.choices(),
                     )
                     _save_funding(user, activity, formset)
             except services.ActivityConflict as exc:
-                current = exc.current
-                who = current.updated_by
-                conflict = {
-                    "who": (who.get_full_name() or who.get_username()) if who else None,
-                    "when": current.updated_at,
-                    "rows": _conflict_rows(exc),
-                }
-                # Keep everything the user typed; saving again now deliberately overwrites.
-                changed = form.data.copy()
-                changed["version"] = str(current.version)
-                form.data = changed
+                conflict = edit_conflict.shown(exc)
+                edit_conflict.rebase(form, exc)
             except RowsRefused:
                 pass  # the errors are on the funding rows
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("Your changes were saved."))
+                if activity.version > form.cleaned_data["version"] + 1:
+                    messages.success(
+                        request,
+                        _("Your changes were saved together with those saved meanwhile."),
+                    )
+                else:
+                    messages.success(request, _("Your changes were saved."))
                 return redirect("activity-detail", activity_id=activity.pk)
         status = 409 if conflict else 400
     return render(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import threading
 import time
 
 from django.template.loader import render_to_string
@@ -247,6 +248,11 @@ def write_pdf(document, output=None, *, tagged: bool = True) -> bytes | None:
         return document.write_pdf(output, pdf_identifier=PDF_IDENTIFIER, **options)
 
 
+# WeasyPrint is not designed to be thread-safe (its maintainer, Kozea/WeasyPrint#684): under
+# gunicorn's threaded workers (config/gunicorn.conf.py) one PDF at a time per process.
+_ONE_PDF_AT_A_TIME = threading.Lock()
+
+
 def html_to_pdf(
     html: str, output, *, url_fetcher=None, tagged: bool = True
 ) -> tuple[int, float, float]:
@@ -255,8 +261,9 @@ def html_to_pdf(
 
     Returns (page count, layout seconds, writing seconds).
     """
-    started = time.perf_counter()
-    document = lay_out(html, url_fetcher=url_fetcher)
-    laid_out = time.perf_counter()
-    write_pdf(document, output, tagged=tagged)
+    with _ONE_PDF_AT_A_TIME:
+        started = time.perf_counter()
+        document = lay_out(html, url_fetcher=url_fetcher)
+        laid_out = time.perf_counter()
+        write_pdf(document, output, tagged=tagged)
     return len(document.pages), laid_out - started, time.perf_counter() - laid_out

@@ -65,8 +65,8 @@ def local_environment(environ: dict[str, str], *, port: int) -> dict[str, str]:
     env.setdefault("SECURE_SSL_REDIRECT", "false")
     env.setdefault("SECURE_COOKIES", "false")
     env.setdefault("SECURE_HSTS_SECONDS", "0")
-    # django-environ drops the path's first slash: four in all for an absolute folder.
-    env.setdefault("EMAIL_URL", f"filemail:///{mail_folder(run_dir).resolve()}")
+    # filemail:// and the absolute folder (config.mail).
+    env.setdefault("EMAIL_URL", f"filemail://{mail_folder(run_dir).resolve()}")
     # The demo users log in with their password only: DEBUG is off, which would otherwise
     # require coordinators and administrators to set up two-factor login first.
     env.setdefault("TWO_FACTOR_REQUIRED", "false")
@@ -138,8 +138,8 @@ def portal_children(port: int, env: dict[str, str]) -> list[Child]:
     quiet = ["--loglevel", "WARNING"]
     schedule = Path(env["RUN_DIR"]) / "celerybeat-schedule"
     web = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-    # Two workers; a consolidated PDF is made while its request waits: a longer timeout.
-    web += ["--workers", "2", "--timeout", "120", "--log-level", "warning"]
+    # Workers, threads and timeout as in the image: config/gunicorn.conf.py.
+    web += ["--config", str(ROOT / "config" / "gunicorn.conf.py"), "--log-level", "warning"]
     # One task at a time (a report lays out its parts in processes of its own).
     worker = ["worker", "--pool", "solo", "--without-gossip", "--without-mingle"]
     return [
@@ -250,7 +250,7 @@ def demo_password(env: dict[str, str]) -> str:
 def banner(env: dict[str, str], port: int) -> None:
     url = env.get("SITE_URL") or f"http://127.0.0.1:{port}"
     email = env["EMAIL_URL"]
-    mail = email.removeprefix("filemail:///") if email.startswith("filemail://") else email
+    mail = email.removeprefix("filemail://") if email.startswith("filemail://") else email
     mail = f"files in {mail}" if email.startswith("filemail://") else mail.split("@")[-1]
     lines = [
         "",

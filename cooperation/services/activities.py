@@ -5,7 +5,7 @@ its status with an append-only history. Every door (pages, API, /admin/, loaders
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import bilingual
+from core.merge import Merge, plain, three_way
 from partners import access, clock
 from partners.access import Action
 from partners.models import Agency
@@ -30,12 +31,27 @@ class FieldDifference:
 
 
 class ActivityConflict(Exception):
-    """Somebody saved the activity after the user opened it: nothing was written."""
+    """Somebody saved the activity after the user opened it: nothing was written.
 
-    def __init__(self, current: Activity, differences: list[FieldDifference]):
+    ``differences``: without a base, every field that differs; with one, the fields both
+    changed (to choose between). ``merge``, ``saved`` and ``base`` (plain values, see
+    ``edit_values``) say what a resubmission keeps: the page rebases on them."""
+
+    def __init__(
+        self,
+        current: Activity,
+        differences: list[FieldDifference],
+        *,
+        merge: Merge | None = None,
+        saved: dict | None = None,
+        base: Mapping | None = None,
+    ):
         super().__init__("activity changed meanwhile")
         self.current = current
         self.differences = differences
+        self.merge = merge or Merge()
+        self.saved = saved or {}
+        self.base = base or {}
 
 
 def _check_title(activity: Activity) -> None:
@@ -119,6 +135,44 @@ def _differences(current: Activity, submitted: Activity, fields: list[str], labe
     return out
 
 
+def edit_values(activity: Activity, fields: Iterable[str], participant_ids=None) -> dict:
+    """The edited ``fields`` of ``activity`` and its participants as plain values (ids, ISO
+    dates): what an edit form carries as its base and what ``update_activity`` merges."""
+    values = {}
+    for name in fields:
+        if name in {"status", "version", "id"}:
+            continue
+        attname = Activity._meta.get_field(name).attname
+        values[name] = plain(getattr(activity, attname))
+    if participant_ids is None:
+        participant_ids = [a.pk for a in activity.participants.all()]
+    values["participants"] = plain(list(participant_ids))
+    return values
+
+
+def _merge(current, activity, fields, participant_ids, base, choices, labels) -> list[int]:
+    """Merge the user's ``activity`` (started from ``base``) into the ``current`` one: fields
+    the user did not change take the saved value. Returns the participants to keep; raises
+    ActivityConflict (nothing written) when both changed a field and no choice says which."""
+    saved = edit_values(current, fields)
+    merge = three_way(base, saved, edit_values(activity, fields, participant_ids), choices)
+    if merge.clashes:
+        differences = []
+        for name in merge.clashes:
+            label = str(labels.get(name, name))
+            if name == "participants":
+                yours = sorted(participant_ids)
+                differences.append(FieldDifference(name, label, saved[name], yours))
+            else:
+                theirs, yours = getattr(current, name), getattr(activity, name)
+                differences.append(FieldDifference(name, label, theirs, yours))
+        raise ActivityConflict(current, differences, merge=merge, saved=saved, base=base)
+    for name in merge.keep_saved:
+        if name != "participants":
+            setattr(activity, name, getattr(current, name))
+    return saved["participants"] if "participants" in merge.keep_saved else participant_ids
+
+
 @transaction.atomic
 def update_activity(
     *,
@@ -128,11 +182,18 @@ def update_activity(
     fields: list[str],
     participant_ids: Iterable[int] | None = None,
     labels: dict | None = None,
+    base: Mapping | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> Activity:
     """Save the edited ``fields`` of an activity unless it was saved since ``expected_version``.
 
     ``activity`` carries the user's values (an unsaved, modified copy). On a conflict
     nothing is written and ActivityConflict lists the fields that now differ.
+
+    With ``base`` (``edit_values`` of the activity the user started from, as the edit page
+    carries it) the edit is merged three ways instead, whatever the version: a field the user
+    did not change keeps the saved value, one only they changed takes theirs, and one both
+    changed takes ``choices[field]`` (``"saved"`` or ``"yours"``) or is a conflict.
     """
     current = (
         Activity.objects.select_for_update(of=("self",))
@@ -145,7 +206,11 @@ def update_activity(
         if participant_ids is not None
         else [a.pk for a in current.participants.all()]
     )
-    if current.version != expected_version:
+    if base is not None:
+        participant_ids = _merge(
+            current, activity, fields, participant_ids, base, choices, labels or {}
+        )
+    elif current.version != expected_version:
         diff = _differences(current, activity, fields, labels or {})
         old = {a.pk for a in current.participants.all()}
         if old != set(participant_ids):

@@ -970,7 +970,8 @@ def test_two_people_editing_never_lose_a_change_silently(world, client_for):
     assert 'value="2020-07-15"' in page
     assert hidden_version(second) == 2
 
-    # Saving again deliberately overwrites.
+    # Without the form's base (the page always carries one: test_edit_merge.py) nothing can
+    # be merged: saving again with the new version overwrites, as the API's If-Match does.
     again = beijing.post(url("activity-edit", activity.pk), {**mine, "version": 2})
     assert again.status_code == 302
     activity.refresh_from_db()

@@ -120,3 +120,34 @@ def test_object_storage_comes_from_the_environment_and_a_bad_url_stops_the_start
     bad = _load(STORAGE_URL="s3://media?endpoint=http://minio:9000")
     assert bad.returncode != 0
     assert "ImproperlyConfigured: STORAGE_URL: unknown option 'endpoint'" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "folder"),
+    [
+        # As the README writes it: filemail:// and the absolute folder.
+        ("filemail:///var/spool/portal-mail", "/var/spool/portal-mail"),
+        # What an older README asked for (django-environ dropped one slash) still works.
+        ("filemail:////var/spool/portal-mail", "/var/spool/portal-mail"),
+        # Without a leading slash: in the project folder.
+        ("filemail://var/mail", str(settings.BASE_DIR / "var" / "mail")),
+    ],
+)
+def test_file_mail_goes_to_the_folder_the_url_names(url, folder):
+    result = _run(
+        "import config.settings as s; print(s.EMAIL_BACKEND); print(s.EMAIL_FILE_PATH)",
+        DATABASE_URL="sqlite:///tmp/x.sqlite3",
+        EMAIL_URL=url,
+    )
+    assert result.returncode == 0, result.stderr
+    backend, path = result.stdout.splitlines()[-2:]
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    assert path == folder
+
+
+def test_file_mail_without_a_folder_stops_the_start():
+    result = _run(
+        "import config.settings", DATABASE_URL="sqlite:///tmp/x.sqlite3", EMAIL_URL="filemail://"
+    )
+    assert result.returncode != 0
+    assert "filemail:// needs a folder" in result.stderr
