@@ -249,8 +249,10 @@ def write_pdf(document, output=None, *, tagged: bool = True) -> bytes | None:
 
 
 # WeasyPrint is not designed to be thread-safe (its maintainer, Kozea/WeasyPrint#684): under
-# gunicorn's threaded workers (config/gunicorn.conf.py) one PDF at a time per process.
-_ONE_PDF_AT_A_TIME = threading.Lock()
+# gunicorn's threaded workers (config/gunicorn.conf.py) one PDF at a time per process. A
+# parallel render holds it while its pool lives (reports.services), so no other thread is
+# inside WeasyPrint when the pool forks.
+ONE_PDF_AT_A_TIME = threading.RLock()
 
 
 def html_to_pdf(
@@ -261,7 +263,7 @@ def html_to_pdf(
 
     Returns (page count, layout seconds, writing seconds).
     """
-    with _ONE_PDF_AT_A_TIME:
+    with ONE_PDF_AT_A_TIME:
         started = time.perf_counter()
         document = lay_out(html, url_fetcher=url_fetcher)
         laid_out = time.perf_counter()

@@ -95,9 +95,10 @@ def write_report_pdf(
         workers = parallel.use_parts(data, processes)
         if workers:
             html_seconds = time.perf_counter() - started
-            pages, layout, write, worker_cpu = parallel.write_parallel(
-                context, output, processes=workers, url_fetcher=url_fetcher
-            )
+            with rendering.ONE_PDF_AT_A_TIME:
+                pages, layout, write, worker_cpu = parallel.write_parallel(
+                    context, output, processes=workers, url_fetcher=url_fetcher
+                )
     if not workers:
         html = rendering.render_template("reports/report.html", context)
         html_seconds = time.perf_counter() - started

@@ -283,6 +283,28 @@ def test_the_result_says_how_many_processes_laid_it_out(world, settings, monkeyp
     assert result.processes == 1
 
 
+def test_no_other_thread_starts_a_pdf_while_the_pool_lives(world, monkeypatch):
+    """Under gunicorn's threaded workers another request's PDF waits for the parts' pool to
+    end: a thread inside WeasyPrint while the pool forks could leave a child holding a lock."""
+    import threading
+
+    seen = []
+
+    def fake_write_parallel(context, output, *, processes, url_fetcher=None):
+        other = threading.Thread(
+            target=lambda: seen.append(rendering.ONE_PDF_AT_A_TIME.acquire(blocking=False))
+        )
+        other.start()
+        other.join(10)
+        return 1, 0.0, 0.0, []
+
+    monkeypatch.setattr(parallel, "write_parallel", fake_write_parallel)
+    services.write_report_pdf(
+        plan=world.plan, theme=None, language="en", as_of=AS_OF, output=io.BytesIO(), processes=2
+    )
+    assert seen == [False]
+
+
 # --- workers: daemonic parents, failures, timeouts ----------------------------------------------
 
 
