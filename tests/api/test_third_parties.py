@@ -106,7 +106,7 @@ def test_another_partnerships_third_party_is_no_choice(world, api_for, wtcf, the
         format="json",
     )
     assert refused.status_code == 400
-    assert "participants" in refused.json()
+    assert "participants" in refused.json()["errors"]
     commitment = client.patch(
         f"/api/v1/commitments/{world.commitment.pk}/", {"agencies": [theirs.pk]}, format="json"
     )
@@ -124,3 +124,16 @@ def test_another_partnerships_third_party_is_no_choice(world, api_for, wtcf, the
 def test_the_activity_filter_offers_no_other_third_party(world, api_for, theirs):
     response = api_for(world.hki_coordinator).get("/api/v1/activities/", {"agency": theirs.pk})
     assert response.status_code == 400
+
+
+def test_exports_and_search_carry_no_other_partnerships_third_party(world, client_for, theirs):
+    theirs.name_en = "Baltic Federation"
+    theirs.save()
+    world.other_activity.participants.add(theirs)
+
+    ours = client_for(world.hki_coordinator)
+    for path in ("/activities/export.csv", "/activities/?text=Baltic"):
+        response = ours.get(path)
+        assert response.status_code == 200
+        assert b"Baltic Federation" not in response.content, path
+    assert b"Baltic Federation" in client_for(world.outsider).get("/activities/export.csv").content

@@ -222,3 +222,43 @@ def test_the_migration_follows_every_relation_to_an_agency():
         ("partners", "Agency_partnerships", "agency"),
     }
     assert relations - not_naming == followed
+
+
+# -- /manage/ and /admin/ -------------------------------------------------------------------
+
+
+def test_manage_lists_the_third_parties_of_ones_partnerships_only(world, client_for):
+    ours = _third_party(world.partnership, name_en="Our Federation")
+    theirs = _third_party(world.other_partnership, name_en="Baltic Federation")
+    client = client_for(world.hki_coordinator)
+
+    page = client.get("/manage/partners/agency/").content.decode()
+    assert "Our Federation" in page and "Baltic Federation" not in page
+    assert client.get(f"/manage/partners/agency/{theirs.pk}/change/").status_code in (302, 404)
+    form = client.get(f"/manage/partners/agency/{ours.pk}/change/").context["adminform"].form
+    assert set(form.fields["partnerships"].queryset) == {world.partnership}
+
+
+def test_admin_shows_staff_who_are_no_superusers_their_partnerships_third_parties(
+    world, client_for
+):
+    from django.contrib.auth.models import Permission
+
+    ours = _third_party(world.partnership, name_en="Our Federation")
+    _third_party(world.other_partnership, name_en="Baltic Federation")
+    _third_party(name_en="Nobody's Federation")
+    world.hki_coordinator.is_staff = True
+    world.hki_coordinator.save()
+    world.hki_coordinator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_agency", "change_agency"])
+    )
+    client = client_for(world.hki_coordinator)
+
+    page = client.get("/admin/partners/agency/").content.decode()
+
+    assert "Our Federation" in page
+    assert "Baltic Federation" not in page and "Nobody" not in page
+    form = client.get(f"/admin/partners/agency/{ours.pk}/change/").context["adminform"].form
+    assert set(form.fields["partnerships"].queryset) == {world.partnership}
+    superuser = client_for(world.admin).get("/admin/partners/agency/").content.decode()
+    assert "Baltic Federation" in superuser and "Nobody" in superuser
