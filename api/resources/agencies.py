@@ -12,7 +12,7 @@ from partners import access, services
 from partners.access import Action
 from partners.models import Agency, City
 
-from .. import filters
+from .. import filters, stamps
 from ..base import PortalViewSet
 from ..fields import OptionalURLField, SafePrimaryKeyRelatedField, TranslatedField
 from ..history import HistoryMixin
@@ -79,6 +79,11 @@ class AgencyViewSet(HistoryMixin, ServiceWritesMixin, mixins.ListModelMixin, Por
             .prefetch_related(Prefetch("partnerships", queryset=naming))
             .order_by("city_id", "code", "id")
         )
+
+    def list_stamp(self) -> list[str]:
+        # Naming a third party in a partnership writes no history entry (it would show one
+        # partnership's id to another's members): the memberships' own count and newest id.
+        return stamps.table_stamp(Agency.partnerships.through)
 
     def create_object(self, data):
         return services.create_agency(user=self.request.user, **data)

@@ -137,3 +137,21 @@ def test_exports_and_search_carry_no_other_partnerships_third_party(world, clien
         assert response.status_code == 200
         assert b"Baltic Federation" not in response.content, path
     assert b"Baltic Federation" in client_for(world.outsider).get("/activities/export.csv").content
+
+
+def test_naming_a_third_party_moves_the_lists_etag(world, api_for):
+    """Naming writes no history entry; the list's ETag and cached body still move on."""
+    from partners import services
+    from partners.access import SYSTEM
+
+    agency = f.AgencyFactory(city=None)
+    client = api_for(world.hki_coordinator)
+    params = {"third_party": "true"}
+    first = client.get("/api/v1/agencies/", params)
+    assert agency.pk not in {row["id"] for row in first.json()["results"]}
+
+    services.name_in_partnership(user=SYSTEM, agency=agency, partnership=world.partnership)
+
+    again = client.get("/api/v1/agencies/", params, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert agency.pk in {row["id"] for row in again.json()["results"]}
