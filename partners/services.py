@@ -4,10 +4,9 @@ Cities are set up by administrators and the plan loader. An agency is managed by
 coordinators of its own side; a third party (an organisation of no city) by the coordinators of
 the partnerships that name it (``name_in_partnership``; partners.access decides). Its parent is
 an agency of the same side (for a third party: named by the same partnerships), and no agency
-is its own ancestor. The people of a
-side are managed by its coordinators: a person has a side, a role and (agency staff always)
-an agency of that side; administrators are managed in /admin/ only. Everyone chooses their own
-preferred language.
+is its own ancestor. The people of a side are managed by its coordinators: a person has a side,
+a role and (agency staff always) an agency of that side; administrators are managed in /admin/
+only. Everyone chooses their own preferred language.
 """
 
 from __future__ import annotations
@@ -145,6 +144,7 @@ def create_agency(*, user, partnerships=None, **values) -> Agency:
         # Managed by the coordinators of the side it is on.
         access.require(user, Action.CHANGE, agency)
     elif not access.is_coordinator(user):
+        access.log.warning("permission refused: user=%s action=add third party", user)
         raise PermissionDenied
     # A third party: managed by the coordinators of the partnerships naming it.
     naming = _naming(user, agency, partnerships)
@@ -161,6 +161,10 @@ def update_agency(*, user, agency: Agency, partnerships=None, **changes) -> Agen
     access.require(user, Action.CHANGE, current)
     changed = writes.set_changes(current, changes, allowed=AGENCY_FIELDS)
     if "city" in changed:
+        # Moving it to another side is also a change on that side (a third party's
+        # partnerships are checked below).
+        if current.city_id is not None:
+            access.require(user, Action.CHANGE, current)
         if _is_referred_to(current):
             raise ValidationError(
                 {
@@ -170,9 +174,6 @@ def update_agency(*, user, agency: Agency, partnerships=None, **changes) -> Agen
                     )
                 }
             )
-        # Moving it to another side is also a change on that side.
-        if current.city_id is not None:
-            access.require(user, Action.CHANGE, current)
     naming = _naming(user, current, partnerships)
     _check_parent(current, naming)
     writes.save_changed(current, changed)
