@@ -19,6 +19,7 @@ from core.admin import (
     ServiceAdminMixin,
     ServiceInlineMixin,
 )
+from partners.admin import ThirdPartiesSealedMixin
 
 from .models import (
     ActionPlan,
@@ -124,7 +125,9 @@ class SignatoryInline(ServiceInlineMixin, SafeChoiceFieldsAdminMixin, Translatio
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(PlanWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
+class ActionPlanAdmin(
+    PlanWrites, ThirdPartiesSealedMixin, SafeChoiceFieldsAdminMixin, TranslationAdmin
+):
     list_display = ("title", "partnership", "period", "signed_on", "status")
     list_filter = ("status", "partnership")
     inlines = [SignatoryInline]
@@ -135,7 +138,9 @@ class ActionPlanAdmin(PlanWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
         return ("partnership",) if obj is not None else ()
 
 
-class ThemeAgencyInline(ResponsibilityRows, SafeChoiceFieldsAdminMixin, admin.TabularInline):
+class ThemeAgencyInline(
+    ResponsibilityRows, ThirdPartiesSealedMixin, SafeChoiceFieldsAdminMixin, admin.TabularInline
+):
     model = ThemeAgency
     extra = 0
 
@@ -152,7 +157,9 @@ class ThemeAdmin(ThemeWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CommitmentWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
+class CommitmentAdmin(
+    CommitmentWrites, ThirdPartiesSealedMixin, SafeChoiceFieldsAdminMixin, TranslationAdmin
+):
     list_display = ("__str__", "theme", "order", "target_count", "frequency")
     list_filter = ("theme__plan", "theme")
     list_select_related = ("theme",)
@@ -226,7 +233,9 @@ class ActivityAdminForm(forms.ModelForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ServiceAdminMixin, SafeChoiceFieldsAdminMixin, TranslationAdmin):
+class ActivityAdmin(
+    ServiceAdminMixin, ThirdPartiesSealedMixin, SafeChoiceFieldsAdminMixin, TranslationAdmin
+):
     form = ActivityAdminForm
     list_display = ("title", "theme", "status", "planned_start", "updated_at", "is_demo")
     list_filter = ("status", "is_demo", "theme__plan", "theme")

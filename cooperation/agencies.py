@@ -45,7 +45,8 @@ def agencies_by_side(user) -> tuple[list[PartnershipAgencies], list[AgencyRow]]:
     """The agencies of each of the user's partnerships, by side, and then the third parties.
 
     Each row lists the themes the agency is responsible for in that partnership (for third
-    parties: in any of the user's partnerships). Three queries whatever the number of rows.
+    parties, those their partnerships name: in any of the user's partnerships). Three queries
+    whatever the number of rows.
     """
     partnerships = list(
         Partnership.objects.filter(access.partnership_q(user))
@@ -59,7 +60,7 @@ def agencies_by_side(user) -> tuple[list[PartnershipAgencies], list[AgencyRow]]:
         .order_by("theme__plan__period_start_year", "theme__order", "role")
     )
     agencies = list(
-        Agency.objects.filter(Q(city_id__in=city_ids) | Q(city__isnull=True))
+        Agency.objects.filter(Q(city_id__in=city_ids) | access.third_parties_q(user))
         .select_related("city", "parent")
         .prefetch_related(
             Prefetch("responsibilities", queryset=responsibilities, to_attr="theme_roles")

@@ -90,10 +90,7 @@ class ChangeForm(forms.Form):
                 .select_related("theme")
                 .order_by("theme__order", "order")
             )
-            cities = plan.partnership.access_cities()
-            self.fields["agency"].queryset = (
-                Agency.objects.filter(city_id__in=cities) | Agency.objects.filter(city__isnull=True)
-            ).order_by("name")
+            self.fields["agency"].queryset = plan.partnership.agencies().order_by("name")
             self.fields["commitment"].label_from_instance = lambda c: (
                 f"{c.theme.order}.{c.order} {c}"
             )

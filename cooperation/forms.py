@@ -11,7 +11,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core import signing
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -323,11 +322,9 @@ class ActivityForm(ParsingModelForm):
         self.fields["second_lead_agency"].label = _("Lead agency in %(city)s") % {
             "city": second.name
         }
-        # The partnership's two sides and third parties: never another partnership's agencies.
+        # The partnership's two sides and the third parties it names: never another's.
         self.fields["participants"].queryset = (
-            Agency.objects.filter(Q(city__in=[first, second]) | Q(city__isnull=True))
-            .select_related("city")
-            .order_by("city__code", "name")
+            partnership.agencies().select_related("city").order_by("city__code", "name")
         )
         self.fields["participants"].widget.attrs["size"] = 10
         # A title in either language is enough; the service says so when both are empty.

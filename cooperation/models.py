@@ -58,8 +58,20 @@ class Partnership(models.Model):
         return city is not None and city.pk in self.access_cities()
 
     def includes_agency(self, agency) -> bool:
-        """An agency of either side, or a third party (an organisation of no city)."""
-        return agency.city_id is None or agency.city_id in self.access_cities()
+        """An agency of either side, or a third party (an organisation of no city) that the
+        partnership names (partners.access: a third party belongs to those only)."""
+        if agency.city_id is not None:
+            return agency.city_id in self.access_cities()
+        return agency.partnerships.filter(pk=self.pk).exists()
+
+    def agencies(self):
+        """The agencies the partnership may choose from: those of its two sides and the third
+        parties it names."""
+        named = Agency.partnerships.through.objects.filter(partnership_id=self.pk)
+        return Agency.objects.filter(
+            Q(city_id__in=self.access_cities())
+            | Q(city__isnull=True, pk__in=named.values("agency_id"))
+        )
 
 
 class PlanStatus(models.TextChoices):

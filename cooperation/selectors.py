@@ -68,8 +68,9 @@ def visible_cities(user) -> QuerySet[City]:
 
 
 def visible_agencies(user) -> QuerySet[Agency]:
-    """Agencies of the sides of the user's partnerships, and third parties (no city)."""
-    return Agency.objects.filter(Q(city__in=visible_cities(user)) | Q(city__isnull=True))
+    """Agencies of the sides of the user's partnerships, and the third parties (no city) their
+    partnerships name."""
+    return Agency.objects.filter(Q(city__in=visible_cities(user)) | access.third_parties_q(user))
 
 
 def _drafts_hidden(user, prefix: str = "") -> Q:

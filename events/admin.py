@@ -10,6 +10,7 @@ from django.utils import timezone
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from core.admin import SafeChoiceFieldsAdminMixin, ServiceAdminMixin, ServiceInlineMixin
+from partners.admin import ThirdPartiesSealedMixin
 
 from . import services
 from .models import DelegationMember, Event, EventSeries, ProgrammeItem
@@ -88,18 +89,24 @@ class EventSeriesAdmin(SeriesWrites, SafeChoiceFieldsAdminMixin, TranslationAdmi
     list_display = ("name", "plan", "recurrence")
 
 
-class ProgrammeItemInline(ProgrammeRows, SafeChoiceFieldsAdminMixin, TranslationTabularInline):
+class ProgrammeItemInline(
+    ProgrammeRows, ThirdPartiesSealedMixin, SafeChoiceFieldsAdminMixin, TranslationTabularInline
+):
     model = ProgrammeItem
     extra = 0
 
 
-class DelegationMemberInline(DelegationRows, SafeChoiceFieldsAdminMixin, TranslationTabularInline):
+class DelegationMemberInline(
+    DelegationRows, ThirdPartiesSealedMixin, SafeChoiceFieldsAdminMixin, TranslationTabularInline
+):
     model = DelegationMember
     extra = 0
 
 
 @admin.register(Event)
-class EventAdmin(EventWrites, SafeChoiceFieldsAdminMixin, TranslationAdmin):
+class EventAdmin(
+    EventWrites, ThirdPartiesSealedMixin, SafeChoiceFieldsAdminMixin, TranslationAdmin
+):
     list_display = ("title", "kind", "host_city", "start_date", "end_date", "year", "is_demo")
     list_filter = ("kind", "host_city", "plan")
     search_fields = ("title_en", "title_zh_hans")

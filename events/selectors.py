@@ -113,9 +113,6 @@ def programme_item_visible_to(user, pk: int) -> ProgrammeItem:
 
 
 def organiser_choices(event: Event) -> QuerySet[Agency]:
-    """Who may organise a programme item: agencies of the partnership's cities, third parties."""
-    return (
-        Agency.objects.filter(Q(city_id__in=event.access_cities()) | Q(city__isnull=True))
-        .select_related("city")
-        .order_by("city__code", "name")
-    )
+    """Who may organise a programme item: agencies of the partnership's cities and the third
+    parties it names."""
+    return event.plan.partnership.agencies().select_related("city").order_by("city__code", "name")

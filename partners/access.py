@@ -4,6 +4,8 @@ A user belongs to one city's side (their profile). They belong to every partners
 city is part of, and see nothing of any other. Within it:
 
 - coordinators manage everything of the partnership (and the agencies and users of their side);
+- a third party (an agency of no city) is part of the partnerships that name it: their members
+  see it and their coordinators change it; one no partnership names is administrators' only;
 - agency staff create activities, and change the activities their agency leads or takes part
   in and the events their agency organises;
 - officials read;
@@ -25,7 +27,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from .models import Profile, Role
+from .models import Agency, Profile, Role
 
 log = logging.getLogger("portal.security")
 
@@ -143,6 +145,15 @@ def partnership_q(user, prefix: str = "") -> Q:
     )
 
 
+def third_parties_q(user) -> Q:
+    """A filter of agencies for the third parties the user sees: those their partnerships name
+    (every one for administrators). Agencies of a side are not in it."""
+    if is_admin(user):
+        return Q(city__isnull=True)
+    named = Agency.partnerships.through.objects.filter(partnership_q(user, "partnership"))
+    return Q(city__isnull=True, pk__in=named.values("agency_id"))
+
+
 def can(user, action: Action | str, obj) -> bool:
     """True when ``user`` may do ``action`` on ``obj``."""
     action = Action(action)
@@ -157,11 +168,11 @@ def can(user, action: Action | str, obj) -> bool:
     cities = obj.access_cities()
     side_only = getattr(obj, "access_side_only", False)
     if side_only:
-        # Agencies and people: visible to all, managed by the coordinators of their side.
-        # A third party (no city) belongs to no side: any coordinator may manage it.
+        # Agencies of a side and people: visible to all, managed by the coordinators of their
+        # side. (A third party is not side-only: it follows the partnerships naming it, below.)
         if action == Action.VIEW:
             return True
-        return profile.role == Role.COORDINATOR and (not cities or profile.city_id in cities)
+        return profile.role == Role.COORDINATOR and profile.city_id in cities
 
     if profile.city_id not in cities:
         return False

@@ -62,6 +62,15 @@ class Agency(models.Model):
         related_name="children",
     )
     website = models.URLField(_("website"), blank=True)
+    # A third party belongs to the partnerships that name it (partners.access): their members
+    # see it, their coordinators change it. Named by string: this app imports no higher one.
+    partnerships = models.ManyToManyField(
+        "cooperation.Partnership",
+        verbose_name=_("partnerships"),
+        blank=True,
+        related_name="third_parties",
+        help_text=_("The partnerships that name this third party: only their members see it."),
+    )
 
     class Meta:
         ordering = ["city__code", "name"]
@@ -80,11 +89,20 @@ class Agency(models.Model):
     def is_third_party(self) -> bool:
         return self.city_id is None
 
-    # partners.access: an agency is managed by the coordinators of its own side.
-    access_side_only = True
+    # partners.access: an agency of a side is managed by the coordinators of that side; a third
+    # party is part of the partnerships that name it, like everything else of them.
+    @property
+    def access_side_only(self) -> bool:
+        return self.city_id is not None
 
     def access_cities(self) -> set[int]:
-        return {self.city_id} if self.city_id else set()
+        if self.city_id is not None:
+            return {self.city_id}
+        if self.pk is None:
+            return set()
+        # The cities of the partnerships naming it (none: administrators' only).
+        pairs = self.partnerships.values_list("first_city_id", "second_city_id")
+        return {city for pair in pairs for city in pair}
 
 
 class Role(models.TextChoices):

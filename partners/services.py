@@ -1,11 +1,12 @@
 """Every write of the partners app: cities, agencies, and the people of each side.
 
 Cities are set up by administrators and the plan loader. An agency is managed by the
-coordinators of its own side (any coordinator for a third party, an organisation of no city):
-its parent is an agency of the same side, and no agency is its own ancestor. The people of a
-side are managed by its coordinators: a person has a side, a role and (agency staff always)
-an agency of that side; administrators are managed in /admin/ only. Everyone chooses their own
-preferred language.
+coordinators of its own side; a third party (an organisation of no city) by the coordinators of
+the partnerships that name it (``name_in_partnership``; partners.access decides). Its parent is
+an agency of the same side (for a third party: named by the same partnerships), and no agency
+is its own ancestor. The people of a side are managed by its coordinators: a person has a side,
+a role and (agency staff always) an agency of that side; administrators are managed in /admin/
+only. Everyone chooses their own preferred language.
 """
 
 from __future__ import annotations
@@ -66,12 +67,28 @@ def delete_city(*, user, city: City) -> None:
 # --- agencies -------------------------------------------------------------------------------
 
 
-def _check_parent(agency: Agency) -> None:
+def _partnerships_of(user):
+    """The partnerships the user is part of. They are cooperation's (a higher app), reached
+    through the relation rather than imported."""
+    Partnership = Agency._meta.get_field("partnerships").related_model
+    return list(Partnership.objects.filter(access.partnership_q(user)))
+
+
+def _check_parent(agency: Agency, partnerships=None) -> None:
     parent = agency.parent
     if parent is None:
         return
     if parent.city_id != agency.city_id:
         raise ValidationError({"parent": _("The parent agency must be on the same side.")})
+    if agency.city_id is None:
+        # A third party's parent is seen wherever the third party is.
+        naming = {p.pk for p in partnerships} if partnerships is not None else set()
+        if agency.pk is not None and partnerships is None:
+            naming = set(agency.partnerships.values_list("pk", flat=True))
+        if not naming <= set(parent.partnerships.values_list("pk", flat=True)):
+            raise ValidationError(
+                {"parent": _("The parent must be named by the same partnerships.")}
+            )
     # Up the chain as stored: the caller's copies of it may be older than the database.
     seen = set()
     ancestor = parent.pk
@@ -82,24 +99,72 @@ def _check_parent(agency: Agency) -> None:
         ancestor = Agency.objects.filter(pk=ancestor).values_list("parent_id", flat=True).first()
 
 
+def _naming(user, agency: Agency, wanted) -> list | None:
+    """The partnerships to name the third party ``agency`` after this write (None: unchanged).
+
+    ``wanted`` lists those of the user's partnerships that name it (None: keep, or for a new
+    third party, all the user's partnerships); those the user is not part of stay as they are.
+    The user coordinates each one added or removed, and only administrators remove one: what
+    refers to the third party there would be left without it.
+    """
+    if agency.city_id is not None:
+        if wanted:
+            raise ValidationError(
+                {"partnerships": _("Only a third party is named by partnerships.")}
+            )
+        return None
+    current = list(agency.partnerships.all()) if agency.pk is not None else []
+    if wanted is None:
+        if current:
+            return None
+        wanted = [] if access.is_admin(user) else _partnerships_of(user)
+    wanted = list(wanted)
+    unseen = [p for p in current if not access.can(user, Action.VIEW, p)]
+    result = [*unseen, *(p for p in wanted if p not in unseen)]
+    added = [p for p in result if p not in current]
+    removed = [p for p in current if p not in result]
+    for partnership in (*added, *removed):
+        access.require(user, Action.MANAGE, partnership)
+    if removed and not access.is_admin(user):
+        raise ValidationError(
+            {"partnerships": _("A third party stays in the partnerships that name it.")}
+        )
+    if not result and not access.is_admin(user):
+        raise ValidationError(
+            {"partnerships": _("Name the partnerships this third party works in.")}
+        )
+    return result
+
+
 @transaction.atomic
-def create_agency(*, user, **values) -> Agency:
+def create_agency(*, user, partnerships=None, **values) -> Agency:
     agency = Agency()
     writes.set_changes(agency, values, allowed=AGENCY_FIELDS)
-    # Managed by the coordinators of the side it is on.
-    access.require(user, Action.CHANGE, agency)
-    _check_parent(agency)
-    return writes.save_new(agency)
+    if agency.city_id is not None:
+        # Managed by the coordinators of the side it is on.
+        access.require(user, Action.CHANGE, agency)
+    elif not access.is_coordinator(user):
+        access.log.warning("permission refused: user=%s action=add third party", user)
+        raise PermissionDenied
+    # A third party: managed by the coordinators of the partnerships naming it.
+    naming = _naming(user, agency, partnerships)
+    _check_parent(agency, naming)
+    writes.save_new(agency)
+    if naming:
+        writes.set_many(agency, {"partnerships": naming})
+    return agency
 
 
 @transaction.atomic
-def update_agency(*, user, agency: Agency, **changes) -> Agency:
+def update_agency(*, user, agency: Agency, partnerships=None, **changes) -> Agency:
     current = Agency.objects.select_for_update().get(pk=agency.pk)
     access.require(user, Action.CHANGE, current)
     changed = writes.set_changes(current, changes, allowed=AGENCY_FIELDS)
     if "city" in changed:
-        # Moving it to another side is also a change on that side.
-        access.require(user, Action.CHANGE, current)
+        # Moving it to another side is also a change on that side (a third party's
+        # partnerships are checked below).
+        if current.city_id is not None:
+            access.require(user, Action.CHANGE, current)
         if _is_referred_to(current):
             raise ValidationError(
                 {
@@ -109,13 +174,29 @@ def update_agency(*, user, agency: Agency, **changes) -> Agency:
                     )
                 }
             )
-    _check_parent(current)
-    return writes.save_changed(current, changed)
+    naming = _naming(user, current, partnerships)
+    _check_parent(current, naming)
+    writes.save_changed(current, changed)
+    if naming is not None:
+        writes.set_many(current, {"partnerships": naming})
+    return current
+
+
+@transaction.atomic
+def name_in_partnership(*, user, agency: Agency, partnership) -> None:
+    """The partnership names the third party ``agency`` (and its parents), as a plan that
+    refers to it does: its members see it from now on. Nothing for an agency of a side."""
+    access.require(user, Action.MANAGE, partnership)
+    while agency is not None and agency.city_id is None:
+        if not agency.partnerships.filter(pk=partnership.pk).exists():
+            agency.partnerships.add(partnership)
+        agency = agency.parent
 
 
 def _is_referred_to(agency: Agency) -> bool:
-    """Whether any row refers to the agency (activities it leads, themes, people, …): asked of
-    every relation, hidden ones too, without knowing the apps above this one."""
+    """Whether any row refers to the agency (activities it leads, themes, people, the
+    partnerships naming it …): asked of every relation, hidden ones too, without knowing the
+    apps above this one."""
     return any(
         relation.related_model._base_manager.filter(**{relation.field.name: agency}).exists()
         for relation in Agency._meta.get_fields(include_hidden=True)

@@ -45,7 +45,7 @@ from core.clock import recorded_at
 from events import services as event_services
 from events.models import Event
 from partners.access import SYSTEM
-from partners.models import Agency, City
+from partners.models import City
 from plandata.datafile import DataChecker, translated_fields
 from plandata.demofile import DEMO_DIR, DemoData, DemoDataError, read_demo_data
 from plandata.demoreviews import check_reviews, write_reviews
@@ -91,7 +91,8 @@ class _Rows:
             (c.theme.code, c.code): c
             for c in Commitment.objects.filter(theme__plan=self.plan).select_related("theme")
         }
-        self.agencies = {a.code: a for a in Agency.objects.all()}
+        # Its sides' agencies and the third parties it names: never another partnership's.
+        self.agencies = {a.code: a for a in self.plan.partnership.agencies()}
         self.cities = {c.code: c for c in City.objects.all()}
         self.responsible = set(
             self.plan.themes.values_list("code", "responsibilities__agency__code")
@@ -101,6 +102,8 @@ class _Rows:
     def _check(self, data: DemoData) -> None:
         c = DataChecker(data.directory, DemoDataError)
         plan = f"the loaded plan {self.plan.code!r}"
+
+        ours = "an agency of the partnership"
 
         def known(where, key, code, table, what):
             if code and code not in table:
@@ -112,25 +115,25 @@ class _Rows:
             if theme_known and (a["theme"], a["commitment"]) not in self.commitments:
                 c.problem(where, f"'commitment' {a['commitment']!r} is not one of its theme's")
             for key in ("first_lead_agency", "second_lead_agency"):
-                known(where, key, a[key], self.agencies, "a known agency")
+                known(where, key, a[key], self.agencies, ours)
                 responsible = (a["theme"], a[key]) in self.responsible
                 if theme_known and a[key] in self.agencies and not responsible:
                     c.problem(where, f"'{key}' {a[key]!r} is not responsible for its theme")
             for code in a["participants"]:
-                known(where, "participants", code, self.agencies, "a known agency")
+                known(where, "participants", code, self.agencies, ours)
             for fund_where, fund in a["funding"]:
-                known(fund_where, "funder", fund.get("funder"), self.agencies, "a known agency")
+                known(fund_where, "funder", fund.get("funder"), self.agencies, ours)
         for where, e in data.events:
             known(where, "host_city", e["host_city"], self.cities, "a known city")
             for code in e["themes"]:
                 known(where, "themes", code, self.themes, f"a theme of {plan}")
             for code in e["organisers"]:
-                known(where, "organisers", code, self.agencies, "a known agency")
+                known(where, "organisers", code, self.agencies, ours)
             for item_where, item in e["programme"]:
-                known(item_where, "organiser", item["organiser"], self.agencies, "a known agency")
+                known(item_where, "organiser", item["organiser"], self.agencies, ours)
             for member_where, member in e["delegation"]:
                 known(member_where, "city", member["city"], self.cities, "a known city")
-                known(member_where, "agency", member.get("agency"), self.agencies, "a known agency")
+                known(member_where, "agency", member.get("agency"), self.agencies, ours)
         c.raise_if_problems()
 
 
@@ -215,7 +218,7 @@ def _make_activity(rows: _Rows, spec: dict, result: DemoResult) -> Activity:
                 amount=fund["amount"],
                 spent=fund.get("spent"),
                 currency=fund["currency"],
-                # The funder is a known agency: its name in both languages.
+                # The funder is an agency of the partnership: its name in both languages.
                 funder_en=rows.agencies[fund["funder"]].name_en if fund.get("funder") else "",
                 funder_zh_hans=(rows.agencies[fund["funder"]].name_zh_hans or "")
                 if fund.get("funder")

@@ -7,9 +7,11 @@ a responsible agency), and ``make run`` loads the file again at every start. So:
 - **Loading** creates only what is missing: the partnership with its cities and agencies when
   the partnership is new, and a plan with all its parts (signatories, themes and their
   responsible agencies, commitments, event series, events, reviews) when the plan's code is new,
-  with the agencies it needs. Nothing that exists is changed, and nothing of a plan that exists
-  is added back: what differs from the file (a changed field, a part or link in the file but
-  not in the portal) is listed as a difference, and the portal's version is kept.
+  with the agencies it needs; the third parties a new plan refers to are named by its
+  partnership (one organisation is one record, named by each partnership that refers to it).
+  Nothing that exists is changed, and nothing of a plan that exists is added back: what
+  differs from the file (a changed field, a part or link in the file but not in the portal)
+  is listed as a difference, and the portal's version is kept.
 - **Updating** (``update=True``, ``load_action_plan --update``) applies the file where it
   differs: each changed field, each missing part and link. ``dry_run=True`` computes the same
   and writes nothing.
@@ -251,6 +253,7 @@ class _Loader:
         if existing is None and self.creating:
             for code_ in self.needed_agencies(code):
                 self.create_missing_agency(code_)
+        self.name_third_parties(partnership, code)
         values = {
             **translated_fields("title", plan["title"]),
             "period_start_year": plan["period_start_year"],
@@ -295,6 +298,25 @@ class _Loader:
             if e["plan"] == plan_code:
                 codes |= set(e["organisers"])
         return codes
+
+    def name_third_parties(self, partnership: Partnership, plan_code: str) -> None:
+        """The third parties a plan refers to belong to its partnership (partners.access): the
+        partnership names each, once; another partnership naming the same one names it too."""
+        for code in sorted(self.needed_agencies(plan_code)):
+            agency = self.agency(code)
+            if agency is None or agency.city_id is not None:
+                continue
+            if agency.partnerships.filter(pk=partnership.pk).exists():
+                continue
+            if not (self.creating or self.update):
+                self.result.differences.append(
+                    Difference(f"agency {code}", "partnerships", None, partnership.code)
+                )
+                continue
+            partner_services.name_in_partnership(
+                user=SYSTEM, agency=agency, partnership=partnership
+            )
+            log.info("named agency %s in partnership %s", code, partnership.code)
 
     def create_missing_agency(self, code: str) -> None:
         if self.agency(code) is not None:

@@ -16,7 +16,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from cooperation import selectors
 from cooperation.admin import CommitmentWrites, PlanWrites, ResponsibilityRows, ThemeWrites
-from cooperation.models import ActionPlan, Commitment, Theme, ThemeAgency
+from cooperation.models import ActionPlan, Commitment, Partnership, Theme, ThemeAgency
 from cooperation.services.plans import TERM_FIELDS
 from core.admin import (
     BoundedInlineMixin,
@@ -58,6 +58,8 @@ def _scoped_choices(user, model):
         return selectors.visible_agencies(user).select_related("city").order_by("name")
     if model is City:
         return selectors.visible_cities(user).order_by("code")
+    if model is Partnership:
+        return selectors.visible_partnerships(user)
     return None
 
 
@@ -218,10 +220,11 @@ class AgencyAdmin(AgencyWrites, ScopedChoicesMixin, SafeChoiceFieldsAdminMixin, 
     list_filter = (("city", admin.RelatedOnlyFieldListFilter), "kind")
     list_select_related = ("city", "parent")
     search_fields = ("code", "name_en", "name_zh_hans")
-    fields = ("code", "name", "city", "kind", "parent", "website")
+    fields = ("code", "name", "city", "kind", "parent", "website", "partnerships")
+    filter_horizontal = ("partnerships",)
 
     def get_queryset(self, request):
-        # The sides of the user's partnerships and third parties, not every city's agencies.
+        # The sides of the user's partnerships and the third parties they name, nothing else.
         qs = super().get_queryset(request)
         return qs.filter(pk__in=selectors.visible_agencies(request.user).values("pk"))
 

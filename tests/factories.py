@@ -81,12 +81,19 @@ class CityFactory(DjangoModelFactory):
 class AgencyFactory(DjangoModelFactory):
     class Meta:
         model = Agency
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"agency-{n}")
     city = factory.SubFactory(CityFactory)
     kind = AgencyKind.DIVISION
     name_en = factory.Sequence(lambda n: f"Agency {n}")
     name_zh_hans = factory.Sequence(lambda n: f"机构{n}")
+
+    @factory.post_generation
+    def partnerships(self, create, extracted, **kwargs):
+        """``AgencyFactory(city=None, partnerships=[p])``: a third party ``p`` names."""
+        if create and extracted:
+            self.partnerships.add(*extracted)
 
 
 class UserFactory(DjangoModelFactory):

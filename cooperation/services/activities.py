@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import bilingual
@@ -88,12 +87,11 @@ def _check_agencies(*, user, activity: Activity, participant_ids: Iterable[int])
         agency = getattr(activity, field)
         if agency is not None and agency.city_id != city_id:
             errors[field] = _("This agency is not on that city's side.")
-    sides = {partnership.first_city_id, partnership.second_city_id}
     outside = Agency.objects.filter(pk__in=participant_ids).exclude(
-        Q(city_id__in=sides) | Q(city__isnull=True)
+        pk__in=partnership.agencies().values("pk")
     )
     if outside.exists():
-        # Only agencies of the two cities, or third parties, take part in their activities.
+        # Only agencies of the two cities, or third parties it names, take part in its work.
         errors["participants"] = _("This organisation is not part of the partnership.")
     allowed = access.editable_agency_ids(user)
     if allowed is not None:

@@ -17,7 +17,10 @@ def known_cities() -> list[dict]:
     ]
 
 
-def known_agencies() -> list[dict]:
+def known_agencies(partnership=None) -> list[dict]:
+    """The agencies a draft may match: a partnership's own (its sides' and the third parties it
+    names, never another partnership's), or every one for the operator's command."""
+    agencies = partnership.agencies() if partnership is not None else Agency.objects.all()
     return [
         {
             "code": a.code,
@@ -26,7 +29,7 @@ def known_agencies() -> list[dict]:
             "city": a.city.code if a.city_id else None,
             "kind": a.kind,
         }
-        for a in Agency.objects.select_related("city").order_by("code")
+        for a in agencies.select_related("city").order_by("code")
     ]
 
 

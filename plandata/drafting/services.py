@@ -64,7 +64,7 @@ def create_plan_draft(
 ) -> PlanDraft:  # fmt: skip
     """Read the texts (already extracted from the uploaded files) into a new draft."""
     require_coordinator(user, partnership)
-    parsed = make_draft(source_text, source_text_zh or None)
+    parsed = make_draft(source_text, source_text_zh or None, partnership=partnership)
     return PlanDraft.objects.create(
         owner=access.person(user),
         partnership=partnership,

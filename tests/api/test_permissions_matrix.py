@@ -46,6 +46,7 @@ HKI_ACTIVITY = (401, 200, 200, 200, 403, 403, 404, 200)  # who may change the He
 SIDES = (401, 201, 201, 403, 403, 403, 404, 403)  # a coordinator drafts for their side
 HKI_SIDE = (401, 200, 403, 403, 403, 403, 404, 403)  # the drafting side (Helsinki) only
 BJ_SIDE = (401, 403, 200, 403, 403, 403, 404, 403)  # the other side only
+OTHERS = (401, 404, 404, 404, 404, 404, 200, 200)  # an object of the outsider's partnership
 AMENDMENT = {
     "title": {"en": "Withdraw the dialogue", "zh-hans": "撤回对话"},
     "reason": {"en": "Replaced.", "zh-hans": "已取代。"},
@@ -249,6 +250,48 @@ def _rows(o) -> list[Row]:
             "delete",
             f"{v1}/agencies/{o['spare_agency']}/",
             (401, 204, 403, 403, 403, 403, 404, 204),
+        ),
+        # A third party: the partnerships naming it only (issue 13: sealed).
+        Row("agency-detail", "get", f"{v1}/agencies/{o['third_party']}/", READ),
+        Row(
+            "agency-detail",
+            "patch",
+            f"{v1}/agencies/{o['third_party']}/",
+            COORDINATORS,
+            {"website": "https://wtcf.example/"},
+        ),
+        Row(
+            "agency-detail",
+            "delete",
+            f"{v1}/agencies/{o['third_party']}/",
+            (401, 204, 204, 403, 403, 403, 404, 204),
+        ),
+        Row("agency-detail", "get", f"{v1}/agencies/{o['other_third_party']}/", OTHERS),
+        Row(
+            "agency-detail",
+            "patch",
+            f"{v1}/agencies/{o['other_third_party']}/",
+            OTHERS,
+            {"website": "https://evil.example/"},
+        ),
+        Row(
+            "agency-list",
+            "post",
+            f"{v1}/agencies/",
+            (401, 201, 201, 403, 403, 403, 201, 201),
+            {"code": "fed", "kind": "federation", "name": {"en": "Federation"}},
+        ),
+        Row(
+            "agency-list",
+            "post",
+            f"{v1}/agencies/",
+            (401, 400, 400, 400, 400, 400, 201, 201),
+            {
+                "code": "fed",
+                "kind": "federation",
+                "name": {"en": "Federation"},
+                "partnerships": [o["other_partnership"]],
+            },
         ),
         # An agency that activities and people refer to stays (409).
         Row(
@@ -570,6 +613,8 @@ def _objects(world) -> dict:
         "helsinki": world.helsinki.pk,
         "hki_agency": world.hki_agency.pk,
         "spare_agency": AgencyFactory(code="hki-spare", city=world.helsinki).pk,
+        "third_party": AgencyFactory(city=None, partnerships=[world.partnership]).pk,
+        "other_third_party": AgencyFactory(city=None, partnerships=[world.other_partnership]).pk,
         "activity": world.hki_activity.pk,
         "bj_activity": world.bj_activity.pk,
         "other_activity": world.other_activity.pk,

@@ -50,8 +50,13 @@ def _commitments(world, n):
 
 
 def _agencies(world, n):
-    for _ in range(n):
-        f.AgencyFactory(city=world.helsinki)
+    for i in range(n):
+        if i % 2:
+            f.AgencyFactory(city=world.helsinki)
+        else:
+            # Third parties: one of its own, one shared with another partnership.
+            shared = [world.partnership] + ([world.other_partnership] if i % 4 else [])
+            f.AgencyFactory(city=None, partnerships=shared)
 
 
 def _activities(world, n):
@@ -113,7 +118,7 @@ LISTS = {
         ["count", "themes with plan and partnership (joined)", "responsible agencies"],
     ),
     "commitments": (_commitments, ["count", "commitments", "their agencies"]),
-    "agencies": (_agencies, ["count", "agencies"]),
+    "agencies": (_agencies, ["count", "agencies", "the partnerships naming third parties"]),
     "activities": (
         _activities,
         [

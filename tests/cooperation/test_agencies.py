@@ -81,13 +81,30 @@ def test_it_shows_kind_parent_and_responsibilities(world, client_for):
 
 def test_it_lists_third_parties_last(world, client_for):
     wtcf = f.AgencyFactory(
-        city=None, kind=AgencyKind.FEDERATION, name_en="World Tourism Cities Federation"
+        city=None,
+        kind=AgencyKind.FEDERATION,
+        name_en="World Tourism Cities Federation",
+        partnerships=[world.partnership],
     )
     f.ThemeAgencyFactory(theme=world.themes[2], agency=wtcf, role=ResponsibilityRole.SUPPORTING)
     content = main_of(client_for(world.bj_staff).get(reverse("agency-list")))
     assert content.index("Third parties") < content.index("World Tourism Cities Federation")
     assert content.index(escape(world.bj_agency.name_en)) < content.index("Third parties")
     assert "Culture" in content[content.index("World Tourism Cities Federation") :]
+
+
+def test_it_lists_no_third_party_of_another_partnership(world, client_for):
+    """Issue 13: a third party is seen by the members of the partnerships naming it only."""
+    f.AgencyFactory(city=None, name_en="Baltic Federation", partnerships=[world.other_partnership])
+    f.AgencyFactory(city=None, name_en="Nobody's Federation")
+    f.AgencyFactory(city=None, name_en="Our Federation", partnerships=[world.partnership])
+
+    ours = main_of(client_for(world.hki_coordinator).get(reverse("agency-list")))
+    theirs = main_of(client_for(world.outsider).get(reverse("agency-list")))
+
+    assert "Our Federation" in ours
+    assert "Baltic Federation" not in ours and "Nobody" not in ours
+    assert "Baltic Federation" in theirs and "Our Federation" not in theirs
 
 
 def test_it_shows_chinese_names_after_switching_language(world, client_for):

@@ -153,7 +153,7 @@ def test_it_accepts_a_commitment_repeating_its_own_theme(world):
 
 
 def test_it_accepts_agencies_of_both_sides_and_third_parties(world):
-    wtcf = AgencyFactory(city=None)
+    wtcf = AgencyFactory(city=None, partnerships=[world.partnership])
 
     commitments.update_commitment(
         user=world.bj_coordinator,
@@ -164,6 +164,17 @@ def test_it_accepts_agencies_of_both_sides_and_third_parties(world):
     assert snapshot(world.commitment)[7] == sorted(
         [world.hki_agency.pk, world.bj_agency.pk, wtcf.pk]
     )
+
+
+def test_it_refuses_a_third_party_its_partnership_does_not_name(world):
+    theirs = AgencyFactory(city=None, partnerships=[world.other_partnership])
+
+    with pytest.raises(ValidationError):
+        commitments.update_commitment(
+            user=world.bj_coordinator, commitment=world.commitment, agencies=[theirs]
+        )
+
+    assert not world.commitment.agencies.filter(pk=theirs.pk).exists()
 
 
 def test_it_refuses_an_agency_of_another_partnership(world):

@@ -635,13 +635,19 @@ def test_a_posted_theme_int_cannot_read_is_a_form_error(world, client_for):
 
 def test_participants_come_from_the_partnership_or_third_parties(world, client_for):
     tallinn_agency = AgencyFactory(city=world.other_partnership.first_city)
-    third_party = AgencyFactory(city=None)
+    third_party = AgencyFactory(city=None, partnerships=[world.partnership])
+    # Issue 13: another partnership's third party, and one nobody names, are no choice.
+    others = {
+        AgencyFactory(city=None, partnerships=[world.other_partnership]),
+        AgencyFactory(city=None),
+    }
     client = client_for(world.hki_staff)
 
     form = client.get(url("activity-create")).context["form"]
     choices = set(form.fields["participants"].queryset)
     assert third_party in choices and world.bj_other_agency in choices
     assert tallinn_agency not in choices
+    assert not choices & others
 
     response = client.post(
         url("activity-create"), create_data(world, participants=[tallinn_agency.pk])

@@ -146,7 +146,7 @@ def test_it_refuses_a_participant_of_another_partnership(world):
 
 
 def test_it_accepts_third_parties_and_both_sides_as_participants(world):
-    third_party = AgencyFactory(city=None)
+    third_party = AgencyFactory(city=None, partnerships=[world.partnership])
 
     created = create_activity(
         user=world.hki_coordinator,

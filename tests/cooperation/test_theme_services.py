@@ -255,7 +255,7 @@ def test_it_removes_a_theme_without_activities_with_its_commitments(world):
 
 
 def test_it_accepts_a_third_party_as_a_responsible_agency(world):
-    wtcf = AgencyFactory(city=None)
+    wtcf = AgencyFactory(city=None, partnerships=[world.partnership])
 
     themes.add_responsibility(
         user=world.hki_coordinator,

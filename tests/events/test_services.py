@@ -344,11 +344,20 @@ def test_it_refuses_organisers_outside_the_partnership(world, event):
 
 
 def test_it_accepts_a_third_party_among_the_organisers(world, event):
-    wtcf = AgencyFactory(city=None)
+    wtcf = AgencyFactory(city=None, partnerships=[world.partnership])
 
     services.update_event(user=world.hki_coordinator, event=event, organisers=[wtcf])
 
     assert list(Event.objects.get(pk=event.pk).organisers.all()) == [wtcf]
+
+
+def test_it_refuses_another_partnerships_third_party_among_the_organisers(world, event):
+    theirs = AgencyFactory(city=None, partnerships=[world.other_partnership])
+
+    with pytest.raises(ValidationError):
+        services.update_event(user=world.hki_coordinator, event=event, organisers=[theirs])
+
+    assert not Event.objects.get(pk=event.pk).organisers.filter(pk=theirs.pk).exists()
 
 
 # --- events: their own fields -----------------------------------------------------------------
@@ -678,7 +687,7 @@ def test_it_refuses_a_programme_organiser_outside_the_partnership(world, event):
 
 
 def test_it_accepts_a_programme_item_with_a_chinese_title_and_a_third_party(world, event):
-    wtcf = AgencyFactory(city=None)
+    wtcf = AgencyFactory(city=None, partnerships=[world.partnership])
 
     services.add_programme_item(
         user=world.hki_staff, event=event, starts_at=at(14), title_zh_hans="论坛", organiser=wtcf
@@ -796,7 +805,7 @@ def test_it_refuses_a_delegation_member_who_cannot_be(world, event, values, fiel
 
 
 def test_it_accepts_a_delegate_of_the_other_side_and_of_a_third_party(world, event):
-    wtcf = AgencyFactory(city=None)
+    wtcf = AgencyFactory(city=None, partnerships=[world.partnership])
 
     services.add_delegation_member(
         user=world.hki_staff, event=event, name_zh_hans="代表", city=world.beijing, agency=wtcf

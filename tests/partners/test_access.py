@@ -4,8 +4,9 @@ The rules (access.py's docstring): coordinators manage all of their partnership 
 agencies and users of their side; agency staff create activities and change the activities
 their agency leads or takes part in and the events their agency organises; officials read;
 users of another partnership see nothing of this one; administrators may do everything.
-Agencies and people are visible to every member; a third-party agency (no side) may be
-managed by any coordinator.
+Agencies and people of a side are visible to every member; a third-party agency (no side)
+belongs to the partnerships that name it: their members see it, their coordinators manage it,
+and one that nobody names is the administrators' only.
 """
 
 import logging
@@ -96,10 +97,20 @@ bj_agency              view             Y    Y   Y    Y   Y   Y   Y   .
 bj_agency              change           .    Y   .    .   .   .   Y   .
 bj_agency              manage           .    Y   .    .   .   .   Y   .
 bj_agency              delete           .    Y   .    .   .   .   Y   .
-third_party_agency     view             Y    Y   Y    Y   Y   Y   Y   .
-third_party_agency     change           Y    Y   .    .   .   Y   Y   .
-third_party_agency     manage           Y    Y   .    .   .   Y   Y   .
-third_party_agency     delete           Y    Y   .    .   .   Y   Y   .
+third_party_agency     view             Y    Y   Y    Y   Y   .   Y   .
+third_party_agency     change           Y    Y   .    .   .   .   Y   .
+third_party_agency     manage           Y    Y   .    .   .   .   Y   .
+third_party_agency     delete           Y    Y   .    .   .   .   Y   .
+other_third_party      view             .    .   .    .   .   Y   Y   .
+other_third_party      change           .    .   .    .   .   Y   Y   .
+other_third_party      manage           .    .   .    .   .   Y   Y   .
+other_third_party      delete           .    .   .    .   .   Y   Y   .
+shared_third_party     view             Y    Y   Y    Y   Y   Y   Y   .
+shared_third_party     change           Y    Y   .    .   .   Y   Y   .
+shared_third_party     delete           Y    Y   .    .   .   Y   Y   .
+unnamed_third_party    view             .    .   .    .   .   .   Y   .
+unnamed_third_party    change           .    .   .    .   .   .   Y   .
+unnamed_third_party    delete           .    .   .    .   .   .   Y   .
 hki_staff_profile      view             Y    Y   Y    Y   Y   Y   Y   .
 hki_staff_profile      change           Y    .   .    .   .   .   Y   .
 hki_staff_profile      manage           Y    .   .    .   .   .   Y   .
@@ -142,8 +153,17 @@ def _user(world, role):
 def _object(world, name):
     if name == "theme":
         return world.themes[0]
-    if name == "third_party_agency":
-        return AgencyFactory(code="wtcf", city=None, kind=AgencyKind.FEDERATION, name_en="WTCF")
+    # Third parties: named by Helsinki–Beijing, by Tallinn–Riga, by both, by nobody.
+    named_by = {
+        "third_party_agency": [world.partnership],
+        "other_third_party": [world.other_partnership],
+        "shared_third_party": [world.partnership, world.other_partnership],
+        "unnamed_third_party": [],
+    }
+    if name in named_by:
+        return AgencyFactory(
+            code="wtcf", city=None, kind=AgencyKind.FEDERATION, partnerships=named_by[name]
+        )
     if name.endswith("_profile"):
         return getattr(world, name.removesuffix("_profile")).profile
     return getattr(world, name)

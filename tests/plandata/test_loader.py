@@ -545,3 +545,106 @@ def test_reload_keeps_a_plan_status_that_coordinators_changed(loaded):
     load_plan_file(DEFAULT_PLAN_FILE)
     plan.refresh_from_db()
     assert plan.status == "under_review"
+
+
+# -- third parties: named by the partnerships whose plans refer to them ------------------------
+
+SECOND_PARTNERSHIP = """
+[[cities]]
+code = "tallinn"
+name = { en = "Tallinn", "zh-hans" = "塔林" }
+country = { en = "Estonia", "zh-hans" = "爱沙尼亚" }
+time_zone = "Europe/Tallinn"
+default_language = "en"
+
+[[cities]]
+code = "beijing"
+name = { en = "Beijing Municipality", "zh-hans" = "北京市" }
+country = { en = "China", "zh-hans" = "中国" }
+time_zone = "Asia/Shanghai"
+default_language = "zh-hans"
+
+[[agencies]]
+code = "tln-office"
+city = "tallinn"
+kind = "coordinating_office"
+name = { en = "Tallinn Office", "zh-hans" = "塔林办公室" }
+
+[[agencies]]
+code = "wtcf"
+kind = "federation"
+name = { en = "World Tourism Cities Federation (WTCF)", "zh-hans" = "世界旅游城市联合会" }
+
+[partnership]
+code = "tallinn-beijing"
+first_city = "tallinn"
+second_city = "beijing"
+established = 2020-01-01
+agreement_title = { en = "Agreement", "zh-hans" = "协议" }
+
+[[plans]]
+code = "tln-bj-2021-2025"
+title = { en = "Tallinn and Beijing 2021-2025", "zh-hans" = "塔林与北京2021—2025" }
+period_start_year = 2021
+period_end_year = 2025
+signed_on = 2021-05-05
+status = "in_force"
+authentic_languages = ["en", "zh-hans"]
+coordinators = ["tln-office"]
+
+[[themes]]
+plan = "tln-bj-2021-2025"
+order = 1
+code = "tourism"
+name = { en = "Tourism", "zh-hans" = "旅游" }
+summary = { en = "Tourism.", "zh-hans" = "旅游。" }
+
+[[themes.agencies]]
+agency = "tln-office"
+
+[[themes.commitments]]
+code = "through-wtcf"
+text = { en = "Through WTCF.", "zh-hans" = "通过世界旅游城市联合会。" }
+agencies = ["wtcf"]
+"""
+
+
+def _naming(code: str) -> set[str]:
+    return set(Agency.objects.get(code=code).partnerships.values_list("code", flat=True))
+
+
+def test_a_plans_third_parties_are_named_by_its_partnership_only(loaded):
+    assert _naming("wtcf") == {"helsinki-beijing"}
+    assert not Agency.objects.get(code="hki-international-affairs").partnerships.exists()
+
+
+def test_a_second_load_names_nothing_again(loaded):
+    again = load_plan_file(PLAN_FILE)
+
+    assert _naming("wtcf") == {"helsinki-beijing"}
+    assert not [d for d in again.differences if d.field == "partnerships"]
+
+
+def test_a_second_partnership_naming_the_same_organisation_names_the_same_record(loaded, tmp_path):
+    before = Agency.objects.count()
+
+    load_plan_file(write(tmp_path, SECOND_PARTNERSHIP))
+    load_plan_file(write(tmp_path, SECOND_PARTNERSHIP))
+
+    assert Agency.objects.filter(code="wtcf").count() == 1
+    assert Agency.objects.count() == before + 1  # the Tallinn office
+    assert _naming("wtcf") == {"helsinki-beijing", "tallinn-beijing"}
+    commitment = Commitment.objects.get(code="through-wtcf")
+    assert list(commitment.agencies.values_list("code", flat=True)) == ["wtcf"]
+
+
+def test_a_missing_naming_is_listed_and_applied_only_when_asked(loaded):
+    wtcf = Agency.objects.get(code="wtcf")
+    wtcf.partnerships.clear()
+
+    listed = load_plan_file(PLAN_FILE)
+    assert _naming("wtcf") == set()
+    assert any(d.what == "agency wtcf" and d.field == "partnerships" for d in listed.differences)
+
+    load_plan_file(PLAN_FILE, update=True)
+    assert _naming("wtcf") == {"helsinki-beijing"}

@@ -227,7 +227,12 @@ def test_agencies_of_another_partnership_are_not_offered_in_management(world, cl
     tallinn_agency = AgencyFactory(
         city=world.other_partnership.first_city, name_en="Tallinn office"
     )
-    third_party = AgencyFactory(city=None)
+    third_party = AgencyFactory(city=None, partnerships=[world.partnership])
+    # Issue 13: another partnership's third party and one nobody names are no choice.
+    others = [
+        AgencyFactory(city=None, partnerships=[world.other_partnership]),
+        AgencyFactory(city=None),
+    ]
     client = client_for(world.hki_coordinator)
     pages = {
         f"/manage/cooperation/commitment/{world.commitment.pk}/change/": ["agencies"],
@@ -240,6 +245,7 @@ def test_agencies_of_another_partnership_are_not_offered_in_management(world, cl
             choices = set(form.fields[name].queryset)
             assert third_party in choices and world.bj_agency in choices, (url, name)
             assert tallinn_agency not in choices, (url, name)
+            assert not choices & set(others), (url, name)
     theme_page = client.get(f"/manage/cooperation/theme/{world.themes[0].pk}/change/")
     inline = theme_page.context["inline_admin_formsets"][0].formset
     assert tallinn_agency not in set(inline.empty_form.fields["agency"].queryset)
