@@ -1,1 +1,0 @@
-/work/main/api/iati/__init__.py

@@ -1,1 +1,0 @@
-/work/main/api/management/__init__.py

@@ -1,1 +1,0 @@
-/work/main/api/management/commands/__init__.py

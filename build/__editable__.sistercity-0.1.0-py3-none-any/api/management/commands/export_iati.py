@@ -1,1 +1,0 @@
-/work/main/api/management/commands/export_iati.py

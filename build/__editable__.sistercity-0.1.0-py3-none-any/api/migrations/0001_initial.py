@@ -1,1 +1,0 @@
-/work/main/api/migrations/0001_initial.py

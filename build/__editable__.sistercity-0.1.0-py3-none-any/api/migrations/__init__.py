@@ -1,1 +1,0 @@
-/work/main/api/migrations/__init__.py

@@ -1,1 +1,0 @@
-/work/main/api/page_urls.py

@@ -1,1 +1,0 @@
-/work/main/api/resources/__init__.py

@@ -1,1 +1,0 @@
-/work/main/api/serializers_base.py

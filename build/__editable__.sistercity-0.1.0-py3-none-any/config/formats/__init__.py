@@ -1,1 +1,0 @@
-/work/main/config/formats/__init__.py

@@ -1,1 +1,0 @@
-/work/main/config/formats/zh_Hans/__init__.py

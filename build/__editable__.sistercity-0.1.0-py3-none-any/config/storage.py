@@ -1,1 +1,0 @@
-/work/main/config/storage.py

@@ -1,1 +1,0 @@
-/work/main/cooperation/__init__.py

@@ -1,1 +1,0 @@
-/work/main/cooperation/amendment_views.py

@@ -1,1 +1,0 @@
-/work/main/cooperation/amendments/__init__.py

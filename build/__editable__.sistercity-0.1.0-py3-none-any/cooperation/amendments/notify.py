@@ -1,1 +1,0 @@
-/work/main/cooperation/amendments/notify.py

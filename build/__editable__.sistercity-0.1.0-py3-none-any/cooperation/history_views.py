@@ -1,1 +1,0 @@
-/work/main/cooperation/history_views.py

@@ -1,1 +1,0 @@
-/work/main/cooperation/migrations/0001_initial.py

@@ -1,1 +1,0 @@
-/work/main/cooperation/migrations/0004_signed_text.py

@@ -1,1 +1,0 @@
-/work/main/cooperation/migrations/0005_funding_amounts.py

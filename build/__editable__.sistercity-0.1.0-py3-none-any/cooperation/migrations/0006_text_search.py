@@ -1,1 +1,0 @@
-/work/main/cooperation/migrations/0006_text_search.py

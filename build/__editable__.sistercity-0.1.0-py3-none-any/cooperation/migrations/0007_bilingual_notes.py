@@ -1,1 +1,0 @@
-/work/main/cooperation/migrations/0007_bilingual_notes.py

@@ -1,1 +1,0 @@
-/work/main/cooperation/migrations/__init__.py

@@ -1,1 +1,0 @@
-/work/main/cooperation/services/renewal.py

@@ -1,1 +1,0 @@
-/work/main/cooperation/templatetags/__init__.py

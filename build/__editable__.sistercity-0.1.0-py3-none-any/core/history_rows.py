@@ -1,1 +1,0 @@
-/work/main/core/history_rows.py

@@ -1,1 +1,0 @@
-/work/main/core/migrations/0001_history.py

@@ -1,1 +1,0 @@
-/work/main/core/migrations/__init__.py

@@ -1,1 +1,0 @@
-/work/main/core/models.py

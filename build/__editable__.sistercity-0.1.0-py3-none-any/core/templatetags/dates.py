@@ -1,1 +1,0 @@
-/work/main/core/templatetags/dates.py

@@ -1,1 +1,0 @@
-/work/main/events/migrations/0001_initial.py

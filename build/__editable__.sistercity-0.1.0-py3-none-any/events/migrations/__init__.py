@@ -1,1 +1,0 @@
-/work/main/events/migrations/__init__.py

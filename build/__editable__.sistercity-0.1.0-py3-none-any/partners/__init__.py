@@ -1,1 +1,0 @@
-/work/main/partners/__init__.py

@@ -1,1 +1,0 @@
-/work/main/partners/context_processors.py

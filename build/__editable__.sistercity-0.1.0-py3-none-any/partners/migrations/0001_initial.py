@@ -1,1 +1,0 @@
-/work/main/partners/migrations/0001_initial.py

@@ -1,1 +1,0 @@
-/work/main/partners/migrations/0002_digest_opt_out.py

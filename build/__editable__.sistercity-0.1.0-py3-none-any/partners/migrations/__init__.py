@@ -1,1 +1,0 @@
-/work/main/partners/migrations/__init__.py

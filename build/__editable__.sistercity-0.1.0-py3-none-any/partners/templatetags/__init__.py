@@ -1,1 +1,0 @@
-/work/main/partners/templatetags/__init__.py

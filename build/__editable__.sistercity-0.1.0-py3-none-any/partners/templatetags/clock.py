@@ -1,1 +1,0 @@
-/work/main/partners/templatetags/clock.py

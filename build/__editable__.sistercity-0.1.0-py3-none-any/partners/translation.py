@@ -1,1 +1,0 @@
-/work/main/partners/translation.py

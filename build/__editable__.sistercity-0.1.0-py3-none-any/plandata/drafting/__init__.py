@@ -1,1 +1,0 @@
-/work/main/plandata/drafting/__init__.py

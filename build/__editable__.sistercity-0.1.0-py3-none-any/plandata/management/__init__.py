@@ -1,1 +1,0 @@
-/work/main/plandata/management/__init__.py

@@ -1,1 +1,0 @@
-/work/main/plandata/management/commands/__init__.py

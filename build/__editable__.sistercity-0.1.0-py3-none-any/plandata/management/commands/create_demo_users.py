@@ -1,1 +1,0 @@
-/work/main/plandata/management/commands/create_demo_users.py

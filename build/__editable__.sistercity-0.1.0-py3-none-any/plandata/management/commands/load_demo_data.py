@@ -1,1 +1,0 @@
-/work/main/plandata/management/commands/load_demo_data.py

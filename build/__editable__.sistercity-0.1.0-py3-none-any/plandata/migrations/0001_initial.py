@@ -1,1 +1,0 @@
-/work/main/plandata/migrations/0001_initial.py

@@ -1,1 +1,0 @@
-/work/main/plandata/migrations/__init__.py

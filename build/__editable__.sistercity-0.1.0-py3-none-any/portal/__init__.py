@@ -1,1 +1,0 @@
-/work/main/portal/__init__.py

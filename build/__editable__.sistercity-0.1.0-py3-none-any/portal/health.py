@@ -1,1 +1,0 @@
-/work/main/portal/health.py

@@ -1,1 +1,0 @@
-/work/main/portal/manage_site.py

@@ -1,1 +1,0 @@
-/work/main/portal/migrations/0001_initial.py

@@ -1,1 +1,0 @@
-/work/main/portal/migrations/__init__.py

@@ -1,1 +1,0 @@
-/work/main/reports/management/__init__.py

@@ -1,1 +1,0 @@
-/work/main/reports/management/commands/__init__.py

@@ -1,1 +1,0 @@
-/work/main/reports/management/commands/render_report.py

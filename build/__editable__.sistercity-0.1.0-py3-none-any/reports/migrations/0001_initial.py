@@ -1,1 +1,0 @@
-/work/main/reports/migrations/0001_initial.py

@@ -1,1 +1,0 @@
-/work/main/reports/migrations/__init__.py

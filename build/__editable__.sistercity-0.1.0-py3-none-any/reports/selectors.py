@@ -1,1 +1,0 @@
-/work/main/reports/selectors.py

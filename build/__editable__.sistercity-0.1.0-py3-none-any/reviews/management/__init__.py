@@ -1,1 +1,0 @@
-/work/main/reviews/management/__init__.py

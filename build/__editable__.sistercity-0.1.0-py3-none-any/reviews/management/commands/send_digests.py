@@ -1,1 +1,0 @@
-/work/main/reviews/management/commands/send_digests.py

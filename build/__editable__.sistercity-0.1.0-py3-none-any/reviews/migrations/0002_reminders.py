@@ -1,1 +1,0 @@
-/work/main/reviews/migrations/0002_reminders.py

@@ -1,1 +1,0 @@
-/work/main/reviews/migrations/0003_progress_reports.py

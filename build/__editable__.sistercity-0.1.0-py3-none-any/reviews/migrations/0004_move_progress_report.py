@@ -1,1 +1,0 @@
-/work/main/reviews/migrations/0004_move_progress_report.py

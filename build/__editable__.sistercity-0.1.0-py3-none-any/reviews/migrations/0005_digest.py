@@ -1,1 +1,0 @@
-/work/main/reviews/migrations/0005_digest.py

@@ -1,1 +1,0 @@
-/work/main/reviews/migrations/__init__.py

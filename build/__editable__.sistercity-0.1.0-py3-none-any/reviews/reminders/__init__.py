@@ -1,1 +1,0 @@
-/work/main/reviews/reminders/__init__.py

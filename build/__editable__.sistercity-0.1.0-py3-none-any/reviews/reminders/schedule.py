@@ -1,1 +1,0 @@
-/work/main/reviews/reminders/schedule.py
