@@ -133,7 +133,10 @@ def person_of(token_id: int, stamp: str) -> tuple[ApiToken, object | None]:
         cache.set(key, cached, PERSON_SECONDS)
     _local_people.pop(key, None)
     while len(_local_people) >= LOCAL_PEOPLE:
-        del _local_people[next(iter(_local_people))]
+        try:
+            _local_people.pop(next(iter(_local_people)), None)
+        except (RuntimeError, StopIteration):  # another thread changed them meanwhile
+            break
     _local_people[key] = (now + PERSON_SECONDS, pickle.dumps(cached))
     return cached  # the request's own: the copies kept were pickled before it changes them
 
