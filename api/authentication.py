@@ -15,7 +15,10 @@ or agency is a history entry and moves the stamp, so a cached person is as curre
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
+import pickle
+import time
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -65,8 +68,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         return f'{KEYWORD} realm="api"'
 
 
-def _valid_token_sql() -> str:
-    # Names from the models' metadata, quoted; the key hash is a parameter.
+@functools.cache
+def _valid_token_sql(vendor: str) -> str:
+    # Names from the models' metadata, quoted; the key hash is a parameter. Made once per
+    # database vendor: building it took a tenth of a 304's time.
     quote = connection.ops.quote_name
     token, user = ApiToken._meta, get_user_model()._meta
     return (
@@ -81,7 +86,7 @@ def _valid_token_sql() -> str:
 
 def valid_token(key_hash: str) -> tuple[int, datetime.datetime | None, str] | None:
     """The token's id and last use, and the change stamp, if the token may be used now."""
-    row = prepared.fetchone(_valid_token_sql(), [key_hash, True])
+    row = prepared.fetchone(_valid_token_sql(connection.vendor), [key_hash, True])
     if row is None:
         return None
     last_used_at = row[1]
@@ -94,12 +99,27 @@ def valid_token(key_hash: str) -> tuple[int, datetime.datetime | None, str] | No
 
 # How long a person read for a token is kept at most: its key moves with any change anyway.
 PERSON_SECONDS = 300
+# Each process keeps the people it read last too, pickled (every request unpickles objects of
+# its own, as from the cache), under the same key and for as long: no cache round trip
+# while nothing changes. How many at most (the oldest goes first).
+LOCAL_PEOPLE = 256
+_local_people: dict[str, tuple[float, bytes]] = {}
+
+
+def forget_people() -> None:
+    """Empty this process's copies (the tests, with the cache)."""
+    _local_people.clear()
 
 
 def person_of(token_id: int, stamp: str) -> tuple[ApiToken, object | None]:
     """The token with its person, and their profile (None for an administrator's account),
-    as of ``stamp``: from the cache, or read in one query and kept there."""
+    as of ``stamp``: from this process's copies or the cache, else read in one query and
+    kept in both."""
     key = f"api-token-person:{connection.settings_dict['NAME']}:{token_id}:{stamp}"
+    local = _local_people.get(key)
+    now = time.monotonic()
+    if local is not None and local[0] > now:
+        return pickle.loads(local[1])  # noqa: S301 (our own pickle, never from outside)
     cached = cache.get(key)
     if cached is None:
         token = ApiToken.objects.select_related("user__profile__city", "user__profile__agency").get(
@@ -111,7 +131,14 @@ def person_of(token_id: int, stamp: str) -> tuple[ApiToken, object | None]:
             profile = None
         cached = (token, profile)
         cache.set(key, cached, PERSON_SECONDS)
-    return cached
+    _local_people.pop(key, None)
+    while len(_local_people) >= LOCAL_PEOPLE:
+        try:
+            _local_people.pop(next(iter(_local_people)), None)
+        except (RuntimeError, StopIteration):  # another thread changed them meanwhile
+            break
+    _local_people[key] = (now + PERSON_SECONDS, pickle.dumps(cached))
+    return cached  # the request's own: the copies kept were pickled before it changes them
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

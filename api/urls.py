@@ -28,12 +28,13 @@ app_name = "api"
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.include_format_suffixes = False
+# Activities first: asked most often, and resolving an address tries the routes in order.
+router.register("activities", ActivityViewSet, basename="activity")
 router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("agencies", AgencyViewSet, basename="agency")
-router.register("activities", ActivityViewSet, basename="activity")
 router.register("events", EventViewSet, basename="event")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("reports", ReportViewSet, basename="report")

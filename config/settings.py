@@ -342,7 +342,7 @@ def _caches(url: str, *, testing: bool) -> dict:
             raise ImproperlyConfigured(f"REDIS_URL must be a redis:// address, not {url!r}")
         return {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "core.cache.RedisCache",
                 "LOCATION": url,
                 # Beside Celery's keys when the two share a database.
                 "KEY_PREFIX": "portal",

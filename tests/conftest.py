@@ -76,9 +76,13 @@ def _empty_cache():
     config.settings._caches), so xdist's processes never share one."""
     from django.core.cache import cache
 
+    from api.authentication import forget_people
+
     cache.clear()
+    forget_people()  # each process's copies of people read for tokens: as the cache
     yield
     cache.clear()
+    forget_people()
 
 
 def _compile_catalogues():

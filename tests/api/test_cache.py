@@ -8,20 +8,21 @@ import os
 import uuid
 
 import pytest
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from api.throttles import UserThrottle
+from api.throttles import UserThrottle, recorded
 from config.settings import _caches
+from core.cache import RedisCache
 
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set")
-REDIS = "django.core.cache.backends.redis.RedisCache"
+REDIS = "core.cache.RedisCache"
 LOCAL = "django.core.cache.backends.locmem.LocMemCache"
 
 
@@ -71,8 +72,8 @@ def test_two_workers_share_one_request_count(world):
         assert _allowed(second, world.hki_staff)
     finally:
         for who in (world.official, world.hki_staff):
-            first.delete(f"throttle_user_{who.pk}")
-    assert first.get(f"throttle_user_{user.pk}") is None
+            first.delete(f"throttle_user_{who.pk}:times")
+    assert recorded(first, f"throttle_user_{user.pk}") == 0
 
 
 @needs_redis
@@ -94,6 +95,35 @@ def test_the_api_counts_requests_in_redis(world, api_for):
         other_worker = _worker_cache(prefix)
         try:
             assert codes == [200, 200, 429]
-            assert len(other_worker.get(key)) == 2  # the count is in Redis, seen by any worker
+            assert recorded(other_worker, key) == 2  # the count is in Redis, seen by any worker
         finally:
-            other_worker.delete(key)
+            other_worker.delete(f"{key}:times")
+
+
+@needs_redis
+def test_a_refused_request_says_when_to_come_back(world):
+    prefix = f"test-{uuid.uuid4().hex}"
+    cache = _worker_cache(prefix)
+    try:
+        assert [_allowed(cache, world.official, "2/min") for _ in range(3)] == [True, True, False]
+        throttle = UserThrottle()
+        throttle.cache, throttle.rate = cache, "2/min"
+        throttle.num_requests, throttle.duration = throttle.parse_rate("2/min")
+        request = APIRequestFactory().get("/api/v1/plans/")
+        force_authenticate(request, user=world.official)
+        assert not throttle.allow_request(_View().initialize_request(request), _View())
+        assert 0 < throttle.wait() <= 60
+    finally:
+        cache.delete(f"throttle_user_{world.official.pk}:times")
+
+
+@needs_redis
+def test_one_redis_client_per_process_the_entries_djangos_own():
+    prefix = f"test-{uuid.uuid4().hex}"
+    ours, djangos = _worker_cache(prefix), DjangoRedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
+    try:
+        assert ours._cache.get_client() is ours._cache.get_client(write=True)
+        ours.set("greeting", {"en": "hello"}, 30)
+        assert djangos.get("greeting") == {"en": "hello"}
+    finally:
+        ours.delete("greeting")

@@ -11,7 +11,10 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from api.authentication import forget_people
 from tests import factories as f
 from tests.api.test_reports import done_report
 
@@ -206,7 +209,13 @@ def test_a_token_costs_one_query_more_at_most(world, token_for, django_assert_nu
     # session, no profile query of its own.
     with django_assert_num_queries(1 + 5):
         assert client.get("/api/v1/activities/").status_code == 200
+    # Another process (no copies of its own yet) takes the person from the cache.
+    forget_people()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/activities/?page_size=20").status_code == 200
+    assert not any("partners_profile" in q["sql"] for q in queries.captured_queries)
     cache.clear()
+    forget_people()
     # Without the cache, the person and their profile are one query more (joined).
     with django_assert_num_queries(1 + 1 + 5):
         assert client.get("/api/v1/activities/?page_size=10").status_code == 200

@@ -68,3 +68,17 @@ def test_a_role_changed_counts_at_once(world):
     update_person(user=world.admin, person=world.hki_coordinator, role=Role.OFFICIAL)
     assert client.patch(url, {"name": {"en": "Again"}}, format="json").status_code == 403
     assert client.get(url).json()["name"]["en"] == "Renamed"
+
+
+def test_each_request_has_its_own_copy_of_the_person(world):
+    from api.authentication import person_of
+    from api.stamps import change_stamp
+
+    token, _key = ApiToken.issue(user=world.hki_coordinator, name="x")
+    stamp = change_stamp()
+    first, _profile = person_of(token.pk, stamp)
+    first.user.first_name = "Changed by a request that then failed"
+    again, profile = person_of(token.pk, stamp)
+    assert again.user is not first.user
+    assert again.user.first_name == world.hki_coordinator.first_name
+    assert profile.pk == world.hki_coordinator.profile.pk
