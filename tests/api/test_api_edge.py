@@ -104,6 +104,11 @@ def test_an_address_that_names_nothing_is_a_json_404(world, token_for, path):
     assert body["code"] == "not_found"
 
 
+def test_a_method_not_allowed_is_a_json_405(world, token_for):
+    response = token_for(world.hki_coordinator).put("/api/v1/activities/", {}, format="json")
+    assert _is_json_error(response, 405)["code"] == "method_not_allowed"
+
+
 def test_a_bad_host_under_the_api_is_a_json_400(world):
     response = Client().get("/api/v1/activities/", HTTP_HOST="evil.example")
     assert _is_json_error(response, 400)["code"] == "bad_request"

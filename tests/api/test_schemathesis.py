@@ -2,9 +2,20 @@
 
 Every operation gets generated requests — valid ones and, in negative mode, invalid ones —
 sent with a coordinator's token and with an agency staff member's token, on the real objects
-of the test world (ids pinned) and on generated ids. No answer may be a server error, and
-every documented answer must match its schema. Bounded and deterministic: a few examples per
-operation and mode, derandomized, no example database, no deadline (CI machines vary).
+of the test world (ids pinned) and on generated ids, with every check Schemathesis has
+(``--checks all``: no server error, status codes, content types, headers and bodies as
+documented, schema-violating requests refused, auth not ignored, …) but one:
+
+- ``positive_data_acceptance`` ("a schema-valid request is accepted"): generated ids name
+  objects that do not exist or are not the user's (``"plan": 300``), workflow steps depend on
+  the object's state (a review must be started before it is completed), ``If-Match`` on an
+  ETag the generator cannot know, and a translated text needs one language non-empty. None
+  of these can be written in OpenAPI; the API answers each with a documented 400/412 naming
+  the reason, which this check would count as a failure.
+
+Bounded and deterministic: a few examples per operation and mode (SCHEMATHESIS_EXAMPLES,
+5 by default; run with 50 to search harder), derandomized, no example database, and a
+generous deadline per example (a hang fails, a busy CI machine does not).
 
 (schemathesis.pytest.from_fixture does not work with pytest 9 yet: the operations are
 listed from the schema generator and driven with Hypothesis here.)
@@ -50,7 +61,8 @@ def _operations() -> list[tuple[str, str]]:
 
 
 OPERATIONS = _operations()
-EXCLUDED = [positive_data_acceptance]
+EXCLUDED = [positive_data_acceptance]  # why: the module's docstring
+DEADLINE = datetime.timedelta(seconds=30)
 
 
 @pytest.fixture(autouse=True)
@@ -135,7 +147,7 @@ def test_no_server_error_and_every_answer_as_documented(world, tokens, method, p
         @given(case=strategy)
         @settings(
             max_examples=MAX_EXAMPLES,
-            deadline=None,
+            deadline=DEADLINE,
             derandomize=True,
             database=None,
             phases=[Phase.explicit, Phase.generate, Phase.shrink],
