@@ -124,6 +124,17 @@ def test_pages_and_page_sizes_are_checked(world, token_for):
     _is_json_error(client.get("/api/v1/activities/?page=999"), 404)
 
 
+def test_a_filter_given_empty_is_a_400_unless_it_is_text(world, token_for):
+    client = token_for(world.hki_coordinator)
+    for query in ("planned_start_after=", "status=", "year=", "updated_since="):
+        body = _is_json_error(client.get(f"/api/v1/activities/?{query}"), 400)
+        assert set(body["errors"]) == {query.rstrip("=")}, query
+    assert client.get("/api/v1/activities/?text=").status_code == 200
+    # Checked before a 304 could answer: the request is refused anyway (RFC 9110 13.2.1).
+    response = client.get("/api/v1/activities/?page_size=x", HTTP_IF_NONE_MATCH="*")
+    _is_json_error(response, 400)
+
+
 def test_the_schema_documents_the_bounds(client):
     spec = client.get("/api/schema/?format=json").json()
     operation = spec["paths"]["/api/v1/activities/"]["get"]
