@@ -50,6 +50,10 @@ class IdleFilterBackend(DjangoFilterBackend):
                 # django-filter would take "" as "not given": the schema says a date, a
                 # number, a choice, and "" is none of them.
                 raise ValidationError({param: [_("Give a value, or leave the parameter out.")]})
+            booleans = any(isinstance(f, django_filters.BooleanFilter) for f in named)
+            if booleans and not {v.lower() for v in values} <= {"true", "false"}:
+                # django-filter would take anything else as "not given".
+                raise ValidationError({param: [_("Give true or false.")]})
         return super().filter_queryset(request, queryset, view) if given else queryset
 
 
