@@ -133,6 +133,10 @@ def test_a_filter_given_empty_is_a_400_unless_it_is_text(world, token_for):
     body = _is_json_error(client.get("/api/v1/agencies/?third_party=-69"), 400)
     assert set(body["errors"]) == {"third_party"}
     assert client.get("/api/v1/agencies/?third_party=false").status_code == 200
+    plan = world.plan.pk
+    _is_json_error(client.get(f"/api/v1/plans/{plan}/funding-summary/?by="), 400)
+    _is_json_error(client.get(f"/api/v1/plans/{plan}/history/?until="), 400)
+    assert client.get(f"/api/v1/plans/{plan}/history/?actor=").status_code == 200
     # Checked before a 304 could answer: the request is refused anyway (RFC 9110 13.2.1).
     response = client.get("/api/v1/activities/?page_size=x", HTTP_IF_NONE_MATCH="*")
     _is_json_error(response, 400)
