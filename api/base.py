@@ -18,6 +18,7 @@ from partners.access import Action
 from . import etags, stamps
 from .etags import etag_for
 from .exceptions import FromCache, NotModified
+from .filters import IdleFilterBackend
 from .permissions import AccessPermission
 
 # How long a rendered list or detail is kept at most: its key changes with any change it
@@ -70,6 +71,7 @@ class PortalViewSet(viewsets.GenericViewSet):
             self.change_stamp = self.current_stamp(request)
             view_tag = etags.list_etag(request, self.change_stamp)
             if self.action == "list":
+                self.check_query(request)
                 self.list_etag = view_tag
                 if etags.none_match(request.headers.get("If-None-Match"), view_tag):
                     raise NotModified(view_tag)
@@ -81,6 +83,18 @@ class PortalViewSet(viewsets.GenericViewSet):
                 if etags.none_match(request.headers.get("If-None-Match"), etag):
                     raise NotModified(etag)
                 raise FromCache(content, content_type, etag)
+
+    def check_query(self, request) -> None:
+        """A bad page, page size or filter is a 400 before a 304 or a cached body could answer
+        (RFC 9110 13.2.1: conditions are ignored when the request is refused anyway). Nothing
+        to check, nothing read: the filters' choices are only built when filters are given."""
+        if not request.query_params:
+            return
+        if self.paginator is not None and hasattr(self.paginator, "check_numbers"):
+            self.paginator.check_numbers(request)
+        for backend in self.filter_backends:
+            if issubclass(backend, IdleFilterBackend):
+                backend().filter_queryset(request, self.get_queryset(), self)
 
     def current_stamp(self, request) -> str:
         """The change stamp (api.etags), as the token's lookup read it if it did."""
@@ -137,6 +151,9 @@ class PortalViewSet(viewsets.GenericViewSet):
         return []
 
     def check_if_match(self, obj) -> str:
+        # The body is read first: an unreadable one is a 400 whatever If-Match says.
+        if self.request.method in ("POST", "PUT", "PATCH"):
+            self.request.data  # noqa: B018
         current = self.etag(obj)
         etags.check_if_match(self.request.headers.get("If-Match"), current)
         return current

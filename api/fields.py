@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -128,3 +129,18 @@ class OptionalURLField(serializers.CharField):
             except DjangoValidationError:
                 raise serializers.ValidationError(_("Enter a valid URL.")) from None
         return value
+
+
+class BlankableSlugField(serializers.SlugField):
+    """A code that may be empty (a model's ``SlugField(blank=True)``): drf-spectacular would
+    document the slug pattern alone, which "" does not match."""
+
+
+class BlankableSlugSchema(OpenApiSerializerFieldExtension):
+    target_class = BlankableSlugField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$"}
+        if self.target.max_length:
+            schema["maxLength"] = self.target.max_length
+        return schema

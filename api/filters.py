@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 
 from cooperation import selectors as cooperation_selectors
@@ -37,13 +38,22 @@ class IdleFilterBackend(DjangoFilterBackend):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None:
             return queryset
-        names = tuple(filterset_class.base_filters)
-        # Range filters take name_after, name_before (name_min, …): a prefix counts too.
-        given = any(
-            param == name or param.startswith(f"{name}_")
-            for param in request.query_params
-            for name in names
-        )
+        filters = filterset_class.base_filters
+        given = False
+        for param, values in request.query_params.lists():
+            # Range filters take name_after, name_before (name_min, …): a prefix counts too.
+            named = [
+                f for name, f in filters.items() if param == name or param.startswith(f"{name}_")
+            ]
+            given = given or bool(named)
+            if any(not isinstance(f, django_filters.CharFilter) for f in named) and "" in values:
+                # django-filter would take "" as "not given": the schema says a date, a
+                # number, a choice, and "" is none of them.
+                raise ValidationError({param: [_("Give a value, or leave the parameter out.")]})
+            booleans = any(isinstance(f, django_filters.BooleanFilter) for f in named)
+            if booleans and not {v.lower() for v in values} <= {"true", "false"}:
+                # django-filter would take anything else as "not given".
+                raise ValidationError({param: [_("Give true or false.")]})
         return super().filter_queryset(request, queryset, view) if given else queryset
 
 

@@ -25,7 +25,9 @@ ACTIONS = {
 
 
 class HistoryQuerySerializer(serializers.Serializer):
-    actor = serializers.CharField(required=False, max_length=150, help_text="A user name.")
+    actor = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text="A user name (empty: anyone)."
+    )
     since = serializers.DateField(required=False, help_text="From this day on (YYYY-MM-DD).")
     until = serializers.DateField(required=False, help_text="Up to this day (YYYY-MM-DD).")
 
@@ -133,7 +135,8 @@ class HistoryMixin:
     )
     def history(self, request, pk=None):
         obj = self.get_object()
-        query = HistoryQuerySerializer(data=request.query_params)
+        # A plain dict: DRF takes a QueryDict's "" as "not given", a date or choice it is not.
+        query = HistoryQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         entries = history.filtered(
             history.for_object(obj, parts=self.history_parts),

@@ -10,10 +10,11 @@ Relations are ids; their choices are limited to what the user can see (anything 
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .fields import SafePrimaryKeyRelatedField
+from .fields import BlankableSlugField, SafePrimaryKeyRelatedField
 
 
 def user_of(serializer):
@@ -50,6 +51,12 @@ class StrictMixin:
 
 class StrictSerializer(StrictMixin, serializers.ModelSerializer):
     serializer_related_field = SafePrimaryKeyRelatedField
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.SlugField) and model_field.blank:
+            field_class = BlankableSlugField
+        return field_class, kwargs
 
     def parses(self) -> bool:
         """Whether this serializer was given data to parse: one that only writes JSON out (a

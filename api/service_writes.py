@@ -3,7 +3,8 @@
 A viewset with these mixins says which service call makes, changes and removes its objects
 (``create_object``, ``update_object``, ``delete_object``); the rules, the permission checks on
 the object as it would be, and the messages are the service's, the same as on the pages and
-in /manage/. A write carrying a stale ``If-Match`` changes nothing and answers 412.
+in /manage/. A write carrying a stale ``If-Match`` changes nothing and answers 412; its body
+is read and checked first (400), so that a bad body is a 400 whatever ``If-Match`` says.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ class ServiceUpdateMixin:
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         obj = self.get_object()
-        self.check_if_match(obj)
         serializer = self.get_serializer(obj, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        self.check_if_match(obj)
         self.update_object(obj, dict(serializer.validated_data))
         return self.detail_response(self.fresh(obj))
 

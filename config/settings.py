@@ -129,6 +129,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: bodies under /api/ bounded before they are read, every answer there JSON.
+    "api.middleware.ApiEdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -296,6 +298,12 @@ MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
+# The API refuses (413, before reading it) a body longer than this: JSON and forms. Far above
+# any real write (a description of tens of thousands of characters in both languages).
+API_MAX_BODY_BYTES = _int("API_MAX_BODY_BYTES", 1_048_576, minimum=1024)
+# Evidence uploads (multipart): 0 is a file of MAX_UPLOAD_MB and 64 KiB for the form around
+# it (a file a little over the limit still gets the service's clear 400 about its size).
+API_MAX_UPLOAD_BYTES = _int("API_MAX_UPLOAD_BYTES", 0)
 
 DEMO_PASSWORD = _secret("DEMO_PASSWORD")
 
@@ -436,7 +444,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bounded in size (API_MAX_BODY_BYTES) and, JSON, in depth: api/parsers.py.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Page numbers over a stable order (every list ends its ordering with the id).
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StablePagination",
@@ -463,6 +472,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.describe",
+        "api.schema.shared_answers",
     ],
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

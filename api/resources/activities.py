@@ -266,10 +266,10 @@ class ActivityViewSet(
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
             activity = self.get_object()
-            self.check_if_match(activity)
-            expected = activity.version  # as read: the service refuses if it moved since
             serializer = self.get_serializer(activity, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
+            self.check_if_match(activity)
+            expected = activity.version  # as read: the service refuses if it moved since
             data = dict(serializer.validated_data)
             participants = data.pop("participants", None)
             for name, value in data.items():
@@ -321,9 +321,9 @@ class ActivityViewSet(
             return Response(data)
         with transaction.atomic():
             activity = self.get_object()
-            self.check_if_match(activity)
             serializer = StatusChangeSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
+            self.check_if_match(activity)
             update = cooperation_services.change_activity_status(
                 user=request.user,
                 activity_id=activity.pk,

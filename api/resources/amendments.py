@@ -300,11 +300,11 @@ class AmendmentViewSet(PortalViewSet):
     @transaction.atomic
     def update(self, request, *args, partial=False, **kwargs):
         amendment = self.get_object()
-        self.check_if_match(amendment)
         serializer = AmendmentSerializer(
             amendment, data=request.data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
+        self.check_if_match(amendment)
         amendment = services.update_amendment(
             user=request.user,
             amendment=amendment,

@@ -9,18 +9,19 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cooperation import selectors as cooperation_selectors
 from cooperation.models import Evidence
 from cooperation.services import evidence as evidence_services
+from cooperation.uploads import ALLOWED_TYPES
 from core.downloads import attachment
 from partners.access import Action
 
 from ..base import PortalViewSet
 from ..etags import etag_for
 from ..history import HistoryMixin
+from ..parsers import BoundedFormParser, BoundedMultiPartParser
 from ..schema import ERRORS, FILE, IF_NONE_MATCH, NOT_MODIFIED, READ_ERRORS, SIGNED_REDIRECT
 from ..serializers_base import StrictMixin, absolute_url
 
@@ -77,7 +78,7 @@ class EvidenceActions:
         change_action=Action.CHANGE,
         filter_backends=[],
         pagination_class=None,
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=[BoundedMultiPartParser, BoundedFormParser],
     )
     def evidence(self, request, pk=None):
         activity = self.get_object()
@@ -138,7 +139,13 @@ class EvidenceViewSet(HistoryMixin, mixins.DestroyModelMixin, PortalViewSet):
 
     @extend_schema(
         summary="Download an evidence file",
-        responses={(200, "application/octet-stream"): FILE, **SIGNED_REDIRECT, **READ_ERRORS},
+        description="Served as its own type: one of those an upload may have.",
+        # One documented answer per type an upload may have (cooperation.uploads).
+        responses={
+            **{(200, media_type): FILE for media_type in sorted(ALLOWED_TYPES)},
+            **SIGNED_REDIRECT,
+            **READ_ERRORS,
+        },
     )
     @action(detail=True, methods=["get"], url_path="download", url_name="download")
     def download(self, request, pk=None):

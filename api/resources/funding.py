@@ -99,9 +99,9 @@ class FundingActions:
             return Response(FundingWriteSerializer(activity.fundings.all(), many=True).data)
         with transaction.atomic():
             activity = self.get_object()
-            self.check_if_match(activity)
             serializer = FundingWriteSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
+            self.check_if_match(activity)
             funding = cooperation_funding.add_funding(
                 user=request.user, activity=activity, **serializer.validated_data
             )
@@ -142,14 +142,15 @@ class FundingActions:
             except Funding.DoesNotExist:
                 raise Http404 from None
             funding.activity = activity
-            self.check_if_match(activity)
             if request.method == "DELETE":
+                self.check_if_match(activity)
                 cooperation_funding.delete_funding(user=request.user, funding=funding)
                 return self._funding_answer(activity, None, status.HTTP_204_NO_CONTENT)
             serializer = FundingWriteSerializer(
                 funding, data=request.data, partial=request.method == "PATCH"
             )
             serializer.is_valid(raise_exception=True)
+            self.check_if_match(activity)
             funding = cooperation_funding.update_funding(
                 user=request.user, funding=funding, **serializer.validated_data
             )

@@ -85,7 +85,8 @@ class PlanFundingSummaryMixin:
         pagination_class=None,
     )
     def funding_summary(self, request, pk=None):
-        query = SplitSerializer(data=request.query_params)
+        # A plain dict: DRF takes a QueryDict's "" as "not given", a choice it is not.
+        query = SplitSerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         by = query.validated_data.get("by")
         plan = self.get_object()

@@ -199,9 +199,9 @@ class ReviewViewSet(HistoryMixin, mixins.ListModelMixin, PortalViewSet):
     def partial_update(self, request, *args, **kwargs):
         with transaction.atomic():
             review = self.get_object()
-            expected = self._expected_version(review)
             serializer = ReviewScheduleSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
+            expected = self._expected_version(review)
             data = serializer.validated_data
             review = self._workflow(
                 review_services.update_review_schedule,
@@ -266,9 +266,9 @@ class ReviewViewSet(HistoryMixin, mixins.ListModelMixin, PortalViewSet):
     def complete(self, request, pk=None):
         with transaction.atomic():
             review = self.get_object()
-            expected = self._expected_version(review)
             serializer = ReviewCompletionSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
+            expected = self._expected_version(review)
             data = serializer.validated_data
             review = self._workflow(
                 review_services.complete_review,

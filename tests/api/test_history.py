@@ -109,7 +109,7 @@ def test_every_resource_with_objects_has_its_history_in_the_schema(api_for):
         operation = schema["paths"][f"/api/v1/{resource}/{{id}}/history/"]["get"]
         names = {p["name"] for p in operation["parameters"]}
         assert {"actor", "since", "until", "page", "page_size"} <= names
-        assert set(operation["responses"]) == {"200", "400", "404"}
+        assert set(operation["responses"]) == {"200", "400", "404", "406"}
 
 
 def test_constant_queries_whatever_the_history(world, api_for):

@@ -2,9 +2,20 @@
 
 Every operation gets generated requests — valid ones and, in negative mode, invalid ones —
 sent with a coordinator's token and with an agency staff member's token, on the real objects
-of the test world (ids pinned) and on generated ids. No answer may be a server error, and
-every documented answer must match its schema. Bounded and deterministic: a few examples per
-operation and mode, derandomized, no example database, no deadline (CI machines vary).
+of the test world (ids pinned) and on generated ids, with every check Schemathesis has
+(``--checks all``: no server error, status codes, content types, headers and bodies as
+documented, schema-violating requests refused, auth not ignored, …) but one:
+
+- ``positive_data_acceptance`` ("a schema-valid request is accepted"): generated ids name
+  objects that do not exist or are not the user's (``"plan": 300``), workflow steps depend on
+  the object's state (a review must be started before it is completed), ``If-Match`` on an
+  ETag the generator cannot know, and a translated text needs one language non-empty. None
+  of these can be written in OpenAPI; the API answers each with a documented 400/412 naming
+  the reason, which this check would count as a failure.
+
+Bounded and deterministic: a few examples per operation and mode (SCHEMATHESIS_EXAMPLES,
+5 by default; run with 50 to search harder), derandomized, no example database, and a
+generous deadline per example (a hang fails, a busy CI machine does not).
 
 (schemathesis.pytest.from_fixture does not work with pytest 9 yet: the operations are
 listed from the schema generator and driven with Hypothesis here.)
@@ -14,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import os
 
 import pytest
 import schemathesis
@@ -21,9 +33,8 @@ from django.core import signals
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.models import ApiToken
 from reports.models import ProgressReport
@@ -32,16 +43,11 @@ from tests.factories import EvidenceFactory, FundingFactory, ProgrammeItemFactor
 
 pytestmark = pytest.mark.django_db
 
-MAX_EXAMPLES = 5
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
 METHODS = ("get", "post", "put", "patch", "delete")
-# Not generated: the two file downloads (binary answers, PDF and the evidence's own type) and
-# the multipart evidence upload (Hypothesis cannot build a file the upload rules accept).
-# tests/api/test_reports.py and test_funding_evidence.py drive them with real files.
-SKIPPED = {
-    ("GET", "/api/v1/reports/{id}/download/"),
-    ("GET", "/api/v1/evidence/{id}/download/"),
-    ("POST", "/api/v1/activities/{id}/evidence/"),
-}
+# Not generated: the multipart evidence upload (Hypothesis cannot build a file the upload
+# rules accept); tests/api/test_funding_evidence.py drives it with real files.
+SKIPPED = {("POST", "/api/v1/activities/{id}/evidence/")}
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -55,6 +61,8 @@ def _operations() -> list[tuple[str, str]]:
 
 
 OPERATIONS = _operations()
+EXCLUDED = [positive_data_acceptance]  # why: the module's docstring
+DEADLINE = datetime.timedelta(seconds=30)
 
 
 @pytest.fixture(autouse=True)
@@ -126,7 +134,6 @@ def _schema():
 def test_no_server_error_and_every_answer_as_documented(world, tokens, method, path):
     operation = _schema()[path][method]
     headers = [{"Authorization": f"Bearer {key}"} for key in tokens]
-    checks = [not_a_server_error, response_schema_conformance]
 
     strategies = [operation.as_strategy(generation_mode=mode) for mode in GenerationMode]
     real = _real_ids(world, path)
@@ -140,7 +147,7 @@ def test_no_server_error_and_every_answer_as_documented(world, tokens, method, p
         @given(case=strategy)
         @settings(
             max_examples=MAX_EXAMPLES,
-            deadline=None,
+            deadline=DEADLINE,
             derandomize=True,
             database=None,
             phases=[Phase.explicit, Phase.generate, Phase.shrink],
@@ -148,6 +155,6 @@ def test_no_server_error_and_every_answer_as_documented(world, tokens, method, p
         )
         def run(case):
             for header in headers:
-                case.call_and_validate(headers=header, checks=checks)
+                case.call_and_validate(headers=header, excluded_checks=EXCLUDED)
 
         run()
