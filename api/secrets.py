@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core import inputs
 from partners import access
 
 from .models import ApiToken, CalendarFeed
@@ -20,6 +21,7 @@ MAX_ACTIVE_TOKENS = 20
 @transaction.atomic
 def issue_token(*, user, name: str) -> tuple[ApiToken, str]:
     """A new token of ``user`` and its key (shown once, never stored)."""
+    inputs.check_value(ApiToken, "name", name)
     # The user's row, locked: two requests at once cannot both pass the count.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
