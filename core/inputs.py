@@ -53,32 +53,24 @@ _NOT_IN_A_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI_AND_SURROGAT
 _NOT_IN_A_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_AND_SURROGATES}]")
 
 
-def _code_point(character: str) -> str:
-    return f"U+{ord(character):04X}"
+def _control_error(pattern: re.Pattern, value: str, message: str) -> ValidationError | None:
+    found = pattern.search(value)
+    if found is None:
+        return None
+    character = f"U+{ord(found.group()):04X}"
+    return ValidationError(message, code="control_character", params={"character": character})
 
 
 def line_error(value: str) -> ValidationError | None:
     """Why ``value`` cannot be a one-line text, or None."""
-    found = _NOT_IN_A_LINE.search(value)
-    if found is None:
-        return None
-    return ValidationError(
-        _("Keep this to one line, without control characters (%(character)s)."),
-        code="control_character",
-        params={"character": _code_point(found.group())},
-    )
+    message = _("Keep this to one line, without control characters (%(character)s).")
+    return _control_error(_NOT_IN_A_LINE, value, message)
 
 
 def text_error(value: str) -> ValidationError | None:
     """Why ``value`` cannot be a text of several lines, or None."""
-    found = _NOT_IN_A_TEXT.search(value)
-    if found is None:
-        return None
-    return ValidationError(
-        _("Remove the control character %(character)s from this text."),
-        code="control_character",
-        params={"character": _code_point(found.group())},
-    )
+    message = _("Remove the control character %(character)s from this text.")
+    return _control_error(_NOT_IN_A_TEXT, value, message)
 
 
 def date_error(field: models.Field, value) -> ValidationError | None:
