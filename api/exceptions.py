@@ -12,6 +12,8 @@ Rules broken inside a service arrive as Django's ValidationError naming model fi
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
@@ -119,7 +121,19 @@ def django_errors(error: DjangoValidationError) -> dict[str, list[str]]:
     return {NON_FIELD: list(error.messages)}
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    # A message may quote the input, and JSON input may carry a lone surrogate ("\\ud800"),
+    # which no UTF-8 response can hold: quoted as U+FFFD instead.
+    return _SURROGATES.sub("\ufffd", text)
+
+
 def bad_request(errors: dict[str, list[str]]) -> Response:
+    errors = {
+        _encodable(name): [_encodable(m) for m in messages] for name, messages in errors.items()
+    }
     return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
 
 

@@ -48,6 +48,10 @@ class TranslatedField(serializers.Field):
         kwargs.setdefault("source", "*")
         super().__init__(**kwargs)
 
+    def fail(self, key, **kwargs):
+        # The messages are gettext's "%(name)s" (DRF's own fail() formats "{name}").
+        raise serializers.ValidationError(self.error_messages[key] % kwargs, code=key)
+
     def model_field(self, language: str) -> str:
         return f"{self.name}_{LANGUAGES[language]}"
 
@@ -65,9 +69,8 @@ class TranslatedField(serializers.Field):
                 value = ""
             if not isinstance(value, str):
                 self.fail("not_a_string", language=key)
+            # Control characters (NUL among them) are the service's to refuse (core.inputs).
             value = value.strip()
-            if "\x00" in value:
-                self.fail("not_a_string", language=key)
             if self.max_length and len(value) > self.max_length:
                 self.fail("too_long", max=self.max_length, language=key)
             out[self.model_field(key)] = value

@@ -19,6 +19,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from cooperation import selectors as cooperation_selectors
 from cooperation.forms import ActivityFilter, SafeModelChoiceFilter
 from cooperation.models import ActionPlan, ActivityStatus, Commitment, PlanStatus, Theme
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
 from events.models import Event, EventKind
 from partners.models import Agency, AgencyKind
 from reviews.models import Review, ReviewKind, ReviewStatus
@@ -171,7 +172,9 @@ class EventFilter(django_filters.FilterSet):
 
     plan = SafeModelChoiceFilter(queryset=_plans)
     kind = django_filters.ChoiceFilter(choices=EventKind.choices)
-    year = django_filters.NumberFilter(method="filter_year", min_value=1900, max_value=2200)
+    year = django_filters.NumberFilter(
+        method="filter_year", min_value=EARLIEST_YEAR, max_value=LATEST_YEAR
+    )
     host_city = SafeModelChoiceFilter(queryset=_cities)
     theme = SafeModelChoiceFilter(field_name="themes", queryset=_themes, distinct=False)
     organiser = IdFilter(queryset=_agencies, method="filter_organiser")

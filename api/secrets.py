@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core import inputs
 from partners import access
 from security.log import record as record_event
 from security.models import Kind
@@ -27,6 +28,7 @@ def issue_token(*, user, name: str, request=None) -> tuple[ApiToken, str]:
     only for code acting on nobody's request (the benchmark's set-up)."""
     if request is not None:
         twofactor.require_recent(user, request)
+    inputs.check_value(ApiToken, "name", name)
     # The user's row, locked: two requests at once cannot both pass the count.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:

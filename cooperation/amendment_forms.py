@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
 from core.forms import SafeModelChoiceField, with_empty_choice
 from partners.models import Agency
 
@@ -75,10 +76,10 @@ class ChangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     start_year = forms.IntegerField(
-        label=_("First year"), required=False, min_value=1900, max_value=2200
+        label=_("First year"), required=False, min_value=EARLIEST_YEAR, max_value=LATEST_YEAR
     )
     end_year = forms.IntegerField(
-        label=_("Last year"), required=False, min_value=1900, max_value=2200
+        label=_("Last year"), required=False, min_value=EARLIEST_YEAR, max_value=LATEST_YEAR
     )
 
     def __init__(self, *args, plan=None, **kwargs):

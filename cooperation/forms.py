@@ -14,6 +14,8 @@ from django.core import signing
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core import inputs
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
 from core.forms import (
     EMPTY_CHOICE,
     ParsingModelForm,
@@ -155,12 +157,12 @@ class ActivityFilter(django_filters.FilterSet):
     year = YearFilter(
         label=_("Year"),
         method="filter_year",
-        min_value=1900,
-        max_value=2200,
+        min_value=EARLIEST_YEAR,
+        max_value=LATEST_YEAR,
         help_text=_("Planned or actual start."),
     )
     text = django_filters.CharFilter(
-        label=_("Text"), method="filter_text", max_length=200, strip=True
+        label=_("Text"), method="filter_text", max_length=inputs.LIMITS["search"], strip=True
     )
     # The three funding filters make one condition on one funding row: see filter_queryset.
     funding = django_filters.ChoiceFilter(

@@ -7,11 +7,13 @@ from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.models import construct_instance
 from django.utils.translation import pgettext_lazy
 from modeltranslation.fields import TranslationField
 
+from . import inputs
 from .ids import parse_id
 
 
@@ -91,6 +93,16 @@ def use_empty_choice(form: forms.BaseForm) -> None:
                 field.choices = with_empty_choice(choices[1:])
 
 
+def show_text_limits(form: forms.ModelForm) -> None:
+    """A browser's ``maxlength`` on the form's long texts, from ``core.inputs.LIMITS`` (one-line
+    texts have their model's already); the service is the rule, this only tells the typist."""
+    model = form._meta.model
+    for name, field in form.fields.items():
+        model_field = _model_field(model, name)
+        if isinstance(model_field, models.TextField) and isinstance(field, forms.CharField):
+            field.widget.attrs.setdefault("maxlength", str(inputs.limit_of(model, model_field)))
+
+
 class ParsingModelForm(forms.ModelForm):
     """A model form that only parses: it turns the input into field values on its instance
     and checks their types; the rules (the model's constraints among them) are the service's,
@@ -99,6 +111,7 @@ class ParsingModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         use_empty_choice(self)
+        show_text_limits(self)
 
     def _post_clean(self):
         try:

@@ -2,7 +2,8 @@
 
 Services decide who may act and what is consistent; this module does the mechanics each of them
 would otherwise repeat: take the values a form or serializer parsed, refuse names the service
-does not write, set the ones that differ, let the model validate (field limits, choices,
+does not write, set the ones that differ, check the bounds of texts and dates (``core.inputs``),
+let the model validate (field limits, choices,
 ``clean()``, unique and check constraints: messages in the user's language), and save only
 those columns, so that a stale copy never overwrites what someone else saved in another column.
 """
@@ -13,6 +14,8 @@ from collections.abc import Collection, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from . import inputs
 
 
 def _auto_now_fields(obj: models.Model) -> list[str]:
@@ -45,8 +48,15 @@ def set_changes(obj: models.Model, changes: Mapping, *, allowed: Collection[str]
 
 
 def validate(obj: models.Model, *, exclude: Collection[str] = ()) -> None:
-    """The model's own checks; ValidationError names the fields."""
-    obj.full_clean(exclude=list(exclude))
+    """The bounds of every text and date (``core.inputs``), then the model's own checks;
+    ValidationError names the fields."""
+    errors = inputs.problems(obj, exclude=exclude)
+    try:
+        obj.full_clean(exclude=[*exclude, *errors])
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def save_new(obj: models.Model, *, exclude: Collection[str] = ()) -> models.Model:

@@ -26,8 +26,8 @@ from .forms import EventFilterForm
 def event_ics(request, pk: int):
     """One event (all day) with its programme (timed items), in the page's language."""
     event = get_object_or_404(selectors.event_detail_queryset(request.user), pk=pk)
-    if event.start_date is None:
-        # No dates, nothing for a calendar: not an empty calendar file.
+    if not ical.has_calendar_dates(event):
+        # No dates (or none a calendar can hold), nothing for a calendar: not an empty file.
         raise Http404("The event has no dates yet.")
     calendar = ical.calendar_of(
         tr_text(event, "title") or _("Event"),

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import ActionPlan, Activity, Theme
+from core.dates import in_range
 from partners.models import Agency, City
 
 
@@ -120,13 +121,10 @@ class Event(models.Model):
         return {a.pk for a in self.organisers.all()}
 
 
-# Programme times outside these years are typing errors, and near year 1 or 9999 no datetime
-# can hold them once converted to UTC.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
-
-
+# Programme times outside the portal's dates are typing errors, and near year 1 or 9999 no
+# datetime can hold them once converted to UTC.
 def time_in_range(value) -> bool:
-    return value is None or EARLIEST_YEAR <= value.year <= LATEST_YEAR
+    return value is None or in_range(value)
 
 
 def invalid_time_error():

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.models import ActionPlan
 from core import writes
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
 from partners import access
 from partners.access import Action
 from partners.models import Agency
@@ -82,7 +83,6 @@ MEMBER_FIELDS = (
     "agency",
     "is_head",
 )
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 def _touch(event: Event) -> None:

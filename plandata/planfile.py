@@ -25,6 +25,7 @@ from cooperation.models import (
     Signatory,
     Theme,
 )
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
 from events.models import Event, EventKind, EventSeries, Recurrence
 from partners.models import Agency, AgencyKind, City
 from plandata.datafile import DataChecker, read_toml, unique
@@ -121,8 +122,10 @@ class _Checker(DataChecker):
         )
         self.code(src, out, "code", where, model=ActionPlan)
         self.text(src, out, "title", where, model=ActionPlan)
-        self.integer(src, out, "period_start_year", where, minimum=1900, maximum=2200)
-        self.integer(src, out, "period_end_year", where, minimum=1900, maximum=2200)
+        self.integer(
+            src, out, "period_start_year", where, minimum=EARLIEST_YEAR, maximum=LATEST_YEAR
+        )
+        self.integer(src, out, "period_end_year", where, minimum=EARLIEST_YEAR, maximum=LATEST_YEAR)
         start, end = out.get("period_start_year"), out.get("period_end_year")
         if start is not None and end is not None and end < start:
             self.problem(where, "'period_end_year' is before 'period_start_year'")
@@ -210,7 +213,7 @@ class _Checker(DataChecker):
         self.text(src, out, "title", where, model=Event)
         self.text(src, out, "description", where, model=Event)
         self.code(src, out, "host_city", where)
-        self.integer(src, out, "year", where, minimum=1900, maximum=2200)
+        self.integer(src, out, "year", where, minimum=EARLIEST_YEAR, maximum=LATEST_YEAR)
         self.codes(src, out, "themes", where)
         self.codes(src, out, "organisers", where)
         return out

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import ActionPlan, Theme
+from core import inputs
 from partners import access, clock
 from partners.access import Action
 
@@ -137,6 +138,9 @@ def request_report(
         raise ReportRequestError({"theme": _("This theme belongs to another plan.")})
     if language not in ReportLanguage.values:
         raise ReportRequestError({"language": _("Choose one of the listed languages.")})
+    refused = inputs.date_error(ProgressReport._meta.get_field("as_of"), as_of)
+    if refused is not None:
+        raise ReportRequestError({"as_of": refused})
     if as_of > clock.today_for(user):
         raise ReportRequestError({"as_of": _("The report date cannot be in the future.")})
     with transaction.atomic():

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from cooperation.models import ActionPlan, Theme
-from core import writes
+from core import inputs, writes
+from core.dates import EARLIEST_DATE, LATEST_DATE
 from partners import access
 from partners.access import Action
 
@@ -38,11 +39,10 @@ from .models import (
 
 FORMAL_KINDS = (ReviewKind.MID_TERM, ReviewKind.EVALUATION)
 MIN_LEAD_DAYS, MAX_LEAD_DAYS = 1, 365
-# Reminders count back from the due date: keep it where date arithmetic stays sane.
-EARLIEST_DUE_DATE = datetime.date(1900, 1, 1)
-LATEST_DUE_DATE = datetime.date(2200, 12, 31)
-TITLE_MAX_LENGTH = 200
-TEXT_MAX_LENGTH = 20000
+# Reminders count back from the due date: the portal's dates keep date arithmetic sane.
+EARLIEST_DUE_DATE, LATEST_DUE_DATE = EARLIEST_DATE, LATEST_DATE
+TITLE_MAX_LENGTH = inputs.limit_of(Review, Review._meta.get_field("title_en"))
+TEXT_MAX_LENGTH = inputs.LIMITS["text"]
 DETAIL_FIELDS = ("title_en", "title_zh_hans", "description_en", "description_zh_hans")
 
 
@@ -91,10 +91,12 @@ def _refuse_if_completed(current: Review, message: str) -> None:
         raise ValidationError({NON_FIELD_ERRORS: message})
 
 
-def _clean_text(value, *, field: str, max_length: int, errors: dict) -> str:
+def _clean_text(value, *, field: str, errors: dict, model=Review) -> str:
+    """``value`` stripped; a control character or a text too long noted in ``errors``."""
     text = (value or "").strip()
-    if len(text) > max_length:
-        errors[field] = _("At most %(limit)d characters, please.") % {"limit": max_length}
+    refused = inputs.field_error(model, model._meta.get_field(field), text)
+    if refused is not None:
+        errors[field] = refused
     return text
 
 
@@ -225,10 +227,10 @@ def save_assessment(
     if rating not in Rating.values:
         errors["rating"] = _("Choose a rating.")
     narrative_en = _clean_text(
-        narrative_en, field="narrative_en", max_length=TEXT_MAX_LENGTH, errors=errors
+        narrative_en, field="narrative_en", errors=errors, model=ThemeAssessment
     )
     narrative_zh_hans = _clean_text(
-        narrative_zh_hans, field="narrative_zh_hans", max_length=TEXT_MAX_LENGTH, errors=errors
+        narrative_zh_hans, field="narrative_zh_hans", errors=errors, model=ThemeAssessment
     )
     if not narrative_en and not narrative_zh_hans and "narrative_en" not in errors:
         errors["narrative_en"] = _("Explain the rating in English or in Chinese.")
@@ -283,14 +285,9 @@ def complete_review(
         errors["conclusion"] = _(
             "Choose the conclusion of the review: continue, revise or renew the plan."
         )
-    text_en = _clean_text(
-        conclusions_text_en, field="conclusions_text_en", max_length=TEXT_MAX_LENGTH, errors=errors
-    )
+    text_en = _clean_text(conclusions_text_en, field="conclusions_text_en", errors=errors)
     text_zh_hans = _clean_text(
-        conclusions_text_zh_hans,
-        field="conclusions_text_zh_hans",
-        max_length=TEXT_MAX_LENGTH,
-        errors=errors,
+        conclusions_text_zh_hans, field="conclusions_text_zh_hans", errors=errors
     )
     unassessed = list(
         Theme.objects.filter(plan_id=current.plan_id)
@@ -367,17 +364,13 @@ def create_review(
         errors["kind"] = _("Choose one of the listed kinds of review.")
     elif kind in FORMAL_KINDS and Review.objects.filter(plan=plan, kind=kind).exists():
         errors["kind"] = _formal_exists(kind)
-    title_en = _clean_text(title_en, field="title_en", max_length=TITLE_MAX_LENGTH, errors=errors)
-    title_zh_hans = _clean_text(
-        title_zh_hans, field="title_zh_hans", max_length=TITLE_MAX_LENGTH, errors=errors
-    )
+    title_en = _clean_text(title_en, field="title_en", errors=errors)
+    title_zh_hans = _clean_text(title_zh_hans, field="title_zh_hans", errors=errors)
     if not title_en and not title_zh_hans and "title_zh_hans" not in errors:
         errors["title_en"] = _("Give the review a title in English or in Chinese.")
-    description_en = _clean_text(
-        description_en, field="description_en", max_length=TEXT_MAX_LENGTH, errors=errors
-    )
+    description_en = _clean_text(description_en, field="description_en", errors=errors)
     description_zh_hans = _clean_text(
-        description_zh_hans, field="description_zh_hans", max_length=TEXT_MAX_LENGTH, errors=errors
+        description_zh_hans, field="description_zh_hans", errors=errors
     )
     _check_due_date(due_date, errors)
     days = default_reminder_days() if reminder_days is None else reminder_days
@@ -401,6 +394,7 @@ def create_review(
         reminder_days=days,
         version=1,
     )
+    inputs.check(review)
     try:
         with transaction.atomic():
             review.save()
@@ -468,8 +462,7 @@ def update_review_details(
         raise TypeError(f"update_review_details() cannot write {sorted(unknown)}")
     errors: dict = {}
     for name, value in changes.items():
-        limit = TITLE_MAX_LENGTH if name.startswith("title") else TEXT_MAX_LENGTH
-        changes[name] = _clean_text(value, field=name, max_length=limit, errors=errors)
+        changes[name] = _clean_text(value, field=name, errors=errors)
     title_en = changes.get("title_en", current.title_en)
     title_zh_hans = changes.get("title_zh_hans", current.title_zh_hans)
     if not title_en and not title_zh_hans:

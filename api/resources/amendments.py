@@ -21,6 +21,7 @@ from cooperation.amendments.models import Amendment, AmendmentChange, ChangeKind
 from cooperation.amendments.rules import CHANGE_FIELDS, MAX_CHANGES
 from cooperation.models import ActionPlan, Commitment, ResponsibilityRole, Theme
 from cooperation.services import amendments as services
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
 from partners.models import Agency
 
 from ..base import PortalViewSet, pk_or_404
@@ -49,10 +50,10 @@ class AmendmentChangeSerializer(StrictMixin, serializers.ModelSerializer):
     text = TranslatedField("text", max_length=5000, required=False)
     summary = TranslatedField("summary", max_length=5000, required=False)
     start_year = serializers.IntegerField(
-        min_value=1900, max_value=2200, required=False, allow_null=True
+        min_value=EARLIEST_YEAR, max_value=LATEST_YEAR, required=False, allow_null=True
     )
     end_year = serializers.IntegerField(
-        min_value=1900, max_value=2200, required=False, allow_null=True
+        min_value=EARLIEST_YEAR, max_value=LATEST_YEAR, required=False, allow_null=True
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from cooperation import selectors as cooperation_selectors
 from cooperation.models import Activity, Theme
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
 from events import selectors as event_selectors
 from events import services as event_services
 from events.models import Event, EventSeries, ProgrammeItem
@@ -96,7 +97,7 @@ class EventSerializer(StrictSerializer):
         read_only_fields = ["is_demo", "updated_at"]
         extra_kwargs = {
             "plan": {"help_text": "Coordinators only: staff cannot move an event to another plan."},
-            "year": {"min_value": 1900, "max_value": 2200},
+            "year": {"min_value": EARLIEST_YEAR, "max_value": LATEST_YEAR},
         }
         validators = []
 

@@ -12,6 +12,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core import writes
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
 from partners import access
 
 from .. import lifecycle
@@ -57,7 +59,6 @@ CHANGE_FIELDS = (
 )
 # More changes than this in one amendment is a new plan, not an amendment.
 MAX_CHANGES = 50
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 def side_of(user, plan: ActionPlan) -> int | None:
@@ -171,7 +172,7 @@ def build_changes(plan: ActionPlan, rows) -> list[AmendmentChange]:
                 value = (value or "").strip()
             setattr(change, name, value)
         try:
-            change.full_clean(exclude=["amendment", "theme", "commitment", "agency"])
+            writes.validate(change, exclude=["amendment", "theme", "commitment", "agency"])
             problems = _problems(plan, change)
         except ValidationError as error:
             problems = [m for messages in error.message_dict.values() for m in messages]

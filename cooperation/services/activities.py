@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core import bilingual
+from core import bilingual, inputs
 from core.merge import Merge, plain, three_way
 from partners import access, clock
 from partners.access import Action
@@ -112,6 +112,7 @@ def create_activity(*, user, activity: Activity, participant_ids: Iterable[int] 
     participant_ids = list(participant_ids)
     if activity.commitment_id and activity.commitment.theme_id != activity.theme_id:
         raise ValidationError({"commitment": _("This commitment belongs to another theme.")})
+    inputs.check(activity)
     _check_title(activity)
     _check_dates(activity, completed=False)
     _check_agencies(user=user, activity=activity, participant_ids=participant_ids)
@@ -227,6 +228,7 @@ def update_activity(
             raise ValidationError({"theme": _("An activity cannot move to another plan.")})
     if activity.commitment_id and activity.commitment.theme_id != activity.theme_id:
         raise ValidationError({"commitment": _("This commitment belongs to another theme.")})
+    inputs.check(activity)
     _check_title(activity)
     _check_dates(activity, completed=current.status == ActivityStatus.COMPLETED)
     _check_agencies(user=user, activity=activity, participant_ids=participant_ids)
@@ -287,8 +289,15 @@ def change_activity_status(
     notes = bilingual.in_language(
         "note", {"note": note, "note_en": note_en, "note_zh_hans": note_zh_hans}
     )
+    for name, text in notes.items():
+        inputs.check_value(StatusUpdate, name, text)
     if not any(notes.values()):
         raise ValidationError({"note": _("Say in a note what happened.")})
+    if date is not None:
+        kept_as = "actual_end" if to_status == ActivityStatus.COMPLETED else "actual_start"
+        refused = inputs.date_error(Activity._meta.get_field(kept_as), date)
+        if refused is not None:
+            raise ValidationError({"date": refused})
     if activity.status in CLOSED_STATUSES and not access.can(user, Action.REOPEN, activity):
         raise _status_error(_("Only a coordinator can reopen a completed or cancelled activity."))
     # The acting person's calendar decides what "the future" is (partners.clock).

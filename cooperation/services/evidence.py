@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.db import transaction
 from django.utils import timezone
 
+from core import inputs
 from partners import access
 from partners.access import Action
 
@@ -14,24 +13,19 @@ from ..models import Activity, Evidence
 from ..uploads import inspect_upload
 
 
-def _shown_name(name: str | None) -> str:
-    """The file name as shown and offered for download, without control and invisible
-    formatting characters (a right-to-left override can make "x.txt" read as "x.pdf")."""
-    cleaned = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in {"Cc", "Cf"})
-    return cleaned.strip() or "file"
-
-
 @transaction.atomic
 def add_evidence(*, user, activity: Activity, upload, description: str = "") -> Evidence:
     """Attach a file to an activity after checking its size and, by content, its type."""
     access.require(user, Action.CHANGE, activity)
+    description = (description or "").strip()
+    inputs.check_value(Evidence, "description", description)
     content_type = inspect_upload(upload)
     evidence = Evidence(
         activity=activity,
-        original_name=_shown_name(upload.name)[:255],
+        original_name=inputs.file_name(upload.name),
         content_type=content_type,
         size=upload.size,
-        description=(description or "").strip()[:300],
+        description=description,
         uploaded_by=access.person(user),
     )
     evidence.file.save(upload.name or "file", upload, save=False)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import writes
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
 from partners import access
 from partners.access import Action
 from partners.models import Agency, City
@@ -47,7 +48,6 @@ PLAN_FIELDS = (
     *(f"{name}_{lang}" for name in TERM_FIELDS for lang in ("en", "zh_hans")),
 )
 # A plan's years outside these are typing errors.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 SIGNATORY_FIELDS = ("city", "name_en", "name_zh_hans", "position_en", "position_zh_hans")
 
 

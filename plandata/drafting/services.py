@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.models import ActionPlan, Partnership
 from cooperation.services.renewal import adopt_as_renewal
+from core import inputs
 from partners import access
 from partners.access import Action
 from plandata.drafting.draft import make_draft
@@ -68,9 +69,9 @@ def create_plan_draft(
     return PlanDraft.objects.create(
         owner=access.person(user),
         partnership=partnership,
-        source_name=source_name[:255],
+        source_name=inputs.file_name(source_name),
         source_text=source_text,
-        source_name_zh=source_name_zh[:255],
+        source_name_zh=inputs.file_name(source_name_zh) if source_name_zh else "",
         source_text_zh=source_text_zh or "",
         parsed=parsed,
     )
@@ -78,8 +79,11 @@ def create_plan_draft(
 
 def _clean_text(value, field: str, errors: dict, limit: int = MAX_TEXT) -> str:
     text = " ".join(str(value or "").split())
+    refused = inputs.line_error(text)
     if not text:
         errors.setdefault(field, _("This field cannot be empty."))
+    elif refused is not None:
+        errors.setdefault(field, refused)
     elif len(text) > limit:
         errors.setdefault(field, _("Keep it under %(limit)s characters.") % {"limit": limit})
     return text

@@ -225,7 +225,10 @@ def test_junk_ids_are_not_found(world, api_for, path):
         ({"theme": "{theme}", "title": {"en": "x"}, "participants": [2**70]}, "participants"),
         ({"theme": "{theme}", "title": {"en": "x"}, "participants": "1,2"}, "participants"),
         ({"theme": "{theme}", "title": {"en": "x"}, "colour": "blue"}, "colour"),
-        ({"theme": "{theme}", "title": {"en": "x\x00y"}}, "title"),
+        (
+            {"theme": "{theme}", "title": {"en": "x\x00y"}},
+            "title.en",
+        ),  # the service names the language
     ],
 )
 def test_bad_input_is_a_structured_400(world, api_for, payload, field):

@@ -548,14 +548,9 @@ ROWS = _rows()
 CASES = [(row, role, row.expected[i]) for row in ROWS for i, role in enumerate(ROLES)]
 
 
-@pytest.mark.parametrize(
-    ("row", "role", "expected"),
-    CASES,
-    ids=[f"{r.method}-{r.path}-{role}" for r, role, _ in CASES],
-)
-def test_every_url_for_every_role(world, client_for, row, role, expected):
+def makers_of(world) -> dict:
     # Made only when the row's path names them: a file, a token or a feed costs a write.
-    makers = {
+    return {
         "plan": lambda: world.plan.pk,
         "other_plan": lambda: world.other_plan.pk,
         "theme": lambda: world.themes[0].pk,
@@ -589,6 +584,15 @@ def test_every_url_for_every_role(world, client_for, row, role, expected):
             ).pk
         ),
     }
+
+
+@pytest.mark.parametrize(
+    ("row", "role", "expected"),
+    CASES,
+    ids=[f"{r.method}-{r.path}-{role}" for r, role, _ in CASES],
+)
+def test_every_url_for_every_role(world, client_for, row, role, expected):
+    makers = makers_of(world)
     named = {name for _text, name, _spec, _conv in string.Formatter().parse(row.path) if name}
     user = None if role == "anonymous" else getattr(world, role)
     client = client_for(user)

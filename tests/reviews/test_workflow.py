@@ -665,7 +665,7 @@ def test_reminder_days_are_read_as_typed(world, client_for, typed, saved):
         ("not a date", "90", "due_date", "Enter a valid date."),
         ("2021-02-30", "90", "due_date", "Enter a valid date."),
         ("", "90", "due_date", "This field is required."),
-        ("0001-01-01", "90", "due_date", "Give a due date between 1900-01-01 and 2200-12-31."),
+        ("0001-01-01", "90", "due_date", "Give a due date between 1950-01-01 and 2100-12-31."),
     ],
 )
 def test_a_bad_schedule_is_refused_clearly(world, client_for, due_date, typed, field, message):
