@@ -70,7 +70,7 @@ def _send(client, row, data):
 def _writes():
     """(row, acting role) for every write of the matrix that some role may make."""
     out = []
-    for row in _rows({name: 1 for name in _OBJECT_NAMES}):
+    for row in _rows(_AnyId()):
         if row.method not in ("post", "put", "patch") or not row.data:
             continue
         allowed = [i for i, status in enumerate(row.expected) if 200 <= status < 300]
@@ -79,31 +79,14 @@ def _writes():
     return out
 
 
-_OBJECT_NAMES = [
-    "partnership",
-    "other_partnership",
-    "plan",
-    "other_plan",
-    "draft",
-    "theme",
-    "empty_theme",
-    "commitment",
-    "helsinki",
-    "hki_agency",
-    "spare_agency",
-    "activity",
-    "bj_activity",
-    "other_activity",
-    "event",
-    "item",
-    "review",
-    "funding",
-    "evidence",
-    "report",
-    "amendment",
-    "submitted",
-    "queued_report",
-]
+class _AnyId(dict):
+    """Every object name of the matrix (a new one too) as id 1: only the rows' shapes are read
+    at collection, before there is a database."""
+
+    def __missing__(self, key):
+        return 1
+
+
 WRITES = sorted(set(_writes()))
 
 
