@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.forms import add_service_errors
+from core.ids import MAX_ID
 from partners import access
 from partners.models import Profile
 from partners.views import LoginView as PasswordLoginView
@@ -218,20 +219,24 @@ def people(request):
     user = request.user
     if not access.is_coordinator(user):
         raise PermissionDenied
-    profiles = Profile.objects.select_related("user", "agency").order_by("user__username")
+    profiles = Profile.objects.select_related("user", "agency", "city").order_by("user__username")
     if not access.is_admin(user):
         profiles = profiles.filter(city_id=access.profile_of(user).city_id)
     profiles = profiles.annotate(
         enrolled=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
     )
-    rows = [(p, services.may_reset(user, p.user)) for p in profiles]
+    rows = []
+    for profile in profiles:
+        # may_reset reads the person's profile: it is this row (no query per person).
+        access.remember_profile(profile.user, profile)
+        rows.append((profile, services.may_reset(user, profile.user)))
     return render(request, "twofactor/people.html", {"rows": rows})
 
 
 @login_required
 @require_POST
 def reset(request, pk: int):
-    if pk > 2**63 - 1:  # beyond any id (SQLite would fail on it)
+    if pk > MAX_ID:  # beyond any id (SQLite would fail on it)
         raise Http404
     person = get_object_or_404(get_user_model(), pk=pk)
     services.reset(by=request.user, person=person, request=request)

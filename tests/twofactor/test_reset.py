@@ -69,6 +69,27 @@ def test_the_people_page_lists_only_the_own_side(world, colleague, client_for):
     assert client_for(world.hki_staff).get(reverse("twofactor-people")).status_code == 403
 
 
+def test_the_people_page_query_count_does_not_grow_with_the_people(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.hki_coordinator)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("twofactor-people")).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(12):
+        person = _user(
+            f"hki_person_{n}", city=world.helsinki, role=Role.AGENCY_STAFF, agency=world.hki_agency
+        )
+        if n % 2:
+            enrolled(person)
+    assert count() == few
+
+
 def test_resetting_nobody_is_a_404(world, client_for):
     client = client_for(world.hki_coordinator)
     assert client.post("/two-factor/people/999999/reset/").status_code == 404
