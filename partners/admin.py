@@ -1,11 +1,19 @@
-"""Cities, agencies and people's profiles in the IT administrators' /admin/, written through
-``partners.services`` (``AgencyWrites`` is shared with /manage/)."""
+"""Cities, agencies, people's profiles, accounts and groups in the IT administrators'
+/admin/, written through ``partners.services`` (``AgencyWrites`` and ``password_form_for`` are
+shared with /manage/). The account and group forms only parse: who may give which rights, and
+that nobody takes their own away, is the service's."""
+
+import copy
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.db.models import Q
 from modeltranslation.admin import TranslationAdmin
 
-from core.admin import SafeChoiceFieldsAdminMixin, ServiceAdminMixin
+from core.admin import SafeChoiceFieldsAdminMixin, ServiceAdminMixin, form_values
 
 from . import access, services
 from .models import Agency, City, Profile
@@ -106,3 +114,94 @@ class ProfileAdmin(ServiceAdminMixin, SafeChoiceFieldsAdminMixin, admin.ModelAdm
 
     def delete(self, request, obj):
         services.delete_profile(user=request.user, profile=obj)
+
+
+def password_form_for(acting_user):
+    """The admin's password form, set through the people service as ``acting_user``."""
+
+    class PasswordForm(AdminPasswordChangeForm):
+        def set_password_and_save(self, user, commit=True, **kwargs):
+            usable = self.cleaned_data["set_usable_password"]
+            services.set_person_password(
+                user=acting_user,
+                person=user,
+                password=self.cleaned_data["password1"] if usable else None,
+            )
+            return user
+
+    return PasswordForm
+
+
+User = get_user_model()
+# Django registers its own account and group admins, which save around the services.
+for _model in (User, Group):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+# Given and taken by administrators only (partners.services.ACCOUNT_FIELDS and _RELATIONS).
+ADMINISTRATORS_ONLY = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+@admin.register(User)
+class AccountAdmin(ServiceAdminMixin, UserAdmin):
+    """Accounts: made, changed and deleted through ``services.create_account``,
+    ``update_account`` and ``delete_person`` (the same checks as /manage/'s people)."""
+
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not access.is_admin(request.user):
+            fields = (*fields, *ADMINISTRATORS_ONLY)
+        return fields
+
+    def has_add_permission(self, request):
+        return access.is_admin(request.user) and super().has_add_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = form_values(form, exclude={"password", "last_login", "date_joined"})
+            services.update_account(user=request.user, person=obj, **changes)
+            return
+        usable = form.cleaned_data.get("usable_password", "true") != "false"
+        created = services.create_account(
+            user=request.user,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data.get("password1") if usable else None,
+        )
+        # The admin carries on with the form's instance (log entry, redirect).
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    def delete(self, request, obj):
+        services.delete_person(user=request.user, person=obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's view, with a form that writes through the service as this user.
+        per_request = copy.copy(self)
+        per_request.change_password_form = password_form_for(request.user)
+        return UserAdmin.user_change_password(per_request, request, id, form_url)
+
+
+@admin.register(Group)
+class PermissionGroupAdmin(ServiceAdminMixin, GroupAdmin):
+    """Groups of permissions: administrators' (``services.create_group`` and the rest)."""
+
+    def has_add_permission(self, request):
+        return access.is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.is_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.is_admin(request.user)
+
+    def create(self, request, values):
+        return services.create_group(user=request.user, **values)
+
+    def update(self, request, obj, changes):
+        return services.update_group(user=request.user, group=obj, **changes)
+
+    def delete(self, request, obj):
+        services.delete_group(user=request.user, group=obj)

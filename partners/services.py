@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,6 +37,11 @@ CITY_FIELDS = (
 AGENCY_FIELDS = ("code", "city", "kind", "name_en", "name_zh_hans", "parent", "website")
 PERSON_FIELDS = ("username", "first_name", "last_name", "email", "is_active")
 PROFILE_FIELDS = ("city", "role", "agency", "preferred_language", "wants_monthly_digest")
+# What only an administrator gives or takes in /admin/: the flags, groups and permissions.
+ACCOUNT_FIELDS = ("is_staff", "is_superuser")
+ACCOUNT_RELATIONS = ("groups", "user_permissions")
+GROUP_FIELDS = ("name",)
+GROUP_RELATIONS = ("permissions",)
 
 
 # --- cities ---------------------------------------------------------------------------------
@@ -349,3 +355,100 @@ def set_monthly_digest(*, user, wanted: bool) -> Profile:
         profile.wants_monthly_digest = wanted
         profile.save(update_fields=["wants_monthly_digest"])
     return profile
+
+
+# --- accounts and groups (/admin/) ----------------------------------------------------------
+
+
+def _check_own_rights(user, person, changes) -> None:
+    """An administrator never takes their own rights away (another one has to): /admin/ is
+    never left without the person who is using it."""
+    if person.pk != getattr(user, "pk", None):
+        return
+    for name in ("is_superuser", "is_staff", "is_active"):
+        if name in changes and getattr(person, name) and not changes[name]:
+            raise ValidationError(
+                {
+                    name: _(
+                        "You cannot take your own administrator rights away or close your "
+                        "own account: another administrator has to."
+                    )
+                }
+            )
+
+
+def _require_account_rights(user, changes) -> None:
+    """Flags, groups and permissions are given and taken by administrators (superusers) only."""
+    named = sorted(set(changes) & {*ACCOUNT_FIELDS, *ACCOUNT_RELATIONS})
+    if named and not access.is_admin(user):
+        raise ValidationError(
+            {name: _("Only an administrator (superuser) may change this.") for name in named}
+        )
+
+
+@transaction.atomic
+def create_account(*, user, username: str, password: str | None, **values):
+    """An account made in /admin/ (administrators only). It has no side until a profile gives
+    it one (``create_profile``); without a password it cannot log in until one is set."""
+    access.require_admin(user)
+    User = get_user_model()
+    columns, many = writes.split_many(values, ACCOUNT_RELATIONS)
+    person = User(username=username)
+    writes.set_changes(person, columns, allowed=(*PERSON_FIELDS, *ACCOUNT_FIELDS))
+    if password:
+        validate_password(password, user=person)
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    writes.save_new(person)
+    writes.set_many(person, many)
+    return person
+
+
+@transaction.atomic
+def update_account(*, user, person, **changes):
+    """Change an account in /admin/: what ``update_person`` changes (with the same checks:
+    who manages the person, their side, role and agency) and the flags, groups and
+    permissions, which only an administrator changes, never their own rights away."""
+    _require_account_rights(user, changes)
+    User = get_user_model()
+    current = User.objects.select_for_update().get(pk=person.pk)
+    _check_own_rights(user, current, changes)
+    account = {k: v for k, v in changes.items() if k in ACCOUNT_FIELDS}
+    columns, many = writes.split_many(
+        {k: v for k, v in changes.items() if k not in ACCOUNT_FIELDS}, ACCOUNT_RELATIONS
+    )
+    current = update_person(user=user, person=current, **columns)
+    changed = writes.set_changes(current, account, allowed=ACCOUNT_FIELDS)
+    writes.save_changed(current, changed, exclude=["password"])
+    writes.set_many(current, many)
+    return current
+
+
+@transaction.atomic
+def create_group(*, user, name: str, permissions=()) -> Group:
+    """A group of permissions for /admin/ (administrators only)."""
+    access.require_admin(user)
+    group = writes.save_new(Group(name=name))
+    writes.set_many(group, {"permissions": list(permissions)})
+    return group
+
+
+@transaction.atomic
+def update_group(*, user, group: Group, **changes) -> Group:
+    access.require_admin(user)
+    current = Group.objects.select_for_update().get(pk=group.pk)
+    columns, many = writes.split_many(changes, GROUP_RELATIONS)
+    changed = writes.set_changes(current, columns, allowed=GROUP_FIELDS)
+    writes.save_changed(current, changed)
+    unknown = set(many) - set(GROUP_RELATIONS)
+    if unknown:
+        raise TypeError(f"Group cannot be written here: {', '.join(sorted(unknown))}")
+    writes.set_many(current, many)
+    return current
+
+
+@transaction.atomic
+def delete_group(*, user, group: Group) -> None:
+    access.require_admin(user)
+    group.delete()

@@ -10,7 +10,6 @@ import copy
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -32,7 +31,7 @@ from partners import access
 from partners import selectors as partner_selectors
 from partners import services as partner_services
 from partners.access import Action
-from partners.admin import AgencyWrites
+from partners.admin import AgencyWrites, password_form_for
 from partners.models import Agency, City, Profile
 from reviews.admin import ReviewWrites
 from reviews.models import Review
@@ -366,22 +365,6 @@ class ProfileInline(BoundedInlineMixin, SafeChoiceFieldsAdminMixin, admin.Stacke
     has_add_permission = has_change_permission = has_view_permission
 
 
-def _password_form_for(acting_user):
-    """The admin's password form, set through the people service as ``acting_user``."""
-
-    class PasswordForm(AdminPasswordChangeForm):
-        def set_password_and_save(self, user, commit=True, **kwargs):
-            usable = self.cleaned_data["set_usable_password"]
-            partner_services.set_person_password(
-                user=acting_user,
-                person=user,
-                password=self.cleaned_data["password1"] if usable else None,
-            )
-            return user
-
-    return PasswordForm
-
-
 @admin.register(People, site=site)
 class PeopleAdmin(ServiceAdminMixin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "role", "agency", "is_active")
@@ -466,5 +449,5 @@ class PeopleAdmin(ServiceAdminMixin, UserAdmin):
     def user_change_password(self, request, id, form_url=""):
         # Django's view, with a form that writes through the service as this user.
         per_request = copy.copy(self)
-        per_request.change_password_form = _password_form_for(request.user)
+        per_request.change_password_form = password_form_for(request.user)
         return UserAdmin.user_change_password(per_request, request, id, form_url)
