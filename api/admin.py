@@ -4,6 +4,8 @@ used; revoke only (a secret cannot be read back or made here: its owner makes it
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin
+
 from . import secrets
 from .models import ApiToken, CalendarFeed
 
@@ -14,18 +16,12 @@ def revoke(modeladmin, request, queryset):
         secrets.revoke_as_administrator(user=request.user, row=row)
 
 
-class SecretAdmin(admin.ModelAdmin):
+class SecretAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("user",)
     list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
     search_fields = ("user__username", "prefix")
     actions = [revoke]
     readonly_fields = ("user", "prefix", "created_at", "last_used_at", "revoked_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiToken)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from core.admin import (
-    BoundedInlineMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
     SafeChoiceFieldsAdminMixin,
     ServiceAdminMixin,
     ServiceInlineMixin,
@@ -183,12 +184,10 @@ class FundingInline(ServiceInlineMixin, SafeChoiceFieldsAdminMixin, admin.Tabula
         funding.delete_funding(user=request.user, funding=obj)
 
 
-class StatusUpdateInline(BoundedInlineMixin, SafeChoiceFieldsAdminMixin, admin.TabularInline):
+class StatusUpdateInline(ReadOnlyInlineMixin, SafeChoiceFieldsAdminMixin, admin.TabularInline):
     """The history is append-only: shown, never edited here."""
 
     model = StatusUpdate
-    extra = 0
-    can_delete = False
     fields = (
         "sequence",
         "created_at",
@@ -199,12 +198,6 @@ class StatusUpdateInline(BoundedInlineMixin, SafeChoiceFieldsAdminMixin, admin.T
         "note_zh_hans",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class EvidenceInline(ServiceInlineMixin, SafeChoiceFieldsAdminMixin, admin.TabularInline):
@@ -284,50 +277,24 @@ class ActivityAdmin(
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(SafeChoiceFieldsAdminMixin, admin.ModelAdmin):
+class StatusUpdateAdmin(ReadOnlyAdminMixin, SafeChoiceFieldsAdminMixin, admin.ModelAdmin):
     list_display = ("activity", "sequence", "from_status", "to_status", "author", "created_at")
     list_select_related = ("activity", "author")
     readonly_fields = [f.name for f in StatusUpdate._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- amendments and versions: shown, never edited here ------------------------------------------
 
 
-class AmendmentChangeInline(BoundedInlineMixin, admin.TabularInline):
+class AmendmentChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = AmendmentChange
-    extra = 0
-    can_delete = False
     fields = ("order", "kind", "theme", "commitment", "agency", "role", "text_en", "text_zh_hans")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Both sides sign an amendment on its pages (or through the API); a version is frozen
     when one is approved. Here they are read."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Amendment)

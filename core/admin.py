@@ -260,7 +260,9 @@ class SafeChoiceFieldsAdminMixin:
 
 class ReadOnlyAdminMixin:
     """Rows read in /admin/, never added, changed or deleted there, not even by a superuser
-    (append-only records: the history, the security log)."""
+    (append-only records: the history, the security log, a status history, a frozen version,
+    what a task sent). Every read-only admin uses it; one that has an action of its own (a
+    revocation, a reset through a service) names it in ``actions``."""
 
     actions = None
 
@@ -289,6 +291,23 @@ class HistoryEntryAdmin(ReadOnlyAdminMixin, LogEntryAdminMixin, admin.ModelAdmin
     def get_queryset(self, request):
         self.request = request  # LogEntryAdminMixin builds links from it
         return super().get_queryset(request)
+
+
+class ReadOnlyInlineMixin(BoundedInlineMixin):
+    """An inline of rows shown with their parent, never added, changed or deleted there
+    (``ReadOnlyAdminMixin`` for inlines)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # django-auditlog registers its own admin for the entry model; ours is read-only throughout.

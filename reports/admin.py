@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import ProgressReport
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Progress reports as requested and rendered: read-only (members download them on the
     report pages, where access is checked)."""
 
@@ -48,12 +50,3 @@ class ProgressReportAdmin(admin.ModelAdmin):
     def stored_as(self, obj):
         # The name only: files are not served from MEDIA_URL, the report page serves them.
         return obj.file.name or "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,7 +5,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from core.admin import BoundedInlineMixin, SafeChoiceFieldsAdminMixin, ServiceAdminMixin
+from core.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+    SafeChoiceFieldsAdminMixin,
+    ServiceAdminMixin,
+)
 
 from . import services
 from .models import Digest, Reminder, Review, ThemeAssessment
@@ -43,20 +48,12 @@ class ReviewWrites(ServiceAdminMixin):
 
 
 class ThemeAssessmentInline(
-    BoundedInlineMixin, SafeChoiceFieldsAdminMixin, TranslationStackedInline
+    ReadOnlyInlineMixin, SafeChoiceFieldsAdminMixin, TranslationStackedInline
 ):
     """Assessments are made on the review page (``services.save_assessment``)."""
 
     model = ThemeAssessment
-    extra = 0
-    can_delete = False
     readonly_fields = ("theme", "rating", "narrative_en", "narrative_zh_hans", "assessed_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Review)
@@ -175,7 +172,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Digest)
-class DigestAdmin(admin.ModelAdmin):
+class DigestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Monthly digests as they were claimed and sent: read-only (a deleted row would let the
     next sweep send the month's digest again)."""
 
@@ -186,12 +183,3 @@ class DigestAdmin(admin.ModelAdmin):
     readonly_fields = ("recipient", "month", *DELIVERY_FIELDS)
     fields = readonly_fields
     short_error = ReminderAdmin.short_error
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

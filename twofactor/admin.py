@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.admin import ReadOnlyAdminMixin
+
 from . import services
 
 for model in (TOTPDevice, StaticDevice):
@@ -34,7 +36,7 @@ def reset_two_factor(modeladmin, request, queryset):
 
 
 @admin.register(TOTPDevice)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("user", "confirmed", "created_at", "last_used_at")
     list_filter = ("confirmed",)
     list_select_related = ("user",)
@@ -42,12 +44,3 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     fields = ("user", "confirmed", "created_at", "last_used_at")
     readonly_fields = fields
     actions = [reset_two_factor]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
