@@ -12,11 +12,13 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import with_empty_choice
+from core.merge import SAVED, YOURS
 
-from . import services
+from . import merging, services
 from .models import Conclusion, Rating, Review, ThemeAssessment, default_reminder_days
 
 DATE_WIDGET_FORMAT = "%Y-%m-%d"
@@ -63,6 +65,80 @@ class ReminderDaysField(forms.CharField):
         return services.parse_reminder_days(super().clean(value))
 
 
+def _shown(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if value in Rating.values:
+        return str(Rating(value).label)
+    return str(value)
+
+
+DAMAGED = _("The form was damaged. Reload the page and try again.")
+
+
+class MergingMixin:
+    """A form that carries the values the user started from (signed, ``base``), so that a
+    save after someone else's merges three ways (``reviews.merging``), and after a conflict
+    the user's choice of each field both changed (``choices``)."""
+
+    merge_fields: tuple[str, ...] = ()
+
+    def _start_base(self, kind: str, review_id: int, obj) -> None:
+        """``kind`` names the form (a base signed for one form is refused by another)."""
+        self.merge_kind, self.review_id = kind, review_id
+        self.fields["base"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if not self.is_bound:
+            values = merging.values_of(obj, self.merge_fields)
+            self.fields["base"].initial = merging.sign(self.merge_kind, review_id, values)
+
+    def clean_base(self) -> dict | None:
+        """The values the user started from; None for a post without them. An altered one is
+        refused: nothing is saved."""
+        try:
+            return merging.unsign(self.cleaned_data.get("base"), self.merge_kind, self.review_id)
+        except merging.Damaged:
+            raise ValidationError(DAMAGED, code="base") from None
+
+    def choices(self) -> dict[str, str]:
+        wanted = {self.add_prefix(merging.CHOICE_PREFIX + n): n for n in self.merge_fields}
+        return {
+            wanted[key]: value
+            for key, value in self.data.items()
+            if key in wanted and value in {SAVED, YOURS}
+        }
+
+    def clash_rows(self, clash: merging.Clash, current) -> list[dict]:
+        """The conflict table: each field both changed, the saved value and the user's."""
+        return [
+            {
+                "label": self.fields[name].label,
+                "choice": self.add_prefix(merging.CHOICE_PREFIX + name),
+                "theirs": _shown(getattr(current, name) if current is not None else None),
+                "yours": _shown(clash.yours[name]),
+            }
+            for name in clash.fields
+        ]
+
+    def rebase(self, clash: merging.Clash, current, **data) -> None:
+        """After ``clash``: the saved values of the fields only the other person changed,
+        the user's own elsewhere, and a base that asks again only the fields both changed."""
+        new = self.data.copy()
+        for name in clash.merge.keep_saved:
+            value = getattr(current, name) if current is not None else ""
+            value = self.fields[name].prepare_value(value)
+            new[self.add_prefix(name)] = "" if value is None else str(value)
+        new[self.add_prefix("base")] = merging.sign(
+            self.merge_kind, self.review_id, merging.rebased(clash)
+        )
+        for name, value in data.items():
+            new[self.add_prefix(name)] = value
+        self.data = new
+
+
 class VersionForm(forms.Form):
     """A button that acts on the review as the user saw it (start, reopen)."""
 
@@ -73,9 +149,12 @@ class VersionForm(forms.Form):
         self.fields["version"].initial = review.version
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(MergingMixin, forms.Form):
     """The rating and narrative of one theme. ``saved_at`` is when the assessment the user
-    saw was saved (empty when there was none): the service refuses a stale one."""
+    saw was saved (empty when there was none): the service refuses a stale one, unless the
+    form carries its ``base`` (then it merges)."""
+
+    merge_fields = merging.ASSESSMENT_FIELDS
 
     rating = forms.ChoiceField(label=_("Rating"), required=False)
     narrative_en = forms.CharField(
@@ -92,7 +171,7 @@ class AssessmentForm(forms.Form):
     )
     saved_at = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, assessment: ThemeAssessment | None, **kwargs):
+    def __init__(self, *args, review: Review, assessment: ThemeAssessment | None, **kwargs):
         if assessment is not None and not args and "data" not in kwargs:
             kwargs.setdefault(
                 "initial",
@@ -105,6 +184,7 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["rating"].choices = with_empty_choice(Rating.choices)
         self.fields["saved_at"].initial = assessment.updated_at.isoformat() if assessment else ""
+        self._start_base(self.prefix or "assessment", review.pk, assessment)
         _mark_languages(self)
 
     def clean_saved_at(self) -> datetime.datetime | None:
@@ -163,7 +243,9 @@ class CompletionForm(forms.Form):
         return (self["conclusions_text_en"], self["conclusions_text_zh_hans"])
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(MergingMixin, forms.Form):
+    merge_fields = merging.SCHEDULE_FIELDS
+
     due_date = forms.DateField(label=_("Due date"), widget=_date_input())
     reminder_days = ReminderDaysField()
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -175,6 +257,7 @@ class ScheduleForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = review.version
+        self._start_base("schedule", review.pk, review)
 
 
 class ReviewCreateForm(forms.Form):

@@ -6,6 +6,9 @@ one to fix a mistake). Every write is coordinators' work (``Action.MANAGE``), is
 and runs in one transaction on the review's row, locked. Writes from a page the user opened
 before someone else changed the review carry the version they saw: a stale one raises
 ``ReviewConflict`` (or ``AssessmentConflict`` for one theme's assessment) and writes nothing.
+The schedule and an assessment may carry the values the user started from instead
+(``base``): then a save after someone else's merges three ways (``reviews.merging``), and
+only a field both changed is a conflict (``clash``) unless ``choices`` says which to keep.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +30,9 @@ from core.dates import EARLIEST_DATE, LATEST_DATE
 from partners import access
 from partners.access import Action
 
+from . import merging
+from .merging import AssessmentConflict as AssessmentConflict
+from .merging import ReviewConflict as ReviewConflict
 from .models import (
     Conclusion,
     Rating,
@@ -44,25 +50,6 @@ EARLIEST_DUE_DATE, LATEST_DUE_DATE = EARLIEST_DATE, LATEST_DATE
 TITLE_MAX_LENGTH = inputs.limit_of(Review, Review._meta.get_field("title_en"))
 TEXT_MAX_LENGTH = inputs.LIMITS["text"]
 DETAIL_FIELDS = ("title_en", "title_zh_hans", "description_en", "description_zh_hans")
-
-
-class ReviewConflict(Exception):
-    """Somebody changed the review after the user opened it: nothing was written."""
-
-    def __init__(self, current: Review):
-        super().__init__("review changed meanwhile")
-        self.current = current
-
-
-class AssessmentConflict(Exception):
-    """Somebody saved this theme's assessment after the user opened it: nothing was written.
-
-    ``current`` is the assessment as it is now (None if it was removed meanwhile).
-    """
-
-    def __init__(self, current: ThemeAssessment | None):
-        super().__init__("assessment changed meanwhile")
-        self.current = current
 
 
 # Passed as ``expected_updated_at`` by callers that do not check for concurrent edits.
@@ -202,11 +189,15 @@ def save_assessment(
     narrative_en: str = "",
     narrative_zh_hans: str = "",
     expected_updated_at=NOT_CHECKED,
+    base: Mapping | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> ThemeAssessment:
     """Create or update the assessment of one theme of the review's plan.
 
     ``expected_updated_at`` is when the assessment the user saw was last saved (None when
     they saw none): if it was saved since, AssessmentConflict is raised and nothing written.
+    With ``base`` (``merging.values_of`` the assessment the user started from) the save is
+    merged three ways instead (``reviews.merging``; AssessmentConflict with its ``clash``).
     Assessing a scheduled review starts its preparation; a completed review must be
     reopened first.
     """
@@ -218,7 +209,18 @@ def save_assessment(
     if theme.plan_id != current.plan_id:
         raise ValidationError({"theme": _("This theme is not part of the review's action plan.")})
     existing = ThemeAssessment.objects.filter(review=current, theme=theme).first()
-    if expected_updated_at is not NOT_CHECKED:
+    if base is not None:
+        yours = {
+            "rating": rating,
+            "narrative_en": narrative_en,
+            "narrative_zh_hans": narrative_zh_hans,
+        }
+        try:
+            yours = merging.merged(existing, yours, base, choices)
+        except merging.Clash as clash:
+            raise AssessmentConflict(existing, clash) from None
+        rating, narrative_en, narrative_zh_hans = (yours[n] for n in merging.ASSESSMENT_FIELDS)
+    elif expected_updated_at is not NOT_CHECKED:
         saved_at = existing.updated_at if existing else None
         if saved_at != expected_updated_at:
             raise AssessmentConflict(existing)
@@ -249,12 +251,12 @@ def save_assessment(
             rating=rating,
             narrative_en=narrative_en,
             narrative_zh_hans=narrative_zh_hans,
-            assessed_by=user,
+            assessed_by=access.person(user),
         )
     existing.rating = rating
     existing.narrative_en = narrative_en
     existing.narrative_zh_hans = narrative_zh_hans
-    existing.assessed_by = user
+    existing.assessed_by = access.person(user)
     existing.save(
         update_fields=["rating", "narrative_en", "narrative_zh_hans", "assessed_by", "updated_at"]
     )
@@ -418,12 +420,17 @@ def update_review_schedule(
     review: Review,
     due_date: datetime.date,
     reminder_days: Iterable[int],
-    expected_version: int,
+    expected_version: int | None,
+    base: Mapping | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> Review:
-    """Change the due date and the reminder lead times (days before the due date)."""
+    """Change the due date and the reminder lead times (days before the due date). With
+    ``base`` the change is merged three ways over a save made meanwhile (``reviews.merging``)
+    instead of refused."""
     current = _locked(review)
     access.require(user, Action.MANAGE, current)
-    _check_version(current, expected_version)
+    if base is None:
+        _check_version(current, expected_version)
     _refuse_if_completed(current, _("The review is completed. Reopen it to change its schedule."))
     errors: dict = {}
     _check_due_date(due_date, errors)
@@ -433,6 +440,14 @@ def update_review_schedule(
         errors["reminder_days"] = exc.messages
     if errors:
         raise ValidationError(errors)
+    if base is not None:
+        try:
+            kept = merging.merged(
+                current, {"due_date": due_date, "reminder_days": days}, base, choices
+            )
+        except merging.Clash as clash:
+            raise ReviewConflict(current, clash) from None
+        due_date, days = kept["due_date"], kept["reminder_days"]
     current.due_date = due_date
     current.reminder_days = days
     current.version += 1

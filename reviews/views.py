@@ -86,10 +86,10 @@ def _render_review(request, review: Review, *, bound=None, conflict=None, status
         row.form = bound.get(("assessment", row.theme.pk))
         if row.form is None and may_assess:
             row.form = AssessmentForm(
-                prefix=_assessment_prefix(row.theme.pk), assessment=row.assessment
+                prefix=_assessment_prefix(row.theme.pk), review=review, assessment=row.assessment
             )
     for row in rows:
-        row.conflict = bool(conflict and conflict.get("theme_id") == row.theme.pk)
+        row.conflict = conflict if conflict and conflict.get("theme_id") == row.theme.pk else None
     days_left = (review.due_date - clock.today_for(request.user)).days
     return render(
         request,
@@ -145,15 +145,21 @@ def _refused(request, pk: int, *, bound, conflict=None):
 
 
 def _review_conflict(request, pk: int, form, name: str, exc: services.ReviewConflict):
-    """Nothing was written. Keep what the user typed; submitting again now acts on the
-    review as it is (deliberately replacing what the other person saved)."""
+    """Nothing was written. Keep what the user typed. A form that carried its start values
+    was merged: it comes back rebased, asking only the fields both changed (``rows``);
+    another, submitted again, acts on the review as it is now."""
     bound = {}
-    if form is not None:
-        data = form.data.copy()
-        data["version"] = str(exc.current.version)
-        form.data = data
-        bound[name] = form
     conflict = {"review": exc.current, "kept_input": form is not None, "form": name}
+    conflict["form_id"] = f"{name}-form"
+    if form is not None:
+        if exc.clash is not None:
+            conflict["rows"] = form.clash_rows(exc.clash, exc.current)
+            form.rebase(exc.clash, exc.current, version=str(exc.current.version))
+        else:
+            data = form.data.copy()
+            data["version"] = str(exc.current.version)
+            form.data = data
+        bound[name] = form
     return _refused(request, pk, bound=bound, conflict=conflict)
 
 
@@ -189,7 +195,9 @@ def review_assessment(request, pk: int, theme_id: int):
     theme = Theme.objects.filter(plan_id=review.plan_id, pk=theme_id).first()
     if theme is None:
         raise Http404
-    form = AssessmentForm(request.POST, prefix=_assessment_prefix(theme.pk), assessment=None)
+    form = AssessmentForm(
+        request.POST, prefix=_assessment_prefix(theme.pk), review=review, assessment=None
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -201,15 +209,17 @@ def review_assessment(request, pk: int, theme_id: int):
                 narrative_en=data["narrative_en"],
                 narrative_zh_hans=data["narrative_zh_hans"],
                 expected_updated_at=data["saved_at"],
+                base=data["base"],
+                choices=form.choices(),
             )
         except services.AssessmentConflict as exc:
+            conflict = {"theme_id": theme.pk, "kept_input": True}
+            conflict["form_id"] = f"assessment-form-{theme.pk}"
+            if exc.clash is not None:
+                conflict["rows"] = form.clash_rows(exc.clash, exc.current)
+                form.rebase(exc.clash, exc.current)
             form.set_saved_at(exc.current)
-            return _refused(
-                request,
-                pk,
-                bound={("assessment", theme.pk): form},
-                conflict={"theme_id": theme.pk, "kept_input": True},
-            )
+            return _refused(request, pk, bound={("assessment", theme.pk): form}, conflict=conflict)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -278,19 +288,26 @@ def review_schedule(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.update_review_schedule(
+            saved = services.update_review_schedule(
                 user=request.user,
                 review=review,
                 due_date=data["due_date"],
                 reminder_days=data["reminder_days"],
                 expected_version=data["version"],
+                base=data["base"],
+                choices=form.choices(),
             )
         except services.ReviewConflict as exc:
             return _review_conflict(request, pk, form, "schedule", exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The schedule was saved."))
+            if saved.version > data["version"] + 1:
+                messages.success(
+                    request, _("Your changes were saved together with those saved meanwhile.")
+                )
+            else:
+                messages.success(request, _("The schedule was saved."))
             return _back_to(review, "schedule")
     return _refused(request, pk, bound={"schedule": form})
 
