@@ -1,7 +1,8 @@
 """What this app hears and records (connected by ``SecurityConfig.ready``): log-ins, failed
 log-ins and log-outs (Django's signals), lock-outs (django-axes'), and changes of a person's
 role or side (the saves of ``partners.models.Profile`` and of the account's administrator
-flags). The partners app knows nothing of this one (a lower layer never imports a higher one).
+flags, groups and permissions). The partners app knows nothing of this one (a lower layer
+never imports a higher one).
 
 Lock-outs: django-axes counts every failure, those during a lock-out too (each one starts the
 cool-off anew) and sends ``user_locked_out`` on each of them. The lock-out is recorded once,
@@ -15,7 +16,7 @@ from axes.helpers import get_failure_limit
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from core import doors
@@ -245,3 +246,42 @@ def record_account(sender, instance, created, raw=False, **kwargs):
     }
     if changed:
         log.record(Kind.ROLE_CHANGED, actor=doors.current_actor(), subject=instance, detail=changed)
+
+
+def _rights_changed(field: str, instance, action, pk_set, reverse=False, model=None, **kwargs):
+    """Groups or permissions given or taken from an account: a role change too. (Changed from
+    the group's side, ``reverse``, each account is recorded.)"""
+    if action not in {"post_add", "post_remove", "pre_clear"} or (
+        action != "pre_clear" and not pk_set
+    ):
+        return
+    if reverse:  # group.user_set.add(...): pk_set are the accounts
+        accounts = User._default_manager.filter(pk__in=pk_set)
+        names = [str(instance)]
+    else:
+        accounts = [instance]
+        if action == "pre_clear":
+            pk_set = set(getattr(instance, field).values_list("pk", flat=True))
+            if not pk_set:
+                return
+        names = sorted(str(row) for row in model._default_manager.filter(pk__in=pk_set))
+    change = "removed" if action in {"post_remove", "pre_clear"} else "added"
+    for account in accounts:
+        log.record(
+            Kind.ROLE_CHANGED,
+            actor=doors.current_actor(),
+            subject=account,
+            detail={f"{field}_{change}": names},
+        )
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="security_log_groups")
+def record_groups(sender, **kwargs):
+    _rights_changed("groups", **kwargs)
+
+
+@receiver(
+    m2m_changed, sender=User.user_permissions.through, dispatch_uid="security_log_permissions"
+)
+def record_permissions(sender, **kwargs):
+    _rights_changed("user_permissions", **kwargs)

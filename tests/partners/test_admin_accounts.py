@@ -48,8 +48,11 @@ def test_an_account_is_changed_through_the_service_and_logged(world, client_for)
     person.refresh_from_db()
     assert person.first_name == "Helga" and person.is_staff
     assert list(person.groups.all()) == [group]
-    event = SecurityEvent.objects.get(kind=Kind.ROLE_CHANGED, subject_name="helper")
-    assert event.detail == {"is_staff": [False, True]}
+    details = SecurityEvent.objects.filter(kind=Kind.ROLE_CHANGED, subject_name="helper")
+    assert sorted(details.values_list("detail", flat=True), key=str) == [
+        {"groups_added": ["Editors"]},
+        {"is_staff": [False, True]},
+    ]
 
 
 def test_a_refused_change_shows_the_message_and_changes_nothing(world, client_for):
@@ -120,3 +123,16 @@ def test_staff_who_are_not_administrators_cannot_change_groups(world, client_for
     assert client.post(url, {"name": "Taken over"}).status_code == 403
     group.refresh_from_db()
     assert group.name == "Editors" and not Group.objects.filter(name="Mine").exists()
+
+
+def test_groups_given_and_taken_are_role_changes_in_the_security_log(world):
+    person = UserFactory(username="grouped")
+    group = Group.objects.create(name="Editors")
+    services.update_account(user=world.admin, person=person, groups=[group])
+    services.update_account(user=world.admin, person=person, groups=[])
+    details = list(
+        SecurityEvent.objects.filter(kind=Kind.ROLE_CHANGED, subject_name="grouped")
+        .order_by("pk")
+        .values_list("detail", flat=True)
+    )
+    assert details == [{"groups_added": ["Editors"]}, {"groups_removed": ["Editors"]}]
