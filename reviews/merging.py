@@ -5,8 +5,8 @@ A form of the review page (the schedule, one theme's assessment) carries the val
 started from, signed (``sign``/``unsign``). When someone else saved meanwhile, the service
 merges over them with ``core.merge.three_way`` (``merged``): a field the user did not change
 keeps the saved value, one only they changed takes theirs, and one both changed takes the
-user's choice (``"saved"`` or ``"yours"``) or is a ``Clash``, which the service turns into its
-conflict and the page into a table of those fields only. Nothing here writes.
+user's choice (``"saved"`` or ``"yours"``) or is a ``Clash``: the service's conflict carries it,
+and the page shows a table of those fields only. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ ASSESSMENT_FIELDS = ("rating", "narrative_en", "narrative_zh_hans")
 CHOICE_PREFIX = "keep-"
 
 
-class Clash(Exception):
+class Clash:
     """Both changed ``fields`` to different values and no choice says which to keep.
     ``saved`` and ``base`` (plain values) and ``merge`` say what a resubmission keeps."""
 
     def __init__(self, merge: Merge, *, saved: dict, base: Mapping, yours: dict):
-        super().__init__("both changed " + ", ".join(merge.clashes))
         self.merge = merge
         self.fields = list(merge.clashes)
         self.saved = saved
@@ -102,13 +101,14 @@ def unsign(text: str, kind: str, review_id: int) -> dict | None:
     return values
 
 
-def merged(current, yours: dict, base: Mapping, choices: Mapping[str, str] | None) -> dict:
+def merged(current, yours: dict, base: Mapping, choices: Mapping[str, str] | None, *, refuse):
     """``yours`` merged over what ``current`` holds now (None: nothing saved): the values to
-    write. Raises Clash (nothing to write) when both changed a field and no choice says."""
+    write, in the order of ``yours``. When both changed a field and no choice says which to
+    keep, raises ``refuse(current, clash)`` (a ReviewConflict, an AssessmentConflict)."""
     saved = values_of(current, yours)
     merge = three_way(base, saved, {k: _plain(v) for k, v in yours.items()}, choices)
     if merge.clashes:
-        raise Clash(merge, saved=saved, base=base, yours=yours)
+        raise refuse(current, Clash(merge, saved=saved, base=base, yours=yours))
     result = dict(yours)
     for name in merge.keep_saved:
         result[name] = getattr(current, name) if current is not None else ""

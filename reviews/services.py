@@ -215,11 +215,8 @@ def save_assessment(
             "narrative_en": narrative_en,
             "narrative_zh_hans": narrative_zh_hans,
         }
-        try:
-            yours = merging.merged(existing, yours, base, choices)
-        except merging.Clash as clash:
-            raise AssessmentConflict(existing, clash) from None
-        rating, narrative_en, narrative_zh_hans = (yours[n] for n in merging.ASSESSMENT_FIELDS)
+        merged = merging.merged(existing, yours, base, choices, refuse=AssessmentConflict)
+        rating, narrative_en, narrative_zh_hans = merged.values()
     elif expected_updated_at is not NOT_CHECKED:
         saved_at = existing.updated_at if existing else None
         if saved_at != expected_updated_at:
@@ -441,13 +438,10 @@ def update_review_schedule(
     if errors:
         raise ValidationError(errors)
     if base is not None:
-        try:
-            kept = merging.merged(
-                current, {"due_date": due_date, "reminder_days": days}, base, choices
-            )
-        except merging.Clash as clash:
-            raise ReviewConflict(current, clash) from None
-        due_date, days = kept["due_date"], kept["reminder_days"]
+        yours = {"due_date": due_date, "reminder_days": days}
+        due_date, days = merging.merged(
+            current, yours, base, choices, refuse=ReviewConflict
+        ).values()
     current.due_date = due_date
     current.reminder_days = days
     current.version += 1
