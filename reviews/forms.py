@@ -74,6 +74,8 @@ def _shown(value) -> str:
         return ", ".join(str(v) for v in value)
     if value in Rating.values:
         return str(Rating(value).label)
+    if value in Conclusion.values:
+        return str(Conclusion(value).label)
     return str(value)
 
 
@@ -208,7 +210,9 @@ class AssessmentForm(MergingMixin, forms.Form):
         self.data = data
 
 
-class CompletionForm(forms.Form):
+class CompletionForm(MergingMixin, forms.Form):
+    merge_fields = merging.COMPLETION_FIELDS
+
     conclusion = forms.ChoiceField(label=_("Conclusion"), required=False)
     conclusions_text_en = forms.CharField(
         label=_("Conclusions in English"),
@@ -237,6 +241,7 @@ class CompletionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["conclusion"].choices = with_empty_choice(Conclusion.choices)
         self.fields["version"].initial = review.version
+        self._start_base("complete", review.pk, review)
         _mark_languages(self)
 
     def bilingual_row(self):

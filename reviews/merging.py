@@ -1,13 +1,12 @@
 """The review page's edits merged three ways (issue 13 §7), as the activity edit is, and the
 conflicts of the review's writes (``ReviewConflict``, ``AssessmentConflict``).
 
-A form of the review page (the schedule, one theme's assessment) carries the values the user
-started from, signed (``sign``/``unsign``). When someone else saved meanwhile, the service
-merges over them with ``core.merge.three_way`` (``merged``): a field the user did not change
-keeps the saved value, one only they changed takes theirs, and one both changed takes the
-user's choice (``"saved"`` or ``"yours"``) or is a ``Clash``: the service's conflict carries it,
-and the page shows a table of those fields only. Nothing here writes.
-"""
+A form of the review page (the schedule, one theme's assessment, the conclusions) carries the
+values the user started from, signed (``sign``/``unsign``). When someone else saved meanwhile,
+the service merges over them with ``core.merge.three_way`` (``merged``): a field the user did
+not change keeps the saved value, one only they changed takes theirs, and one both changed
+takes the user's choice (``"saved"`` or ``"yours"``) or is a ``Clash``: the service's conflict
+carries it, and the page shows a table of those fields only. Nothing here writes."""
 
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ from core.merge import Merge, plain, three_way
 SALT = "reviews.edit-base"
 SCHEDULE_FIELDS = ("due_date", "reminder_days")
 ASSESSMENT_FIELDS = ("rating", "narrative_en", "narrative_zh_hans")
+COMPLETION_FIELDS = ("conclusion", "conclusions_text_en", "conclusions_text_zh_hans")
 # The conflict page's choice of a field both changed: keep-<field> = saved | yours.
 CHOICE_PREFIX = "keep-"
 

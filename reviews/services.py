@@ -6,9 +6,8 @@ one to fix a mistake). Every write is coordinators' work (``Action.MANAGE``), is
 and runs in one transaction on the review's row, locked. Writes from a page the user opened
 before someone else changed the review carry the version they saw: a stale one raises
 ``ReviewConflict`` (or ``AssessmentConflict`` for one theme's assessment) and writes nothing.
-The schedule and an assessment may carry the values the user started from instead
-(``base``): then a save after someone else's merges three ways (``reviews.merging``), and
-only a field both changed is a conflict (``clash``) unless ``choices`` says which to keep.
+With ``base`` (the values the user started from) a save merges three ways instead
+(``reviews.merging``): only a field both changed is a conflict, unless ``choices`` settles it.
 """
 
 from __future__ import annotations
@@ -268,12 +267,16 @@ def complete_review(
     conclusion: str,
     conclusions_text_en: str = "",
     conclusions_text_zh_hans: str = "",
-    expected_version: int,
+    expected_version: int | None,
+    base: Mapping | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> Review:
-    """In preparation → completed, with the conclusion. Every theme must be assessed."""
+    """In preparation → completed, with the conclusion. Every theme must be assessed. With
+    ``base`` the conclusions merge three ways (``reviews.merging``), the version unchecked."""
     current = _locked(review)
     access.require(user, Action.MANAGE, current)
-    _check_version(current, expected_version)
+    if base is None:
+        _check_version(current, expected_version)
     _refuse_if_completed(current, _("The review is already completed."))
     if current.status != ReviewStatus.IN_PREPARATION:
         raise ValidationError(
@@ -303,7 +306,11 @@ def complete_review(
         ) % {"themes": _theme_list(unassessed)}
     if errors:
         raise ValidationError(errors)
-
+    if base is not None:
+        texts = (conclusion, text_en, text_zh_hans)
+        yours = dict(zip(merging.COMPLETION_FIELDS, texts, strict=True))
+        kept = merging.merged(current, yours, base, choices, refuse=ReviewConflict)
+        conclusion, text_en, text_zh_hans = kept.values()
     current.status = ReviewStatus.COMPLETED
     current.completed_at = timezone.now()
     current.conclusion = conclusion

@@ -247,6 +247,8 @@ def review_complete(request, pk: int):
                 conclusions_text_en=data["conclusions_text_en"],
                 conclusions_text_zh_hans=data["conclusions_text_zh_hans"],
                 expected_version=data["version"],
+                base=data["base"],
+                choices=form.choices(),
             )
         except services.ReviewConflict as exc:
             return _review_conflict(request, pk, form, "complete", exc)

@@ -1,7 +1,8 @@
 """Two coordinators working one review: a save after someone else's merges three ways
 (issue 13 §7), as the activity edit does (tests/cooperation/test_edit_merge.py).
 
-The schedule and each theme's assessment carry the values the user started from, signed. A
+The schedule, each theme's assessment and the conclusions carry the values the user started
+from, signed. A
 field the second person did not change keeps the saved value, one only they changed takes
 theirs, and only a field both changed is asked, on the conflict page (409): resubmitting it
 unchanged reverts nothing. An altered start is refused with a message and writes nothing.
@@ -27,6 +28,15 @@ def hidden(response, name: str) -> str:
     return html.unescape(match.group(1))
 
 
+def in_form(response, form_id: str, name: str) -> str:
+    """A hidden value of one form of the page (several carry a ``base``)."""
+    content = main_of(response)
+    form = content[content.index(f'id="{form_id}"') :]
+    match = re.search(rf'name="{name}" value="([^"]*)"', form[: form.index("</form>")])
+    assert match, f"no hidden {name} in {form_id}"
+    return html.unescape(match.group(1))
+
+
 def reload(review) -> Review:
     return Review.objects.get(pk=review.pk)
 
@@ -40,8 +50,8 @@ def opened_schedule(client, review) -> dict:
     return {
         "due_date": review.due_date.isoformat(),
         "reminder_days": ", ".join(str(d) for d in review.reminder_days),
-        "version": hidden(page, "version"),
-        "base": hidden(page, "base"),
+        "version": in_form(page, "schedule-form", "version"),
+        "base": in_form(page, "schedule-form", "base"),
     }
 
 
@@ -90,8 +100,8 @@ def test_both_changing_a_field_asks_and_resubmitting_unchanged_loses_nothing(wor
     again = {
         **mine,
         "reminder_days": "60",
-        "base": hidden(conflict, "base"),
-        "version": hidden(conflict, "version"),
+        "base": in_form(conflict, "schedule-form", "base"),
+        "version": in_form(conflict, "schedule-form", "version"),
     }
     unchanged = beijing.post(url("review-schedule", review), again)
     assert unchanged.status_code == 409
@@ -114,7 +124,8 @@ def test_choosing_the_saved_value_keeps_it(world, client_for):
     assert conflict.status_code == 409
 
     again = {**mine, "keep-due_date": "saved"}
-    again.update(base=hidden(conflict, "base"), version=hidden(conflict, "version"))
+    again["base"] = in_form(conflict, "schedule-form", "base")
+    again["version"] = in_form(conflict, "schedule-form", "version")
     assert beijing.post(url("review-schedule", review), again).status_code == 302
     review = reload(review)
     assert (review.due_date, review.reminder_days) == (datetime.date(2021, 12, 20), [14])
@@ -283,3 +294,63 @@ def test_the_service_refuses_a_clash_without_a_choice(world):
         )
     assert refused.value.clash.fields == ["due_date"]
     assert reload(review).due_date == datetime.date(2021, 12, 20)
+
+
+# --- the conclusions ------------------------------------------------------------------------
+
+
+def test_conclusions_both_changed_are_asked_and_nothing_else_reverts(world, client_for):
+    review = world.review
+    for theme in world.themes:
+        services.save_assessment(
+            user=world.hki_coordinator,
+            review=review,
+            theme=theme,
+            rating="on_track",
+            narrative_en="Fine.",
+        )
+    beijing = client_for(world.bj_coordinator)
+    page = beijing.get(url("review-detail", review))
+    start = {
+        "version": in_form(page, "complete-form", "version"),
+        "base": in_form(page, "complete-form", "base"),
+    }
+    # Meanwhile Helsinki completes with its conclusion and reopens to fix a typo.
+    current = services.complete_review(
+        user=world.hki_coordinator,
+        review=reload(review),
+        conclusion="continue",
+        conclusions_text_en="Keep going.",
+        expected_version=reload(review).version,
+    )
+    services.reopen_review(
+        user=world.hki_coordinator, review=current, expected_version=current.version
+    )
+
+    mine = {**start, "conclusion": "revise", "conclusions_text_zh_hans": "修订计划。"}
+    conflict = beijing.post(url("review-complete", review), mine)
+
+    # Only the conclusion is asked; Helsinki's English text is in the form, not reverted.
+    assert conflict.status_code == 409
+    content = main_of(conflict)
+    box = content[content.index('class="conflict"') : content.index("</table>")]
+    assert 'name="keep-conclusion" value="yours"' in box and 'form="complete-form"' in box
+    assert "keep-conclusions_text_en" not in box and "keep-conclusions_text_zh_hans" not in box
+    assert "Keep going.</textarea>" in content
+    again = {
+        **mine,
+        "conclusions_text_en": "Keep going.",  # as the rebased form shows it
+        "base": in_form(conflict, "complete-form", "base"),
+        "version": in_form(conflict, "complete-form", "version"),
+    }
+    assert beijing.post(url("review-complete", review), again).status_code == 409
+    assert reload(review).status == "in_preparation"
+
+    chosen = beijing.post(url("review-complete", review), {**again, "keep-conclusion": "yours"})
+    assert chosen.status_code == 302
+    done = reload(review)
+    assert (done.conclusion, done.conclusions_text_en, done.conclusions_text_zh_hans) == (
+        "revise",
+        "Keep going.",
+        "修订计划。",
+    )
