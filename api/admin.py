@@ -27,6 +27,10 @@ class SecretAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    # A revoked row is the record of who held which secret until when: revoke, never delete.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(SecretAdmin):
