@@ -220,6 +220,9 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = _int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures are counted under the user name as the login form reads it, bounded (a name of any
+# length is counted and locked out, never a 500); the second step counts under the same name.
+AXES_USERNAME_CALLABLE = "partners.throttle.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = _bool("AXES_ENABLED", True)
