@@ -100,3 +100,14 @@ def test_the_second_step_of_the_longest_name_counts_under_the_same_name(world, c
     assert attempt.username == person.username and attempt.failures_since_start == 3
     assert password_step(client, person).status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_out_page_names_both_steps_and_when_to_try_again(world, client, settings):
+    settings.AXES_FAILURE_LIMIT = 1
+    page = login(client, "hki_staff")
+    assert page.status_code == 429
+    text = " ".join(page.content.decode().split())
+    assert "a wrong password or a wrong two-factor code" in text
+    assert "Try again in 15 minutes." in text
+    assert "Each attempt before then, with a password or with a code" in text
+    assert "reset your two-factor login" in text
