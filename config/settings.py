@@ -242,6 +242,9 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sister-city portal")
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 
+# Database sessions that record whose they are (twofactor.models.PersonSession): a reset of a
+# person's second factor ends all their sessions.
+SESSION_ENGINE = "twofactor.sessions"
 SESSION_COOKIE_AGE = _int("SESSION_HOURS", 8, minimum=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
