@@ -146,8 +146,10 @@ MIDDLEWARE = [
     "twofactor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # axes last: it turns a locked-out login into a clear page instead of an error.
+    # axes after the others: it turns a locked-out login into a clear page, not an error.
     "axes.middleware.AxesMiddleware",
+    # Hands the innermost handler to ApiEdgeMiddleware: a token's short way (api.middleware).
+    "api.middleware.ApiTailMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
