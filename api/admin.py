@@ -20,6 +20,7 @@ class SecretAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("user",)
     list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
     search_fields = ("user__username", "prefix")
+    # A revoked row is the record of who held which secret until when: revoke, never delete.
     actions = [revoke]
     readonly_fields = ("user", "prefix", "created_at", "last_used_at", "revoked_at")
 

@@ -11,3 +11,6 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = _("API and calendar feeds")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

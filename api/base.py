@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from core.ids import parse_id
 from partners.access import Action
 
-from . import etags, stamps
+from . import etags, stamps, throttles
 from .etags import etag_for
 from .exceptions import FromCache, NotModified
 from .filters import IdleFilterBackend
@@ -47,10 +47,18 @@ class PortalViewSet(viewsets.GenericViewSet):
     ordering = ("id",)
     ordering_fields = ("id",)
     search_fields: tuple = ()
+    # The token's authentication may send the user's rate check early: ``initial`` settles it.
+    settles_early_throttle = True
 
     def initial(self, request, *args, **kwargs):
         """As DRF's, but request rates are checked before permissions: a client without a
         valid token is throttled too (DRF would answer it 401 for ever)."""
+        try:
+            self._initial(request, *args, **kwargs)
+        finally:
+            throttles.settle(request)  # an early rate check nobody took (api.throttles)
+
+    def _initial(self, request, *args, **kwargs):
         self.format_kwarg = self.get_format_suffix(**kwargs)
         neg = self.perform_content_negotiation(request)
         request.accepted_renderer, request.accepted_media_type = neg

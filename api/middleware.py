@@ -6,17 +6,42 @@
 - An error Django answers itself under ``/api/`` — an address no route matches (an id that
   is not one), a bad Host, a body Django refuses, a server error — is JSON in the API's
   shape (``{"detail": …, "code": …}``, api.exceptions) instead of the portal's HTML page.
+- A request to ``/api/v1/`` with ``Authorization: Bearer …`` skips the middleware that only
+  serve a browser's session (``SESSION_ONLY``: sessions, CSRF cookies, the session's user
+  and language, messages, its second factor, the login lock-out): the token alone says who
+  asks (api.authentication), and every header of the answer stays as on the full path. The
+  views' own hooks (``process_view``, ``process_exception``) still run for every middleware,
+  as Django runs them inside the innermost handler (``ApiTailMiddleware``, last).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpResponse, JsonResponse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 
 from .parsers import max_body_bytes, too_large_message
 
 API_PREFIX = "/api/"
+# Where a token's request takes the short way (the resources; not the schema's pages).
+RESOURCES_PREFIX = "/api/v1/"
+# Middleware that does nothing for a token's request but cost it time.
+SESSION_ONLY = frozenset(
+    {
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "partners.middleware.PreferredLanguageMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "twofactor.middleware.TwoFactorMiddleware",
+        "axes.middleware.AxesMiddleware",
+    }
+)
 # Methods whose body a view reads.
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -40,14 +65,53 @@ def _content_length(request) -> int | None:
         return None
 
 
+class ApiTailMiddleware:
+    """Last in MIDDLEWARE: it hands the innermost handler (URL, view hooks, the view) to the
+    ApiEdgeMiddleware that Django builds next, for the token's short way."""
+
+    latest = None  # Django builds a handler's middleware innermost first, in one thread
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        ApiTailMiddleware.latest = self
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
+def _token_chain(tail):
+    """The middleware after ApiEdgeMiddleware without SESSION_ONLY, around ``tail``."""
+    handler = tail.get_response
+    names = list(settings.MIDDLEWARE)
+    for name in reversed(names[names.index(f"{__name__}.ApiEdgeMiddleware") + 1 :]):
+        if name in SESSION_ONLY or name == f"{__name__}.ApiTailMiddleware":
+            continue
+        handler = convert_exception_to_response(import_string(name)(handler))
+    return handler
+
+
+def _with_token(request) -> bool:
+    return request.path_info.startswith(RESOURCES_PREFIX) and request.META.get(
+        "HTTP_AUTHORIZATION", ""
+    )[:7].lower() == ("bearer ")
+
+
 class ApiEdgeMiddleware:
     """First in MIDDLEWARE: it sees every answer under /api/, whoever gave it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        tail, ApiTailMiddleware.latest = ApiTailMiddleware.latest, None
+        # Only a tail built for this same handler (and list of middleware).
+        ours = f"{__name__}.ApiTailMiddleware" in settings.MIDDLEWARE
+        self.token_response = _token_chain(tail) if tail is not None and ours else None
 
     def __call__(self, request):
-        response = self.get_response(request)
+        if self.token_response is not None and _with_token(request):
+            request.user = AnonymousUser()  # until the token's authentication says who
+            response = self.token_response(request)
+        else:
+            response = self.get_response(request)
         if request.path_info.startswith(API_PREFIX):
             response = self.as_json(request, response)
         return response

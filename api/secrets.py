@@ -59,6 +59,25 @@ def revoke_token(*, user, token: ApiToken) -> bool:
     return True
 
 
+def revoke_all_tokens(*, user, by=None) -> int:
+    """Revoke every active token of ``user`` (``by``: who had it done; their second factor
+    was reset, ``api.signals``); the number revoked. Each one is a security-log record."""
+    # The person's row, locked: a token being made at the same moment waits for this.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("pk"))
+    for token in tokens:
+        token.revoke()
+        record_event(
+            Kind.TOKEN_REVOKED,
+            actor=by,
+            subject=user,
+            detail={**_named(token), "because": "two_factor_reset"},
+        )
+    if tokens:
+        access.log.info("API tokens revoked: user=%s count=%s", user.get_username(), len(tokens))
+    return len(tokens)
+
+
 def revoke_as_administrator(*, user, row: ApiToken | CalendarFeed) -> bool:
     """An administrator revokes someone's token or calendar address (/admin/); False when it
     was revoked already."""

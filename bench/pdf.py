@@ -247,9 +247,9 @@ def peak_memory_mib(plan, as_of) -> tuple[float, float, float]:
     ]
     peak = largest = 0
     started = time.perf_counter()
-    # The parallel path, whose memory is bounded by its parts (a tagged report is one
-    # document: REPORT_TAGGED=false is the only way a report is laid out in parts).
-    env = {**os.environ, "REPORT_TAGGED": "false"}
+    # The parallel path, whose memory is bounded by its parts; tagged unless the environment
+    # says REPORT_TAGGED=false.
+    env = dict(os.environ)
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our interpreter
     done = threading.Event()
 
@@ -284,18 +284,23 @@ def render_once(plan_id: int, as_of: datetime.date) -> None:
 ROWS = ("reference", "cores", "memory")
 
 
+def _tagging() -> str:
+    from django.conf import settings
+
+    return "tagged" if settings.REPORT_TAGGED else "untagged"
+
+
 def cores_row(plan, rounds: int, warmup: int) -> Row:
     """The report on two processes against one, with the critical path in CPU seconds.
 
-    The parallel path exists only for untagged reports (REPORT_TAGGED=false): a tagged report
-    is always one document, whatever ``processes`` says."""
+    Tagged as configured (``REPORT_TAGGED``, on by default): the parts' structure trees are
+    merged too."""
     from bench import seed
 
-    row = Row("the same PDF on 2 cores (untagged)", "its own one-core time")
+    row = Row(f"the same PDF on 2 cores ({_tagging()})", "its own one-core time")
     if not parallel_supported():
         row.note = "no parallel path"
         return row
-    from django.test.utils import override_settings
 
     cpu = {1: [], 2: []}
 
@@ -304,8 +309,7 @@ def cores_row(plan, rounds: int, warmup: int) -> Row:
         cpu[processes].append(critical)
         return seconds
 
-    with override_settings(REPORT_TAGGED=False):
-        interleave(row, lambda: on(2), lambda: on(1), rounds=rounds, warmup=warmup)
+    interleave(row, lambda: on(2), lambda: on(1), rounds=rounds, warmup=warmup)
     # The critical path in CPU seconds, warm-up pairs left out: what two otherwise idle
     # cores would take, whatever the load of this machine.
     two, one = statistics.median(cpu[2][warmup:]), statistics.median(cpu[1][warmup:])
@@ -355,7 +359,7 @@ def run(n_activities: int, n_memory: int, rounds: int, warmup: int = 1, rows=ROW
     seed.add_activities(plan, n_memory - n_activities, users=users, big=None, rng_seed=8)
     peak, largest, seconds = peak_memory_mib(plan, seed.AS_OF)
     say(
-        f"{f'PDF peak memory, {n_memory} activities (untagged)':<44} {peak:>7.0f} MiB  "
+        f"{f'PDF peak memory, {n_memory} activities ({_tagging()})':<44} {peak:>7.0f} MiB  "
         f"(proportional set size of the process and its workers; the largest one alone "
         f"{largest:.0f} MiB resident; one render of {seconds:.0f} s)"
     )

@@ -146,8 +146,10 @@ MIDDLEWARE = [
     "twofactor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # axes last: it turns a locked-out login into a clear page instead of an error.
+    # axes after the others: it turns a locked-out login into a clear page, not an error.
     "axes.middleware.AxesMiddleware",
+    # Hands the innermost handler to ApiEdgeMiddleware: a token's short way (api.middleware).
+    "api.middleware.ApiTailMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -220,6 +222,9 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = _int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures are counted under the user name as the login form reads it, bounded (a name of any
+# length is counted and locked out, never a 500); the second step counts under the same name.
+AXES_USERNAME_CALLABLE = "partners.throttle.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = _bool("AXES_ENABLED", True)
@@ -239,6 +244,9 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sister-city portal")
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 
+# Database sessions that record whose they are (twofactor.models.PersonSession): a reset of a
+# person's second factor ends all their sessions.
+SESSION_ENGINE = "twofactor.sessions"
 SESSION_COOKIE_AGE = _int("SESSION_HOURS", 8, minimum=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -19,6 +19,7 @@ from pypdf.generic import (
     DictionaryObject,
     FloatObject,
     NameObject,
+    TextStringObject,
 )
 
 # WeasyPrint's unit: one CSS pixel is 0.75 pt.
@@ -40,9 +41,10 @@ def _form_of(writer: PdfWriter, page) -> DecodedStreamObject:
     return form
 
 
-def _stamp(writer: PdfWriter, page, overlay_page, name: str) -> None:
+def _stamp(writer: PdfWriter, page, overlay_page, name: str, *, artifact: bool) -> None:
     """Draw ``overlay_page`` over ``page``: the page's own content wrapped in q … Q, so that
-    whatever state it leaves cannot move the overlay."""
+    whatever state it leaves cannot move the overlay; in a tagged report marked as an
+    artifact (pagination, as WeasyPrint marks its own running headers)."""
     form_ref = writer._add_object(_form_of(writer, overlay_page))
     resources = page[NameObject("/Resources")].get_object()
     xobjects = resources.get("/XObject")
@@ -52,7 +54,10 @@ def _stamp(writer: PdfWriter, page, overlay_page, name: str) -> None:
     xobjects.get_object()[NameObject(name)] = form_ref
     before, after = DecodedStreamObject(), DecodedStreamObject()
     before.set_data(b"q\n")
-    after.set_data(b"\nQ q " + name.encode() + b" Do Q\n")
+    draw = b"q " + name.encode() + b" Do Q"
+    if artifact:
+        draw = b"/Artifact <</Type /Pagination>> BDC " + draw + b" EMC"
+    after.set_data(b"\nQ " + draw + b"\n")
     contents = page.get("/Contents")
     existing = contents.get_object() if contents is not None else ArrayObject()
     if not isinstance(existing, ArrayObject):
@@ -69,25 +74,29 @@ def merge(
     bookmarks: list[tuple],
     links: list[tuple],
     output,
+    tagged: bool = False,
 ) -> int:
     """Write the merged report to ``output`` (a path or a binary file); returns its pages.
 
     ``bookmarks``: (level, label, page index, x, y) in the merged numbering, in order;
     ``links``: (page index, (x, y, width, height), target page index), CSS pixels from the top.
-    The first of ``pdfs`` (the front matter) gives the metadata and language.
+    The first of ``pdfs`` (the front matter) gives the metadata and language. ``tagged``: the
+    parts are tagged PDF/UA-1 and so is the merged report (``structure_merge``).
     """
     writer = PdfWriter()
-    front = PdfReader(io.BytesIO(pdfs[0]))
-    for pdf in pdfs:
-        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+    readers = [PdfReader(io.BytesIO(pdf)) for pdf in pdfs]
+    front = readers[0]
+    for reader in readers:
+        writer.append(reader, import_outline=False)
     overlay_pages = PdfReader(io.BytesIO(overlay)).pages
     if len(overlay_pages) != len(writer.pages):
         raise ValueError(f"overlay of {len(overlay_pages)} pages for {len(writer.pages)}")
     for number, (page, overlay_page) in enumerate(zip(writer.pages, overlay_pages, strict=True)):
         if number:  # the cover carries neither title nor number
-            _stamp(writer, page, overlay_page, f"/ReportOverlay{number}")
+            _stamp(writer, page, overlay_page, f"/ReportOverlay{number}", artifact=tagged)
 
     heights = [float(page.mediabox.height) for page in writer.pages]
+    added = []
     for page_index, (x, y, width, height), target in links:
         top = heights[page_index]
         annotation = writer.add_annotation(
@@ -107,14 +116,29 @@ def merge(
         annotation[NameObject("/Dest")] = ArrayObject(
             [writer.pages[target].indirect_reference, NameObject("/Fit")]
         )
+        # What the link is, for those who do not see it (PDF/UA), as WeasyPrint says it.
+        annotation[NameObject("/Contents")] = TextStringObject(f"{target + 1}")
+        added.append((page_index, annotation.indirect_reference))
     _add_outline(writer, bookmarks, heights)
 
     info = front.metadata or {}
     writer.add_metadata({key: value for key, value in info.items() if key != "/Producer"})
     root = writer._root_object
-    lang = front.trailer["/Root"].get("/Lang")
+    front_root = front.trailer["/Root"]
+    lang = front_root.get("/Lang")
     if lang is not None:
         root[NameObject("/Lang")] = lang
+    if tagged:
+        from .structure_merge import merge_structure
+
+        merge_structure(writer, readers, added)
+        # The front's own tagged-PDF entries: marked, its title shown, its XMP (PDF/UA-1).
+        for name in ("/MarkInfo", "/ViewerPreferences"):
+            if name in front_root:
+                root[NameObject(name)] = front_root[name].clone(writer)
+        if "/Metadata" in front_root:  # a stream: an object of its own, never inline
+            xmp = front_root["/Metadata"].get_object().clone(writer, force_duplicate=True)
+            root[NameObject("/Metadata")] = writer._add_object(xmp)
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
     # The same report renders to the same bytes: no producer's version, no random /ID.
     writer.add_metadata({"/Producer": info.get("/Producer", "WeasyPrint")})

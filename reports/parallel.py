@@ -99,9 +99,8 @@ def use_parts(data, processes: int | None) -> int:
     document here. ``processes`` None chooses by size: parts for large reports only, with
     ``REPORT_RENDER_PROCESSES`` workers (one worker at a time still bounds the memory). One
     chapter is shared out only when it is larger than a part (it is then laid out in pieces).
-    Never with ``REPORT_TAGGED``: the merge would lose the parts' structure trees."""
-    if settings.REPORT_TAGGED:
-        return 0
+    Tagged reports too: the parts are tagged and their structure trees merged
+    (``structure_merge``)."""
     if len(data.chapters) < 2 and data.activity_count <= PART_ACTIVITIES:
         return 0
     if processes is None:
@@ -136,8 +135,9 @@ def _start_worker(write_lock) -> None:
 # --- what a worker does (or the parent, with its own fetcher, once the pool has ended) ---
 
 
-def render_part(html: str, url_fetcher=None) -> PartPdf:
-    """Lay out and write one part (or the page overlay).
+def render_part(html: str, url_fetcher=None, *, tagged: bool = False) -> PartPdf:
+    """Lay out and write one part (or the page overlay, never tagged: it is drawn over the
+    pages as an artifact).
 
     Writing a PDF costs about 90 MiB whatever the part's size (WeasyPrint copies each Noto
     Sans CJK collection, 20 MB a weight, and HarfBuzz subsets it): with the write lock the
@@ -145,8 +145,13 @@ def render_part(html: str, url_fetcher=None) -> PartPdf:
     cpu_from = time.process_time()
     document = rendering.lay_out(html, url_fetcher=url_fetcher)
     with _write_lock or contextlib.nullcontext():
-        pdf = rendering.write_pdf(document, tagged=False)
+        pdf = rendering.write_pdf(document, tagged=tagged)
     return describe(document, pdf, cpu_from=cpu_from)
+
+
+def render_tagged_part(html: str, url_fetcher=None) -> PartPdf:
+    """``render_part`` tagged (PDF/UA-1): a part of a tagged report."""
+    return render_part(html, url_fetcher, tagged=True)
 
 
 def count_pages(html: str, url_fetcher=None) -> PartPdf:
@@ -156,7 +161,9 @@ def count_pages(html: str, url_fetcher=None) -> PartPdf:
     return PartPdf(pdf=b"", pages=pages, cpu=time.process_time() - cpu_from)
 
 
-def render_front(html: str, anchors: dict[str, int], url_fetcher=None) -> PartPdf:
+def render_front(
+    html: str, anchors: dict[str, int], tagged: bool = False, url_fetcher=None
+) -> PartPdf:
     """The front matter laid out and written, with ``links``: its contents' links to
     ``anchors`` (name → page index in the merged report) of the parts, taken out of its own
     PDF (WeasyPrint would log each as a missing anchor) to be added to the merged one."""
@@ -173,7 +180,8 @@ def render_front(html: str, anchors: dict[str, int], url_fetcher=None) -> PartPd
             else:
                 own.append(link)
         page.links[:] = own
-    front = describe(document, rendering.write_pdf(document, tagged=False), cpu_from=cpu_from)
+    pdf = rendering.write_pdf(document, tagged=tagged)
+    front = describe(document, pdf, cpu_from=cpu_from)
     front.links = links
     return front
 
@@ -309,8 +317,9 @@ def _lay_out_parts(workers: Workers, htmls: list, weights, then=None) -> list[Pa
         weights = [len(html) for html in htmls]
     order = sorted(range(len(htmls)), key=lambda i: -weights[i])
     pending = {}
+    task = render_tagged_part if settings.REPORT_TAGGED else render_part
     for i in order:
-        pending[i] = workers.submit(render_part, htmls[i]() if callable(htmls[i]) else htmls[i])
+        pending[i] = workers.submit(task, htmls[i]() if callable(htmls[i]) else htmls[i])
     if then is not None:
         task, html = then
         pending[len(htmls)] = workers.submit(task, html() if callable(html) else html)
@@ -369,7 +378,9 @@ def _front_and_overlay(runner, context: dict, parts: list[PartPdf], front_pages:
         overlay = runner.submit(render_part, _overlay_html(context, total))
         # The parts' anchors as page indexes of the merged report, as links want them.
         anchors = _anchor_pages(parts, front_pages)
-        front = runner.submit(render_front, _front_html(context, toc), anchors)
+        front = runner.submit(
+            render_front, _front_html(context, toc), anchors, settings.REPORT_TAGGED
+        )
         front = runner.wait(front, "front matter")
         overlay = runner.wait(overlay, "page overlay")
         if front.pages == front_pages:
@@ -445,5 +456,6 @@ def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -
         bookmarks=bookmarks,
         links=front.links,
         output=output,
+        tagged=settings.REPORT_TAGGED,
     )
     return pages, laid_out - started, time.perf_counter() - laid_out, cpu

@@ -76,10 +76,10 @@ def write_report_pdf(
     """Render the report of ``plan`` (or ``theme``) as of ``as_of`` in ``language`` to
     ``output``. Used by ``render_report``, ``manage.py render_report`` and the benchmark.
 
-    With ``settings.REPORT_TAGGED`` (the default) the report is a tagged PDF/UA-1, always one
-    WeasyPrint document laid out here, and ``processes`` is ignored. Otherwise it is untagged,
-    and ``processes``: with 1, the report is one WeasyPrint document laid out here; with more,
-    and more than one theme chapter, its parts are laid out in that many worker processes
+    With ``settings.REPORT_TAGGED`` (the default) the report is a tagged PDF/UA-1, in parts
+    too (their structure trees merged, ``reports.structure_merge``). ``processes``: with 1,
+    the report is one WeasyPrint document laid out here; with more, and more than one theme
+    chapter, its parts are laid out in that many worker processes
     and merged (``reports.parallel``). None (the default) chooses by size: one document for a
     small report, parts in ``settings.REPORT_RENDER_PROCESSES`` workers for a large one
     (``parallel.use_parts``). A custom ``url_fetcher`` serves this process's layouts only;

@@ -36,6 +36,7 @@ class Kind(models.TextChoices):
     LOGOUT = "logout", _("Logged out")
     TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Two-factor login set up")
     TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor login reset")
+    SESSIONS_ENDED = "sessions_ended", _("All sessions ended")
     TWO_FACTOR_FAILED = "two_factor_failed", _("Wrong two-factor code")
     RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
     RECOVERY_CODES_REPLACED = "recovery_codes_replaced", _("New recovery codes made")

@@ -118,6 +118,17 @@ def on_two_factor_reset(sender, user, by=None, request=None, **kwargs):
     log.record(Kind.TWO_FACTOR_RESET, request=request, actor=by, subject=user)
 
 
+@receiver(two_factor.sessions_ended, dispatch_uid="security_log_sessions_ended")
+def on_sessions_ended(sender, user, by=None, request=None, count=0, **kwargs):
+    log.record(
+        Kind.SESSIONS_ENDED,
+        request=request,
+        actor=by,
+        subject=user,
+        detail={"sessions": count, "because": "two_factor_reset"},
+    )
+
+
 @receiver(two_factor.failed, dispatch_uid="security_log_two_factor_failed")
 def on_two_factor_failed(sender, user, request=None, **kwargs):
     log.record(

@@ -26,6 +26,7 @@ from partners import access
 from partners.models import Role
 
 from . import signals
+from .sessions import end_sessions
 
 RECOVERY_CODES = 10
 # Session keys: when this session last gave a second factor (seconds since the epoch), and
@@ -258,7 +259,10 @@ def may_reset(by, person) -> bool:
 
 def reset(*, by, person, request) -> None:
     """Remove ``person``'s authenticator and recovery codes: they set up a new one at their
-    next login (while it is required of them)."""
+    next login (while it is required of them). Whoever held their phone or a session is
+    shut out too: all their sessions end (every browser) and the apps above revoke what
+    they issued them (``signals.revoke_access``: api revokes their API tokens), in the same
+    transaction."""
     if not may_reset(by, person):
         access.log.warning(
             "permission refused: user=%s action=reset_two_factor person=%s",
@@ -269,7 +273,13 @@ def reset(*, by, person, request) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=person).delete()
         StaticDevice.objects.filter(user=person).delete()
+        ended = end_sessions(person)
+        signals.revoke_access.send(sender=reset, user=person, by=by, request=request)
     access.log.info(
-        "two-factor login reset: user=%s by=%s", person.get_username(), by.get_username()
+        "two-factor login reset: user=%s by=%s sessions=%s",
+        person.get_username(),
+        by.get_username(),
+        ended,
     )
     signals.reset.send(sender=reset, user=person, by=by, request=request)
+    signals.sessions_ended.send(sender=reset, user=person, by=by, request=request, count=ended)

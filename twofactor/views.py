@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -210,12 +211,15 @@ def regenerate_codes(request):
 
 # --- coordinators: the people of their side -------------------------------------------------
 
+PEOPLE_PER_PAGE = 50
+
 
 @never_cache
 @login_required
 def people(request):
     """The people of the coordinator's side (everyone's, for administrators), whether each
-    has set up two-factor login, and a reset for those the coordinator may reset."""
+    has set up two-factor login, and a reset for those the coordinator may reset; 50 a page
+    (a page number that is not one gives the first page, one past the end the last)."""
     user = request.user
     if not access.is_coordinator(user):
         raise PermissionDenied
@@ -225,12 +229,13 @@ def people(request):
     profiles = profiles.annotate(
         enrolled=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
     )
+    page = Paginator(profiles, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     rows = []
-    for profile in profiles:
+    for profile in page:
         # may_reset reads the person's profile: it is this row (no query per person).
         access.remember_profile(profile.user, profile)
         rows.append((profile, services.may_reset(user, profile.user)))
-    return render(request, "twofactor/people.html", {"rows": rows})
+    return render(request, "twofactor/people.html", {"rows": rows, "page": page})
 
 
 @login_required

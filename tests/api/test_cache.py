@@ -127,3 +127,49 @@ def test_one_redis_client_per_process_the_entries_djangos_own():
         assert djangos.get("greeting") == {"en": "hello"}
     finally:
         ours.delete("greeting")
+
+
+@needs_redis
+def test_a_tokens_rate_is_checked_while_the_database_answers_and_undone_if_refused(
+    world, token_for, monkeypatch
+):
+    """api.throttles.Early: from a token's second request on, the user's check is sent to
+    Redis before the token's query and read after it; the same count and the same 429. A
+    revoked token's early check is taken back out: it never counts against its person."""
+    from rest_framework.settings import api_settings
+
+    from api import authentication, throttles
+    from api.models import ApiToken
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    redis = {"default": {"BACKEND": REDIS, "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
+    rates = {"anon": "60/min", "user": "3/min"}
+    taken = []
+    real_take = throttles.take
+    monkeypatch.setattr(
+        throttles, "take", lambda request, key: taken.append(real_take(request, key)) or taken[-1]
+    )
+    authentication.forget_people()
+    key = f"throttle_user_{world.official.pk}"
+    other_worker = _worker_cache(prefix)
+    with (
+        override_settings(CACHES=redis),
+        override_settings(
+            REST_FRAMEWORK={**api_settings.user_settings, "DEFAULT_THROTTLE_RATES": rates}
+        ),
+    ):
+        try:
+            client = token_for(world.official)
+            assert client.get("/api/v1/plans/").status_code == 200
+            assert client.get("/api/v1/plans/").status_code == 200
+            assert [t is not None for t in taken] == [False, True]  # the second one early
+            assert recorded(other_worker, key) == 2
+            ApiToken.objects.filter(user=world.official).update(revoked_at="2026-01-01T00:00Z")
+            assert client.get("/api/v1/plans/").status_code == 401
+            assert recorded(other_worker, key) == 2  # sent early, then taken back
+            fresh = token_for(world.official, name="second")
+            codes = [fresh.get("/api/v1/plans/").status_code for _ in range(2)]
+            assert codes == [200, 429]
+        finally:
+            other_worker.delete(f"{key}:times")
+            authentication.forget_people()

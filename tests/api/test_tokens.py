@@ -205,6 +205,14 @@ def test_administrators_see_and_revoke_tokens_but_never_their_keys(world, client
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert bearer(key).get(ACTIVITIES).status_code == 401
+    # Neither a token's nor a calendar address's row can be deleted: it is the record.
+    feed = CalendarFeed.objects.get(user=world.official)
+    assert admin.get(f"/admin/api/apitoken/{token.pk}/delete/").status_code == 403
+    assert admin.get(f"/admin/api/calendarfeed/{feed.pk}/delete/").status_code == 403
+    admin.post(
+        "/admin/api/apitoken/", {"action": "delete_selected", "_selected_action": [token.pk]}
+    )
+    assert ApiToken.objects.filter(pk=token.pk).exists()
 
 
 # --- the service behind the pages (api.secrets) ---------------------------------------------

@@ -33,8 +33,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 @pytest.fixture(autouse=True)
 def untagged(settings):
-    """The parallel path is the untagged one: with ``REPORT_TAGGED`` (the default) a report is
-    always one document (test_report_tagged.py)."""
+    """The parallel path untagged, as it was built first: tagged parts and their merged
+    structure trees are test_report_tagged.py's."""
     settings.REPORT_TAGGED = False
 
 

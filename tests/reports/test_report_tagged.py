@@ -124,11 +124,120 @@ def write_whole_plan(world, **options) -> tuple[int, bool]:
         return result.processes, "/StructTreeRoot" in pdf.Root
 
 
-def test_a_tagged_report_is_one_document_however_large(world, settings, monkeypatch):
+def test_a_large_tagged_report_is_laid_out_in_parts_and_stays_tagged(world, settings, monkeypatch):
     settings.REPORT_RENDER_PROCESSES = 2
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ACTIVITIES", 0)
     for processes in (None, 2):
-        assert write_whole_plan(world, processes=processes) == (1, True)
-    # Untagged, a large report is laid out in parts again, and the PDF has no structure.
+        assert write_whole_plan(world, processes=processes) == (2, True)
+    assert write_whole_plan(world, processes=1) == (1, True)
+    # Untagged, the parts' PDF has no structure.
     settings.REPORT_TAGGED = False
     assert write_whole_plan(world) == (2, False)
+
+
+# --- a tagged report laid out in parts: one structure tree made of the parts' ---------------
+
+
+@pytest.fixture(scope="module")
+def in_parts(django_db_setup, django_db_blocker, _module_world):
+    """The bilingual report of 40 activities as one document and in parts (two workers,
+    parts of 8 activities: a chapter is laid out in pieces), both tagged."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        add_activities(_module_world, 40)
+        whole, _ = render(_module_world.plan, "bilingual", processes=1)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(parallel, "PART_ACTIVITIES", 8)
+            parts, _ = render(_module_world.plan, "bilingual", processes=2)
+        transaction.set_rollback(True)
+    return whole, parts
+
+
+def kinds(elements) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for element in elements:
+        counts[str(element.S)] = counts.get(str(element.S), 0) + 1
+    return counts
+
+
+def test_the_parts_tree_holds_what_the_whole_documents_does(in_parts, world):
+    whole, parts = in_parts
+    _, whole_elements = structure(whole)
+    document, elements = structure(parts)
+    root = document.Root
+    assert root.MarkInfo.Marked is True
+    assert str(root.Lang) == "en"
+    assert root.ViewerPreferences.DisplayDocTitle is True
+    assert "/Metadata" in root
+    # One Document element, holding every part's elements.
+    assert str(elements[0].S) == "/Document"
+    assert [str(e.S) for e in elements].count("/Document") == 1
+    assert {"en", "zh-hans"} <= langs_of(elements)
+    expected, found = kinds(whole_elements), kinds(elements)
+    for kind in ("/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/Figure"):
+        assert found.get(kind) == expected.get(kind), kind
+    # The chapters' Chinese columns are as many as in the whole document.
+    assert len([e for e in elements if "/Lang" in e]) == len(
+        [e for e in whole_elements if "/Lang" in e]
+    )
+
+
+def _parent_tree(root) -> dict[int, object]:
+    nums = root.StructTreeRoot.ParentTree.Nums
+    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+
+def test_every_page_and_link_of_the_parts_points_into_the_merged_tree(in_parts, world):
+    _, parts = in_parts
+    document, elements = structure(parts)
+    tree = _parent_tree(document.Root)
+    assert int(document.Root.StructTreeRoot.ParentTreeNextKey) == max(tree) + 1
+    keys = [int(page.obj.StructParents) for page in document.pages]
+    assert len(set(keys)) == len(keys) == len(document.pages)
+    for page, key in zip(document.pages, keys, strict=True):
+        claimed = [e for e in tree[key] if isinstance(e, pikepdf.Dictionary)]
+        assert claimed, f"page {key} has no tagged content"
+        assert all(e.Pg.objgen == page.obj.objgen for e in claimed)
+    links = 0
+    for page in document.pages:
+        for annotation in page.obj.get("/Annots", []):
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            links += 1
+            # WeasyPrint's own links are the OBJR of the element around them (a Span, say).
+            element = tree[int(annotation.StructParent)]
+            objects = [
+                k.Obj.objgen
+                for k in element.K
+                if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+            ]
+            assert annotation.objgen in objects
+            assert str(annotation.get("/Contents", ""))
+            assert page.obj.Tabs == "/S"
+    assert links  # the contents' entries into the parts
+    # Each element's parent is the element that lists it.
+    for element in elements[1:]:
+        assert any(kid.objgen == element.objgen for kid in element.P.K if hasattr(kid, "objgen"))
+
+
+def test_the_parts_table_headers_stay_their_own(in_parts, world):
+    _, parts = in_parts
+    document, elements = structure(parts)
+    ids = [str(e.ID) for e in elements if "/ID" in e]
+    assert len(ids) == len(set(ids))
+    for cell in elements:
+        for header in cell.get("/A", {}).get("/Headers", []) if "/A" in cell else []:
+            assert str(header) in ids
+
+
+def test_the_page_overlay_is_an_artifact(in_parts, world):
+    _, parts = in_parts
+    document = pikepdf.open(io.BytesIO(parts))
+    second = document.pages[1]
+    streams = b"".join(c.read_bytes() for c in second.obj.Contents)
+    assert b"/Artifact <</Type /Pagination>> BDC q /ReportOverlay1 Do Q EMC" in streams
+
+
+@pytest.mark.skipif(not shutil.which("pdfinfo"), reason="poppler-utils not installed")
+def test_pdfinfo_says_the_parts_report_is_tagged(in_parts, world):
+    done = subprocess.run(["pdfinfo", "-"], input=in_parts[1], capture_output=True, check=True)
+    assert re.search(r"^Tagged:\s+yes$", done.stdout.decode(), re.MULTILINE)

@@ -626,7 +626,7 @@ def test_the_task_is_a_thin_late_acknowledged_task():
         ("theme", "2", False, 1),
         ("plan", "2", False, 2),
         ("plan", "1", False, 1),
-        ("plan", "2", True, 1),  # a tagged report is always one document
+        ("plan", "2", True, 2),  # tagged too: the parts' structure trees merged
     ],
 )
 def test_the_command_writes_a_report_to_a_file(

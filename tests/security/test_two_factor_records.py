@@ -68,5 +68,8 @@ def test_enrolment_and_reset_name_who_did_it(world):
     assert [(r.kind, r.actor_id, r.subject_id) for r in rows] == [
         (Kind.TWO_FACTOR_ENROLLED, person.pk, person.pk),
         (Kind.TWO_FACTOR_RESET, colleague.pk, person.pk),
+        # The reset ends their sessions (none here) and revokes their tokens (none).
+        (Kind.SESSIONS_ENDED, colleague.pk, person.pk),
     ]
     assert rows[1].city_id == world.helsinki.pk
+    assert rows[2].detail == {"sessions": 0, "because": "two_factor_reset"}

@@ -118,3 +118,73 @@ def test_administrators_reset_in_admin_through_the_service(world, client_for, se
     assert services.is_enrolled(world.admin)  # not their own
     assert [name for name, _kw in sent] == ["reset"]
     assert client.get(f"{url}add/").status_code == 403
+
+
+def _people(world, count: int, start: int = 0) -> list:
+    people = []
+    for n in range(start, start + count):
+        person = _user(
+            f"hki_person_{n:03d}",
+            city=world.helsinki,
+            role=Role.AGENCY_STAFF,
+            agency=world.hki_agency,
+        )
+        if n % 3 == 0:
+            enrolled(person)
+        people.append(person)
+    return people
+
+
+def _names_on(page) -> list[str]:
+    import re
+
+    return re.findall(r"hki_person_\d{3}", page.content.decode())
+
+
+def test_the_people_page_shows_fifty_a_page_with_page_links(world, client_for):
+    from twofactor.views import PEOPLE_PER_PAGE
+
+    assert PEOPLE_PER_PAGE == 50
+    _people(world, 120)
+    client = client_for(world.hki_coordinator)
+    first = client.get(reverse("twofactor-people"))
+    # The side's own people (the coordinator and staff sort before "hki_person_").
+    persons = set(_names_on(first))
+    html = first.content.decode()
+    assert first.status_code == 200 and len(persons) <= 50
+    assert 'rel="next"' in html and "Page 1 of 3" in html and 'rel="prev"' not in html
+    second = client.get(reverse("twofactor-people"), {"page": 2})
+    assert set(_names_on(second)).isdisjoint(persons)
+    assert len(set(_names_on(second))) == 50
+    third = client.get(reverse("twofactor-people"), {"page": 3})
+    assert "Page 3 of 3" in third.content.decode() and 'rel="next"' not in third.content.decode()
+    seen = persons | set(_names_on(second)) | set(_names_on(third))
+    assert len(seen) == 120
+
+
+@pytest.mark.parametrize("value", ["", "x", "0", "-1", "1.5", "\x00", "9" * 40, "2" * 5000])
+def test_a_bad_page_number_is_never_a_500(world, client_for, value):
+    _people(world, 60)
+    response = client_for(world.hki_coordinator).get(reverse("twofactor-people"), {"page": value})
+    assert response.status_code in (200, 404)
+    if response.status_code == 200:
+        assert _names_on(response), "the first or the last page"
+
+
+def test_the_people_page_query_count_is_the_same_at_two_sizes_and_on_any_page(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.hki_coordinator)
+
+    def count(page=1) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("twofactor-people"), {"page": page})
+            assert response.status_code == 200
+        return len(queries)
+
+    _people(world, 10)
+    small = count()
+    _people(world, 110, start=10)
+    assert count() == small
+    assert count(page=3) == small

@@ -57,10 +57,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--processes",
             type=_positive,
-            help=(
-                "Worker processes for the theme chapters (default: REPORT_RENDER_PROCESSES); "
-                "only with REPORT_TAGGED off, a tagged report is one document."
-            ),
+            help=("Worker processes for the theme chapters (default: REPORT_RENDER_PROCESSES)."),
         )
 
     @through(Door.COMMAND)
