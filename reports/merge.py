@@ -1,70 +1,58 @@
-"""Merging the parts of a report laid out apart into one PDF (pypdf).
+"""Merging the parts of a report laid out apart into one PDF (qpdf, through pikepdf).
 
 The parts are appended in order; each page then gets the overlay's page of the same number
 (running title, "Page x of y") drawn on top as a form XObject, which costs no parsing of the
-page's own content. The outline is rebuilt from the headings' bookmark levels across parts,
-the contents' links to other parts become link annotations, and the document information and
-language are those of the front matter, which WeasyPrint wrote from the report's <head>.
+page's own content (an artifact in a tagged report). The outline is rebuilt from the headings'
+bookmark levels across parts, the contents' links to other parts become link annotations,
+the document information and language are those of the front matter, which WeasyPrint wrote
+from the report's <head>, and a tagged report's structure trees become one
+(``structure_merge``).
+
+qpdf rather than pypdf: it copies the parts' objects in C++ and keeps references between
+objects of one part (a structure element's page) pointing at their copies; pypdf took 3 s of
+the critical path to read a tagged report's structure at 500 activities, and minutes when the
+parts kept their object streams.
 """
 
 from __future__ import annotations
 
 import io
+import warnings
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.annotations import Link
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    NameObject,
-    TextStringObject,
-)
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+from . import structure_merge
 
 # WeasyPrint's unit: one CSS pixel is 0.75 pt.
 PT_PER_PX = 0.75
 
 
-def _form_of(writer: PdfWriter, page) -> DecodedStreamObject:
-    """The overlay ``page`` as a form XObject of ``writer`` (its content and resources, which
-    the overlay's pages share and pypdf copies once)."""
-    form = DecodedStreamObject()
-    contents = page.get_contents()  # a stream object: empty as a dict, so no truth test
-    form.set_data(contents.get_data() if contents is not None else b"")
-    form[NameObject("/Type")] = NameObject("/XObject")
-    form[NameObject("/Subtype")] = NameObject("/Form")
-    form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in page.mediabox)
-    resources = page.get("/Resources")
-    if resources is not None:
-        form[NameObject("/Resources")] = resources.clone(writer)
-    return form
+def _explicit_destinations(part: pikepdf.Pdf) -> None:
+    """Each link of ``part`` to one of its named destinations points at the page itself:
+    the names (WeasyPrint's anchors) are the part's own and do not survive the merge."""
+    names = part.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return
+    destinations = pikepdf.NameTree(names.Dests)
+    for page in part.pages:
+        for annotation in page.obj.get("/Annots", ()):
+            dest = annotation.get("/Dest")
+            if isinstance(dest, pikepdf.String) and str(dest) in destinations:
+                target = destinations[str(dest)]
+                annotation.Dest = target.D if isinstance(target, Dictionary) else target
 
 
-def _stamp(writer: PdfWriter, page, overlay_page, name: str, *, artifact: bool) -> None:
-    """Draw ``overlay_page`` over ``page``: the page's own content wrapped in q … Q, so that
-    whatever state it leaves cannot move the overlay; in a tagged report marked as an
+def _stamp(merged: pikepdf.Pdf, page: pikepdf.Page, form, name: str, *, artifact: bool) -> None:
+    """Draw the overlay ``form`` over ``page``: the page's own content wrapped in q … Q, so
+    that whatever state it leaves cannot move the overlay; in a tagged report marked as an
     artifact (pagination, as WeasyPrint marks its own running headers)."""
-    form_ref = writer._add_object(_form_of(writer, overlay_page))
-    resources = page[NameObject("/Resources")].get_object()
-    xobjects = resources.get("/XObject")
-    if xobjects is None:
-        xobjects = DictionaryObject()
-        resources[NameObject("/XObject")] = xobjects
-    xobjects.get_object()[NameObject(name)] = form_ref
-    before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(b"q\n")
+    page.add_resource(form, Name.XObject, name=Name(name))
     draw = b"q " + name.encode() + b" Do Q"
     if artifact:
         draw = b"/Artifact <</Type /Pagination>> BDC " + draw + b" EMC"
-    after.set_data(b"\nQ " + draw + b"\n")
-    contents = page.get("/Contents")
-    existing = contents.get_object() if contents is not None else ArrayObject()
-    if not isinstance(existing, ArrayObject):
-        existing = ArrayObject([contents])
-    page[NameObject("/Contents")] = ArrayObject(
-        [writer._add_object(before), *existing, writer._add_object(after)]
-    )
+    page.contents_add(pikepdf.Stream(merged, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(merged, b"\nQ " + draw + b"\n"))
 
 
 def merge(
@@ -81,83 +69,94 @@ def merge(
     ``bookmarks``: (level, label, page index, x, y) in the merged numbering, in order;
     ``links``: (page index, (x, y, width, height), target page index), CSS pixels from the top.
     The first of ``pdfs`` (the front matter) gives the metadata and language. ``tagged``: the
-    parts are tagged PDF/UA-1 and so is the merged report (``structure_merge``).
+    parts are tagged PDF/UA-1 and so is the merged report.
     """
-    writer = PdfWriter()
-    readers = [PdfReader(io.BytesIO(pdf)) for pdf in pdfs]
-    front = readers[0]
-    for reader in readers:
-        writer.append(reader, import_outline=False)
-    overlay_pages = PdfReader(io.BytesIO(overlay)).pages
-    if len(overlay_pages) != len(writer.pages):
-        raise ValueError(f"overlay of {len(overlay_pages)} pages for {len(writer.pages)}")
-    for number, (page, overlay_page) in enumerate(zip(writer.pages, overlay_pages, strict=True)):
+    merged = pikepdf.new()
+    parts = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]
+    front = parts[0]
+    with warnings.catch_warnings():
+        # Named destinations are made explicit first (_explicit_destinations).
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        for part in parts:
+            _explicit_destinations(part)
+            merged.pages.extend(part.pages)
+    overlay_pdf = pikepdf.open(io.BytesIO(overlay))
+    if len(overlay_pdf.pages) != len(merged.pages):
+        raise ValueError(f"overlay of {len(overlay_pdf.pages)} pages for {len(merged.pages)}")
+    for number, (page, overlay_page) in enumerate(
+        zip(merged.pages, overlay_pdf.pages, strict=True)
+    ):
         if number:  # the cover carries neither title nor number
-            _stamp(writer, page, overlay_page, f"/ReportOverlay{number}", artifact=tagged)
+            form = merged.copy_foreign(overlay_page.as_form_xobject())
+            _stamp(merged, page, form, f"/ReportOverlay{number}", artifact=tagged)
 
-    heights = [float(page.mediabox.height) for page in writer.pages]
+    heights = [float(page.mediabox[3]) for page in merged.pages]
     added = []
     for page_index, (x, y, width, height), target in links:
         top = heights[page_index]
-        annotation = writer.add_annotation(
-            page_index,
-            Link(
-                rect=(
+        annotation = merged.make_indirect(
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Link,
+                Rect=[
                     x * PT_PER_PX,
                     top - (y + height) * PT_PER_PX,
                     (x + width) * PT_PER_PX,
                     top - y * PT_PER_PX,
-                ),
-                target_page_index=target,
-            ),
+                ],
+                Border=[0, 0, 0],
+                Dest=[merged.pages[target].obj, Name.Fit],
+                # What the link is, for those who do not see it (PDF/UA).
+                Contents=pikepdf.String(f"{target + 1}"),
+            )
         )
-        # pypdf writes the target as a page number, which only a link to another file may
-        # use: point it at the page object.
-        annotation[NameObject("/Dest")] = ArrayObject(
-            [writer.pages[target].indirect_reference, NameObject("/Fit")]
-        )
-        # What the link is, for those who do not see it (PDF/UA), as WeasyPrint says it.
-        annotation[NameObject("/Contents")] = TextStringObject(f"{target + 1}")
-        added.append((page_index, annotation.indirect_reference))
-    _add_outline(writer, bookmarks, heights)
+        page = merged.pages[page_index].obj
+        if "/Annots" not in page:
+            page.Annots = Array()
+        page.Annots.append(annotation)
+        added.append((page_index, annotation))
+    _add_outline(merged, bookmarks, heights)
 
-    info = front.metadata or {}
-    writer.add_metadata({key: value for key, value in info.items() if key != "/Producer"})
-    root = writer._root_object
-    front_root = front.trailer["/Root"]
-    lang = front_root.get("/Lang")
-    if lang is not None:
-        root[NameObject("/Lang")] = lang
-    if tagged:
-        from .structure_merge import merge_structure
-
-        merge_structure(writer, readers, added)
-        # The front's own tagged-PDF entries: marked, its title shown, its XMP (PDF/UA-1).
-        for name in ("/MarkInfo", "/ViewerPreferences"):
-            if name in front_root:
-                root[NameObject(name)] = front_root[name].clone(writer)
-        if "/Metadata" in front_root:  # a stream: an object of its own, never inline
-            xmp = front_root["/Metadata"].get_object().clone(writer, force_duplicate=True)
-            root[NameObject("/Metadata")] = writer._add_object(xmp)
-    root[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    for key, value in front.docinfo.items():
+        if key != "/Producer":
+            merged.docinfo[key] = value
     # The same report renders to the same bytes: no producer's version, no random /ID.
-    writer.add_metadata({"/Producer": info.get("/Producer", "WeasyPrint")})
-    writer.write(output)
-    return len(writer.pages)
+    merged.docinfo[Name.Producer] = front.docinfo.get("/Producer", "WeasyPrint")
+    root = merged.Root
+    if "/Lang" in front.Root:
+        root.Lang = front.Root.Lang
+    root.PageMode = Name.UseOutlines
+    if tagged:
+        structure_merge.merge_structure(merged, parts, added)
+        # The front's own tagged-PDF entries: marked, its title shown, its XMP (PDF/UA-1).
+        for name in ("/MarkInfo", "/ViewerPreferences", "/Metadata"):
+            if name in front.Root:
+                value = front.Root[name]
+                # copy_foreign takes objects of their own; a direct one is copied with a
+                # Python copy into this document.
+                root[name] = merged.copy_foreign(value) if value.is_indirect else Dictionary(value)
+    merged.save(
+        output,
+        deterministic_id=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        fix_metadata_version=False,
+    )
+    return len(merged.pages)
 
 
-def _add_outline(writer: PdfWriter, bookmarks: list[tuple], heights: list[float]) -> None:
+def _add_outline(merged: pikepdf.Pdf, bookmarks: list[tuple], heights: list[float]) -> None:
     """The outline as WeasyPrint builds it: each heading under the last one of a lower level."""
-    from pypdf.generic import Fit
-
-    stack: list[tuple[int, object]] = []
-    for level, label, page_index, x, y in bookmarks:
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        item = writer.add_outline_item(
-            label,
-            page_index,
-            parent=stack[-1][1] if stack else None,
-            fit=Fit.xyz(left=x * PT_PER_PX, top=heights[page_index] - y * PT_PER_PX),
-        )
-        stack.append((level, item))
+    with merged.open_outline() as outline:
+        stack: list[tuple[int, pikepdf.OutlineItem]] = []
+        for level, label, page_index, x, y in bookmarks:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            item = pikepdf.OutlineItem(
+                label,
+                page_index,
+                pikepdf.PageLocation.XYZ,
+                left=x * PT_PER_PX,
+                top=heights[page_index] - y * PT_PER_PX,
+            )
+            (stack[-1][1].children if stack else outline.root).append(item)
+            stack.append((level, item))

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from . import forksafe, rendering
+from . import forksafe, merge, rendering, structure_merge
 
 # How often the parent looks whether a part is done.
 POLL_SECONDS = 0.02
@@ -146,6 +146,8 @@ def render_part(html: str, url_fetcher=None, *, tagged: bool = False) -> PartPdf
     document = rendering.lay_out(html, url_fetcher=url_fetcher)
     with _write_lock or contextlib.nullcontext():
         pdf = rendering.write_pdf(document, tagged=tagged)
+    if tagged:
+        pdf = structure_merge.own_ids(pdf, html)
     return describe(document, pdf, cpu_from=cpu_from)
 
 
@@ -181,6 +183,8 @@ def render_front(
                 own.append(link)
         page.links[:] = own
     pdf = rendering.write_pdf(document, tagged=tagged)
+    if tagged:
+        pdf = structure_merge.own_ids(pdf, html)
     front = describe(document, pdf, cpu_from=cpu_from)
     front.links = links
     return front
@@ -416,8 +420,6 @@ def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -
     ``StaticFilesFetcher``. Returns (pages, layout seconds, merge seconds, the workers' CPU
     seconds: a list for the parts and the stand-in front, one for the overlay and front).
     """
-    from . import merge
-
     started = time.perf_counter()
     data = context["data"]
     pieces = rendering.split_chapters(data.chapters, PART_ACTIVITIES)
