@@ -146,9 +146,14 @@ def render_part(html: str, url_fetcher=None, *, tagged: bool = False) -> PartPdf
     document = rendering.lay_out(html, url_fetcher=url_fetcher)
     with _write_lock or contextlib.nullcontext():
         pdf = rendering.write_pdf(document, tagged=tagged)
+    part = describe(document, pdf)
     if tagged:
-        pdf = structure_merge.own_ids(pdf, html)
-    return describe(document, pdf, cpu_from=cpu_from)
+        # The laid-out document is let go first: a worker's peak is one of the two.
+        del document
+        gc.collect()
+        part.pdf = structure_merge.own_ids(pdf, html)
+    part.cpu = time.process_time() - cpu_from
+    return part
 
 
 def render_tagged_part(html: str, url_fetcher=None) -> PartPdf:
@@ -183,9 +188,12 @@ def render_front(
                 own.append(link)
         page.links[:] = own
     pdf = rendering.write_pdf(document, tagged=tagged)
+    front = describe(document, pdf)
     if tagged:
-        pdf = structure_merge.own_ids(pdf, html)
-    front = describe(document, pdf, cpu_from=cpu_from)
+        del document
+        gc.collect()
+        front.pdf = structure_merge.own_ids(pdf, html)
+    front.cpu = time.process_time() - cpu_from
     front.links = links
     return front
 
