@@ -1,0 +1,164 @@
+"""The bounds the services enforce, said in the OpenAPI schema (``BoundedAutoSchema``, the
+API's schema class): every text the API takes has the service's maximum length
+(``core.inputs.limit_of``) and allowed characters (``core.inputs.json_pattern``), every date
+the one range of ``core.dates`` (1950–2100), a web address its form. ``tests/api/
+test_schema_bounds.py`` holds them to the services' numbers; Schemathesis' "a schema-valid
+request is accepted" (tests/api/test_schemathesis.py) to the behaviour."""
+
+from __future__ import annotations
+
+import copy
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+from core import inputs
+from core.dates import EARLIEST_DATE, LATEST_DATE
+
+from .fields import LANGUAGES, OptionalURLField, TranslatedField, TranslatedOrPlainField
+
+#: A day between core.dates.EARLIEST_DATE and LATEST_DATE (1950-01-01 to 2100-12-31): JSON
+#: Schema has no minimum for a date, a pattern says the years.
+DATE_PATTERN = r"^(?:19[5-9]\d|20\d\d|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
+DATE_RANGE = f"Between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+#: A web address the API takes: http or https, a host name with a dot, printable ASCII (an
+#: international domain in its xn-- form). Django's URLValidator checks it as well.
+URL_PATTERN = (
+    r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+    r"(?::\d{1,5})?(?:[/?#][!-~]*)?$"
+)
+
+
+def amount_pattern(field) -> str:
+    """A decimal from 0 to ``field.max_value`` (a whole number) with at most
+    ``decimal_places``: what JSON Schema's minimum and maximum say of a number, for the
+    string the API takes."""
+    places, top = field.decimal_places, str(int(field.max_value))
+    below = len(top) - 1  # every number with fewer digits than the maximum is below it
+    return (
+        rf"^(?:\d{{1,{below}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}}"
+        rf"|{top}(?:\.0{{0,{places}}})?)$"
+    )
+
+
+def model_field(field):
+    """The model field a serializer field writes (None for a computed one)."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not isinstance(getattr(field, "source", None), str):
+        return None, None
+    name = field.source
+    if isinstance(field, TranslatedField):
+        name = field.model_field("en")
+    try:
+        return model, model._meta.get_field(name)
+    except FieldDoesNotExist:  # a property, a computed value
+        return None, None
+
+
+def text_bounds(field) -> dict:
+    """``maxLength`` and ``pattern`` of a text the API takes: the service's limit
+    (``core.inputs.limit_of``) and allowed characters (``core.inputs.json_pattern``), the
+    serializer's ``max_length`` when smaller."""
+    model, column = model_field(field)
+    if column is not None and isinstance(column, models.CharField | models.TextField):
+        limit, kind = inputs.limit_of(model, column), inputs.kind_of(column)
+    else:
+        limit, kind = inputs.LIMITS["line"], "line"
+    own = getattr(field, "max_length", None)
+    return {"maxLength": min(filter(None, (limit, own))), "pattern": inputs.json_pattern(kind)}
+
+
+def not_blank(pattern: str) -> str:
+    """``json_pattern``'s ``^[^X]*$`` with one character at least that is not a space."""
+    refused = pattern[len("^[^") : -len("]*$")]
+    return rf"^[^{refused}]*[^\s{refused}][^{refused}]*$"
+
+
+def translated_schema(field, partial: bool) -> dict:
+    bounds = text_bounds(field)
+    text = {"type": "string", **bounds}
+    _model, column = model_field(field)
+    base = getattr(column, "translated_field", None)
+    schema = {
+        "type": "object",
+        "description": TranslatedField.SCHEMA_DESCRIPTION,
+        "properties": dict.fromkeys(LANGUAGES, text),
+        "additionalProperties": False,
+    }
+    if base is not None and not base.blank and not partial:
+        # The model's text may not be blank: its first (default) language, English, is needed.
+        schema["properties"] = {
+            **schema["properties"],
+            "en": {**text, "pattern": not_blank(bounds["pattern"])},
+        }
+        schema["required"] = ["en"]
+        schema["description"] += " The English text is needed."
+    elif field.require_one and not partial:
+        # One language at least, not blank (the text is stripped).
+        schema["anyOf"] = [
+            {"required": [lang], "properties": {lang: {"pattern": not_blank(bounds["pattern"])}}}
+            for lang in LANGUAGES
+        ]
+        schema["description"] += " One language at least is not blank."
+    if isinstance(field, TranslatedOrPlainField):
+        plain = {**text, "description": TranslatedOrPlainField.PLAIN_DESCRIPTION}
+        if field.require_one and not partial:
+            plain["pattern"] = not_blank(bounds["pattern"])
+        return {"oneOf": [schema, plain]}
+    return schema
+
+
+class BoundedAutoSchema(AutoSchema):
+    """drf-spectacular's schema, with the bounds the services enforce on what is written:
+    text lengths and characters, the one date range, web addresses."""
+
+    def _get_filter_parameters(self):
+        """A filter's own bounds (the events' ``?year=``: ``min_value``, ``max_value``)."""
+        parameters = super()._get_filter_parameters()
+        filterset = getattr(self.view, "filterset_class", None)
+        filters = getattr(filterset, "base_filters", {})
+        for parameter in parameters:
+            extra = getattr(filters.get(parameter.get("name")), "extra", {})
+            for key, bound in (("min_value", "minimum"), ("max_value", "maximum")):
+                if extra.get(key) is not None:
+                    parameter.setdefault("schema", {})[bound] = extra[key]
+        return parameters
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction != "request" or field.read_only:
+            return schema
+        if isinstance(field, TranslatedField):
+            return translated_schema(field, partial=self.method == "PATCH")
+        schema = copy.deepcopy(schema)
+        if isinstance(field, OptionalURLField):
+            limit = text_bounds(field)["maxLength"]
+            return {
+                "type": "string",
+                "description": schema.get("description", ""),
+                "anyOf": [
+                    {"maxLength": 0},
+                    {"format": "uri", "pattern": URL_PATTERN, "maxLength": limit},
+                ],
+            }
+        if isinstance(field, serializers.DecimalField) and field.min_value == 0 and field.max_value:
+            schema["pattern"] = amount_pattern(field)
+            schema["minimum"], schema["maximum"] = 0, float(field.max_value)
+        elif isinstance(field, serializers.DateField) and schema.get("format") == "date":
+            schema["pattern"] = DATE_PATTERN
+            schema["description"] = " ".join(filter(None, (schema.get("description"), DATE_RANGE)))
+        elif (
+            isinstance(field, serializers.CharField)
+            and schema.get("type") == "string"
+            and "enum" not in schema
+            and "format" not in schema
+        ):
+            bounds = text_bounds(field)
+            schema["maxLength"] = min(
+                schema.get("maxLength", bounds["maxLength"]), bounds["maxLength"]
+            )
+            if not isinstance(field, serializers.SlugField | serializers.RegexField):
+                schema["pattern"] = getattr(field, "schema_pattern", bounds["pattern"])
+        return schema
