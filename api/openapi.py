@@ -146,6 +146,9 @@ class BoundedAutoSchema(AutoSchema):
         if isinstance(field, serializers.DecimalField) and field.min_value == 0 and field.max_value:
             schema["pattern"] = amount_pattern(field)
             schema["minimum"], schema["maximum"] = 0, float(field.max_value)
+        elif isinstance(field, serializers.DateTimeField) and schema.get("format") == "date-time":
+            schema["pattern"] = DATE_PATTERN[:-1] + "T"
+            schema["description"] = " ".join(filter(None, (schema.get("description"), DATE_RANGE)))
         elif isinstance(field, serializers.DateField) and schema.get("format") == "date":
             schema["pattern"] = DATE_PATTERN
             schema["description"] = " ".join(filter(None, (schema.get("description"), DATE_RANGE)))

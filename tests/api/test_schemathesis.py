@@ -87,6 +87,10 @@ UNSAYABLE = [
     re.compile(r"^Give the date the activity was completed\.$"),
     re.compile(r"^The end of the range cannot be before its start\.$"),
     re.compile(r"^The activity already has this status\.$"),
+    re.compile(r"^An approved amendment cannot be withdrawn\.$"),
+    re.compile(r"^Only a draft or returned amendment can be submitted\.$"),
+    # A value another object holds already (a unique code).
+    re.compile(r"^.+ with this .+ already exists\.$"),
 ]
 # The request as a whole (a workflow step, a rule between objects) is non_field_errors.
 WHOLE_REQUEST = "non_field_errors"
