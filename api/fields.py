@@ -143,6 +143,18 @@ class OptionalURLField(serializers.CharField):
         return value
 
 
+class UniqueListField(serializers.ListField):
+    """A list whose items may each be given once (``uniqueItems`` in the schema)."""
+
+    default_error_messages = {"duplicate": _("Give each item once.")}
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if len(set(map(repr, values))) != len(values):
+            self.fail("duplicate")
+        return values
+
+
 class BlankableSlugField(serializers.SlugField):
     """A code that may be empty (a model's ``SlugField(blank=True)``): drf-spectacular would
     document the slug pattern alone, which "" does not match."""

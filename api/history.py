@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 
 from core import history
 from core.history_views import range_errors
+from core.ids import MAX_ID
 from core.models import HistoryEntry
 from partners import clock
 
@@ -124,7 +125,9 @@ class HistoryMixin:
             _parameter("actor", OpenApiTypes.STR, "Only changes by this user name."),
             _parameter("since", DATE_SCHEMA, f"From this day on (your time zone). {DATE_RANGE}"),
             _parameter("until", DATE_SCHEMA, f"Up to and including this day. {DATE_RANGE}"),
-            _parameter("page", {"type": "integer", "minimum": 1}, "Page number."),
+            _parameter(
+                "page", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Page number."
+            ),
             _parameter(
                 "page_size",
                 {"type": "integer", "minimum": 1, "maximum": 200},

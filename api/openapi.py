@@ -17,7 +17,13 @@ from rest_framework import serializers
 from core import inputs
 from core.dates import EARLIEST_DATE, LATEST_DATE
 
-from .fields import LANGUAGES, OptionalURLField, TranslatedField, TranslatedOrPlainField
+from .fields import (
+    LANGUAGES,
+    OptionalURLField,
+    TranslatedField,
+    TranslatedOrPlainField,
+    UniqueListField,
+)
 
 #: A day between core.dates.EARLIEST_DATE and LATEST_DATE (1950-01-01 to 2100-12-31): JSON
 #: Schema has no minimum for a date, a pattern says the years.
@@ -133,6 +139,8 @@ class BoundedAutoSchema(AutoSchema):
         if isinstance(field, TranslatedField):
             return translated_schema(field, partial=self.method == "PATCH")
         schema = copy.deepcopy(schema)
+        if isinstance(field, UniqueListField):
+            schema["uniqueItems"] = True
         if isinstance(field, OptionalURLField):
             limit = text_bounds(field)["maxLength"]
             return {

@@ -19,7 +19,7 @@ from reviews import decisions, lifecycle
 
 from .. import filters
 from ..base import PortalViewSet
-from ..fields import TranslatedField
+from ..fields import TranslatedField, UniqueListField
 from ..history import HistoryMixin
 from ..schema import ERRORS, resource_schema
 from ..serializers_base import StrictMixin, StrictSerializer, user_of
@@ -52,7 +52,7 @@ class PlanSerializer(StrictSerializer):
     authenticity_clause = TranslatedField("authenticity_clause", required=False)
     review_terms = TranslatedField("review_terms", required=False)
     renewal_terms = TranslatedField("renewal_terms", required=False)
-    authentic_languages = serializers.ListField(
+    authentic_languages = UniqueListField(
         child=serializers.ChoiceField(choices=["en", "zh-hans", "fi"]),
         max_length=5,
         required=False,

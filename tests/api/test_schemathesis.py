@@ -89,6 +89,7 @@ UNSAYABLE = [
     re.compile(r"^The activity already has this status\.$"),
     re.compile(r"^An approved amendment cannot be withdrawn\.$"),
     re.compile(r"^Only a draft or returned amendment can be submitted\.$"),
+    re.compile(r"^An amendment cannot take effect before the plan or its latest version .*\.$"),
     # A value another object holds already (a unique code).
     re.compile(r"^.+ with this .+ already exists\.$"),
 ]
