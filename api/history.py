@@ -100,6 +100,7 @@ class HistoryPageSerializer(serializers.Serializer):
     results = HistoryEntrySerializer(many=True)
 
 
+PAGE_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE_SCHEMA = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
 
 
