@@ -93,21 +93,24 @@ def translated_schema(field, partial: bool) -> dict:
         "properties": dict.fromkeys(LANGUAGES, text),
         "additionalProperties": False,
     }
-    if base is not None and not base.blank and not partial:
-        # The model's text may not be blank: its first (default) language, English, is needed.
-        schema["properties"] = {
-            **schema["properties"],
-            "en": {**text, "pattern": not_blank(bounds["pattern"])},
-        }
-        schema["required"] = ["en"]
-        schema["description"] += " The English text is needed."
-    elif field.require_one and not partial:
-        # One language at least, not blank (the text is stripped).
+    if field.require_one and not partial:
+        # One language at least, not blank (the text is stripped): the serializer checks it
+        # before the model would want its first language.
         schema["anyOf"] = [
             {"required": [lang], "properties": {lang: {"pattern": not_blank(bounds["pattern"])}}}
             for lang in LANGUAGES
         ]
         schema["description"] += " One language at least is not blank."
+    elif base is not None and not base.blank:
+        # The model's text may not be blank: its first (default) language, English, is needed
+        # (a PATCH may leave it out, not empty it).
+        schema["properties"] = {
+            **schema["properties"],
+            "en": {**text, "pattern": not_blank(bounds["pattern"])},
+        }
+        if not partial:
+            schema["required"] = ["en"]
+        schema["description"] += " The English text is needed."
     if isinstance(field, TranslatedOrPlainField):
         plain = {**text, "description": TranslatedOrPlainField.PLAIN_DESCRIPTION}
         if field.require_one and not partial:
