@@ -38,10 +38,10 @@ URL_PATTERN = (
 
 
 def amount_pattern(field) -> str:
-    """A decimal from 0 to ``field.max_value`` (a whole number) with at most
+    """A decimal from 0 to the whole number ``field.schema_range[1]`` with at most
     ``decimal_places``: what JSON Schema's minimum and maximum say of a number, for the
     string the API takes."""
-    places, top = field.decimal_places, str(int(field.max_value))
+    places, top = field.decimal_places, str(int(field.schema_range[1]))
     below = len(top) - 1  # every number with fewer digits than the maximum is below it
     return (
         rf"^(?:\d{{1,{below}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}}"
@@ -154,9 +154,9 @@ class BoundedAutoSchema(AutoSchema):
                     {"format": "uri", "pattern": URL_PATTERN, "maxLength": limit},
                 ],
             }
-        if isinstance(field, serializers.DecimalField) and field.min_value == 0 and field.max_value:
+        if isinstance(field, serializers.DecimalField) and hasattr(field, "schema_range"):
             schema["pattern"] = amount_pattern(field)
-            schema["minimum"], schema["maximum"] = 0, float(field.max_value)
+            schema["minimum"], schema["maximum"] = (float(n) for n in field.schema_range)
         elif isinstance(field, serializers.DateTimeField) and schema.get("format") == "date-time":
             schema["pattern"] = DATE_PATTERN[:-1] + "T"
             schema["description"] = " ".join(filter(None, (schema.get("description"), DATE_RANGE)))

@@ -37,6 +37,13 @@ class CurrencyField(serializers.CharField):
     schema_pattern = r"^[A-Za-z]{3}$"
 
 
+class AmountField(serializers.DecimalField):
+    """An amount from 0 to MAX_AMOUNT: the service refuses others in its own words; the
+    schema says the range (api.openapi)."""
+
+    schema_range = (0, cooperation_funding.MAX_AMOUNT)
+
+
 class FundingWriteSerializer(StrictMixin, serializers.Serializer):
     """One source's money. The currency (ISO 4217) and amount (not negative) rules are
     cooperation.funding's: broken, they answer 400 naming the field."""
@@ -44,18 +51,14 @@ class FundingWriteSerializer(StrictMixin, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     source = serializers.ChoiceField(choices=FundingSource.choices)
     funder = TranslatedOrPlainField("funder", max_length=200, required=False)
-    amount = serializers.DecimalField(
+    amount = AmountField(
         max_digits=14,
         decimal_places=2,
-        min_value=0,
-        max_value=cooperation_funding.MAX_AMOUNT,
         help_text="The amount committed (planned).",
     )
-    spent = serializers.DecimalField(
+    spent = AmountField(
         max_digits=14,
         decimal_places=2,
-        min_value=0,
-        max_value=cooperation_funding.MAX_AMOUNT,
         allow_null=True,
         required=False,
         help_text="The amount actually spent; null until reported.",

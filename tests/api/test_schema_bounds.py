@@ -109,14 +109,14 @@ def test_money_currency_and_amounts(schema):
     currency = _property(schema, "FundingWriteRequest", "currency")
     assert currency["pattern"] == "^[A-Za-z]{3}$" and currency["maxLength"] == 3
     amount = _property(schema, "FundingWriteRequest", "amount")
-    assert (amount["minimum"], amount["maximum"]) == (0, float(MAX_AMOUNT))
+    assert (amount["minimum"], amount["maximum"]) == (0.0, float(MAX_AMOUNT))
     pattern = re.compile(amount["pattern"])
     for value in ("0", "12.5", ".5", "9999999999.99", "10000000000", "10000000000.00"):
         assert pattern.match(value)
     for value in ("-1", "10000000000.01", "10000000001", "1.234", "", ".", "-"):
         assert not pattern.match(value)
     assert amount["pattern"] == amount_pattern(
-        type("Field", (), {"decimal_places": 2, "max_value": MAX_AMOUNT})
+        type("Field", (), {"decimal_places": 2, "schema_range": (0, MAX_AMOUNT)})
     )
 
 
