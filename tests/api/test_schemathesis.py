@@ -234,3 +234,45 @@ def test_no_server_error_and_every_answer_as_documented(world, tokens, method, p
                 )
 
         run()
+
+
+def _answer(status: int, errors: dict, *, positive: bool = True):
+    from types import SimpleNamespace
+
+    mode = GenerationMode.POSITIVE if positive else GenerationMode.NEGATIVE
+    case = SimpleNamespace(
+        meta=SimpleNamespace(generation=SimpleNamespace(mode=mode)),
+        operation=SimpleNamespace(label="POST /api/v1/x/"),
+    )
+    body = json.dumps({"errors": errors}).encode()
+    response = SimpleNamespace(status_code=status, content=body, text=body.decode())
+    return None, response, case
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [
+        {"plan": ['Invalid pk "300" - object does not exist.']},
+        {"theme": ["Select a valid choice. That choice is not one of the available choices."]},
+        {"non_field_errors": ["Only a completed review can be reopened."]},
+        {"title.en": ["Give it in English and in Chinese."]},
+    ],
+)
+def test_the_check_accepts_a_refusal_openapi_cannot_say(errors):
+    refusals_name_only_what_openapi_cannot_say(*_answer(400, errors))
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [
+        {"title.en": ["Ensure this field has no more than 300 characters."]},
+        {"until": ["Enter a date between the years 1950 and 2100."]},
+        {"plan": ['Invalid pk "300" - object does not exist.'], "year": ["Too big."]},
+    ],
+)
+def test_the_check_fails_a_refusal_the_schema_could_say(errors):
+    with pytest.raises(SayableRefusal):
+        refusals_name_only_what_openapi_cannot_say(*_answer(400, errors))
+    # Negative cases and other answers are other checks' business.
+    refusals_name_only_what_openapi_cannot_say(*_answer(400, errors, positive=False))
+    refusals_name_only_what_openapi_cannot_say(*_answer(201, errors))
