@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.openapi import AutoSchema
@@ -129,10 +130,15 @@ class BoundedAutoSchema(AutoSchema):
         filterset = getattr(self.view, "filterset_class", None)
         filters = getattr(filterset, "base_filters", {})
         for parameter in parameters:
-            extra = getattr(filters.get(parameter.get("name")), "extra", {})
+            found = filters.get(parameter.get("name"))
+            extra, schema = getattr(found, "extra", {}), parameter.setdefault("schema", {})
+            if getattr(found, "field_class", None) is forms.IntegerField:
+                schema["type"] = "integer"  # a year: a whole number
             for key, bound in (("min_value", "minimum"), ("max_value", "maximum")):
                 if extra.get(key) is not None:
-                    parameter.setdefault("schema", {})[bound] = extra[key]
+                    schema[bound] = extra[key]
+            if extra.get("max_length") is not None and schema.get("type") == "string":
+                schema["maxLength"] = extra["max_length"]  # a search, a currency
         return parameters
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
@@ -144,6 +150,11 @@ class BoundedAutoSchema(AutoSchema):
         schema = copy.deepcopy(schema)
         if isinstance(field, UniqueListField):
             schema["uniqueItems"] = True
+        if isinstance(field, serializers.ListSerializer):
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+            if getattr(field, "schema_min_items", None):
+                schema["minItems"] = field.schema_min_items
         if isinstance(field, OptionalURLField):
             limit = text_bounds(field)["maxLength"]
             return {

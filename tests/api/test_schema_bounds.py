@@ -158,3 +158,18 @@ def test_duplicate_authentic_languages_are_refused(client, world):
     )
     assert response.status_code == 400
     assert "authentic_languages" in response.json()["errors"]
+
+
+def test_filters_say_their_bounds(schema):
+    year = _parameter(schema, "/api/v1/activities/", "year")
+    assert year["type"] == "integer"
+    assert (year["minimum"], year["maximum"]) == (EARLIEST_YEAR, LATEST_YEAR)
+    assert (
+        _parameter(schema, "/api/v1/activities/", "text")["maxLength"] == (inputs.LIMITS["search"])
+    )
+    assert _parameter(schema, "/api/v1/activities/", "currency")["maxLength"] == 3
+
+
+def test_an_amendment_makes_one_change_at_least(schema):
+    changes = _property(schema, "PatchedAmendmentRequest", "changes")
+    assert changes["minItems"] == 1 and changes["maxItems"] == 50

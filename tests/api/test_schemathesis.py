@@ -87,6 +87,8 @@ UNSAYABLE = [
     re.compile(r"^Give the date the activity was completed\.$"),
     re.compile(r"^The end of the range cannot be before its start\.$"),
     re.compile(r"^The activity already has this status\.$"),
+    # A bound that moves with today's date.
+    re.compile(r"^The date cannot be in the future\.$"),
     re.compile(r"^An approved amendment cannot be withdrawn\.$"),
     re.compile(r"^Only a draft or returned amendment can be submitted\.$"),
     re.compile(r"^An amendment cannot take effect before the plan or its latest version .*\.$"),
