@@ -30,6 +30,8 @@ from .fields import (
 #: Schema has no minimum for a date, a pattern says the years.
 DATE_PATTERN = r"^(?:19[5-9]\d|20\d\d|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
 DATE_RANGE = f"Between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+#: A text of a filter: anything but NUL (Django's forms.CharField refuses it).
+NO_NUL = r"^[^\u0000]*$"
 #: A web address the API takes: http or https, a host name with a dot, printable ASCII (an
 #: international domain in its xn-- form). Django's URLValidator checks it as well.
 URL_PATTERN = (
@@ -139,6 +141,9 @@ class BoundedAutoSchema(AutoSchema):
                     schema[bound] = extra[key]
             if extra.get("max_length") is not None and schema.get("type") == "string":
                 schema["maxLength"] = extra["max_length"]  # a search, a currency
+            field_class = getattr(found, "field_class", None)
+            if isinstance(field_class, type) and issubclass(field_class, forms.CharField):
+                schema["pattern"] = NO_NUL  # Django's forms refuse NUL in any text
         return parameters
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):

@@ -168,6 +168,7 @@ def test_filters_say_their_bounds(schema):
         _parameter(schema, "/api/v1/activities/", "text")["maxLength"] == (inputs.LIMITS["search"])
     )
     assert _parameter(schema, "/api/v1/activities/", "currency")["maxLength"] == 3
+    assert _parameter(schema, "/api/v1/activities/", "text")["pattern"] == r"^[^\u0000]*$"
 
 
 def test_an_amendment_makes_one_change_at_least(schema):
