@@ -86,6 +86,10 @@ UNSAYABLE = [
     re.compile(r"^Give it in English and in Chinese\.$"),
     re.compile(r"^Give the date the activity was completed\.$"),
     re.compile(r"^The end of the range cannot be before its start\.$"),
+    re.compile(r"^The planned end cannot be before the start\.$"),
+    re.compile(r"^The activity cannot end before it started .*\.$"),
+    re.compile(r"^Name the partnerships this third party works in\.$"),  # no city: a third party
+    re.compile(r"^Change \d+: Fill in: .+\.$"),  # what a change needs depends on its kind
     re.compile(r"^The activity already has this status\.$"),
     # A bound that moves with today's date.
     re.compile(r"^The date cannot be in the future\.$"),
