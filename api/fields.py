@@ -16,10 +16,13 @@ from core.templatetags.content import content_language
 # Content languages (modeltranslation's): the JSON key and the model field suffix.
 LANGUAGES = {"en": "en", "zh-hans": "zh_hans"}
 
+TRANSLATED_DESCRIPTION = (
+    "The text in each content language; a language left out is kept as it is on PATCH and "
+    "emptied on PUT and POST."
+)
 TRANSLATED_SCHEMA = {
     "type": "object",
-    "description": "The text in each content language; a language left out is kept as it is "
-    "on PATCH and emptied on PUT and POST.",
+    "description": TRANSLATED_DESCRIPTION,
     "properties": {lang: {"type": "string"} for lang in LANGUAGES},
     "additionalProperties": False,
 }
@@ -33,6 +36,7 @@ class TranslatedField(serializers.Field):
     non-strings are refused; lengths are the model's.
     """
 
+    SCHEMA_DESCRIPTION = TRANSLATED_DESCRIPTION
     default_error_messages = {
         "not_a_dict": _("Give an object with the keys “en” and “zh-hans”."),
         "unknown_language": _("Unknown language “%(name)s”: use “en” or “zh-hans”."),
@@ -99,6 +103,11 @@ class TranslatedOrPlainField(TranslatedField):
     """A ``TranslatedField`` that also takes a plain string: the text in the request's
     language (a status note and a funder were one string before issue 12)."""
 
+    PLAIN_DESCRIPTION = (
+        "The text in the request's language (Accept-Language), as before the text could be "
+        "given in both."
+    )
+
     def to_internal_value(self, data):
         if isinstance(data, str):
             data = {content_language(): data}
@@ -132,6 +141,18 @@ class OptionalURLField(serializers.CharField):
             except DjangoValidationError:
                 raise serializers.ValidationError(_("Enter a valid URL.")) from None
         return value
+
+
+class UniqueListField(serializers.ListField):
+    """A list whose items may each be given once (``uniqueItems`` in the schema)."""
+
+    default_error_messages = {"duplicate": _("Give each item once.")}
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if len(set(map(repr, values))) != len(values):
+            self.fail("duplicate")
+        return values
 
 
 class BlankableSlugField(serializers.SlugField):

@@ -12,9 +12,11 @@ from rest_framework.decorators import action
 
 from core import history
 from core.history_views import range_errors
+from core.ids import MAX_ID
 from core.models import HistoryEntry
 from partners import clock
 
+from .openapi import DATE_PATTERN, DATE_RANGE
 from .schema import ERRORS
 
 ACTIONS = {
@@ -98,6 +100,10 @@ class HistoryPageSerializer(serializers.Serializer):
     results = HistoryEntrySerializer(many=True)
 
 
+PAGE_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+DATE_SCHEMA = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+
+
 def _parameter(name: str, kind, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=description)
 
@@ -118,10 +124,16 @@ class HistoryMixin:
         "status updates.",
         parameters=[
             _parameter("actor", OpenApiTypes.STR, "Only changes by this user name."),
-            _parameter("since", OpenApiTypes.DATE, "From this day on (your time zone)."),
-            _parameter("until", OpenApiTypes.DATE, "Up to and including this day."),
-            _parameter("page", OpenApiTypes.INT, "Page number."),
-            _parameter("page_size", OpenApiTypes.INT, "Entries per page (at most 200)."),
+            _parameter("since", DATE_SCHEMA, f"From this day on (your time zone). {DATE_RANGE}"),
+            _parameter("until", DATE_SCHEMA, f"Up to and including this day. {DATE_RANGE}"),
+            _parameter(
+                "page", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Page number."
+            ),
+            _parameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 200},
+                "Entries per page (at most 200).",
+            ),
         ],
         responses={200: HistoryPageSerializer, 400: ERRORS[400], 404: ERRORS[404]},
         filters=False,

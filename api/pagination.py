@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from cooperation import search
-from core.ids import parse_id
+from core.ids import MAX_ID, parse_id
 
 
 class StampedCountPaginator(Paginator):
@@ -80,6 +80,7 @@ class StablePagination(PageNumberPagination):
                     f"(default {self.page_size}); anything else is 400."
                 )
             else:
+                parameter["schema"]["maximum"] = MAX_ID
                 parameter["description"] = (
                     "A page number from 1; past the last page the answer is 404."
                 )

@@ -472,7 +472,7 @@ REST_FRAMEWORK = {
     },
     # Structured 400 bodies ({"errors": {"field": ["message"]}}); known failures never 500.
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.openapi.BoundedAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sister-city cooperation portal API",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -43,7 +44,11 @@ def cached_count(queryset: QuerySet, stamp=None) -> int:
     """``queryset.count()``, from the cache while nothing has changed: under the query's SQL
     and ``stamp`` (by default this module's ``change_stamp``; the API passes the stamp its
     list's ETag is made of)."""
-    sql, params = queryset.order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:
+        # A query Django knows matches nothing (``pk__in=[]``) has no SQL: nothing to count.
+        return 0
     if stamp is None:
         stamp = change_stamp()
     # The database's name too: two databases (test workers, sites) may share one Redis.

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import history, history_rows, moments, spreadsheets
+from .dates import EARLIEST_YEAR, LATEST_YEAR
 
 PAGE_SIZE = 25
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 class HistoryFilter(forms.Form):
@@ -50,7 +50,10 @@ def range_errors(since, until) -> dict[str, str]:
     errors = {}
     for name, day in (("since", since), ("until", until)):
         if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-            errors[name] = _("Enter a date between the years 1900 and 2200.")
+            errors[name] = _("Enter a date between the years %(first)s and %(last)s.") % {
+                "first": EARLIEST_YEAR,
+                "last": LATEST_YEAR,
+            }
     if since and until and until < since and "until" not in errors:
         errors["until"] = _("The end of the range cannot be before its start.")
     return errors

@@ -53,6 +53,22 @@ _NOT_IN_A_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI_AND_SURROGAT
 _NOT_IN_A_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_AND_SURROGATES}]")
 
 
+def json_pattern(kind: str = "line") -> str:
+    """The characters a text of ``kind`` ("line" or "text") may hold, as an OpenAPI (ECMA-262)
+    pattern: the complement of what ``line_error`` / ``text_error`` refuse, from the same
+    ranges. Lone surrogates are left out: a JSON text of characters holds none (a generator
+    of strings from patterns cannot read the range)."""
+    refused = (_NOT_IN_A_LINE if kind == "line" else _NOT_IN_A_TEXT).pattern[1:-1]
+    refused = refused.replace("\ud800-\udfff", "")
+    escaped = "".join(ch if 0x20 < ord(ch) < 0x7F else f"\\u{ord(ch):04x}" for ch in refused)
+    return f"^[^{escaped}]*$"
+
+
+def kind_of(field: models.Field) -> str:
+    """ "line" for a one-line text (a ``CharField``), "text" for one of several lines."""
+    return "text" if isinstance(field, models.TextField) else "line"
+
+
 def _control_error(pattern: re.Pattern, value: str, message: str) -> ValidationError | None:
     found = pattern.search(value)
     if found is None:

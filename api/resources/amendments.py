@@ -31,6 +31,13 @@ from ..schema import ERRORS, IF_MATCH, IF_NONE_MATCH, NOT_MODIFIED, READ_ERRORS,
 from ..serializers_base import StrictMixin, user_of
 
 
+class ChangeListSerializer(serializers.ListSerializer):
+    """An amendment's changes: one at least (the service refuses none in its own words; the
+    schema says minItems)."""
+
+    schema_min_items = 1
+
+
 class AmendmentChangeSerializer(StrictMixin, serializers.ModelSerializer):
     """One change: its kind, its target (theme, commitment, agency) and new values."""
 
@@ -58,6 +65,7 @@ class AmendmentChangeSerializer(StrictMixin, serializers.ModelSerializer):
 
     class Meta:
         model = AmendmentChange
+        list_serializer_class = ChangeListSerializer
         fields = [
             "order",
             "kind",

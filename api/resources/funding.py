@@ -31,6 +31,19 @@ class FundingSerializer(serializers.ModelSerializer):
         fields = ["id", "source", "funder", "amount", "spent", "currency"]
 
 
+class CurrencyField(serializers.CharField):
+    """Three letters (cooperation.services.funding upper-cases and checks them)."""
+
+    schema_pattern = r"^[A-Za-z]{3}$"
+
+
+class AmountField(serializers.DecimalField):
+    """An amount from 0 to MAX_AMOUNT: the service refuses others in its own words; the
+    schema says the range (api.openapi)."""
+
+    schema_range = (0, cooperation_funding.MAX_AMOUNT)
+
+
 class FundingWriteSerializer(StrictMixin, serializers.Serializer):
     """One source's money. The currency (ISO 4217) and amount (not negative) rules are
     cooperation.funding's: broken, they answer 400 naming the field."""
@@ -38,18 +51,22 @@ class FundingWriteSerializer(StrictMixin, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     source = serializers.ChoiceField(choices=FundingSource.choices)
     funder = TranslatedOrPlainField("funder", max_length=200, required=False)
-    amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, help_text="The amount committed (planned)."
+    amount = AmountField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="The amount committed (planned).",
     )
-    spent = serializers.DecimalField(
+    spent = AmountField(
         max_digits=14,
         decimal_places=2,
         allow_null=True,
         required=False,
         help_text="The amount actually spent; null until reported.",
     )
-    currency = serializers.CharField(
-        max_length=3, required=False, help_text="Three-letter ISO 4217 code; EUR when left out."
+    currency = CurrencyField(
+        max_length=3,
+        required=False,
+        help_text="Three-letter ISO 4217 code (upper-cased); EUR when left out.",
     )
 
 

@@ -13,12 +13,13 @@ from cooperation import selectors as cooperation_selectors
 from cooperation.models import ActionPlan
 from cooperation.services import plans as services
 from cooperation.services import renewal
+from core.dates import EARLIEST_YEAR, LATEST_YEAR
 from partners import clock
 from reviews import decisions, lifecycle
 
 from .. import filters
 from ..base import PortalViewSet
-from ..fields import TranslatedField
+from ..fields import TranslatedField, UniqueListField
 from ..history import HistoryMixin
 from ..schema import ERRORS, resource_schema
 from ..serializers_base import StrictMixin, StrictSerializer, user_of
@@ -51,7 +52,7 @@ class PlanSerializer(StrictSerializer):
     authenticity_clause = TranslatedField("authenticity_clause", required=False)
     review_terms = TranslatedField("review_terms", required=False)
     renewal_terms = TranslatedField("renewal_terms", required=False)
-    authentic_languages = serializers.ListField(
+    authentic_languages = UniqueListField(
         child=serializers.ChoiceField(choices=["en", "zh-hans", "fi"]),
         max_length=5,
         required=False,
@@ -76,6 +77,11 @@ class PlanSerializer(StrictSerializer):
             *ActionPlan.TERM_FIELDS,
         ]
         read_only_fields = ["code", "partnership", "predecessor", "renewal_of"]
+        # The years of core.dates' one range (the service refuses others).
+        extra_kwargs = {
+            name: {"min_value": EARLIEST_YEAR, "max_value": LATEST_YEAR}
+            for name in ("period_start_year", "period_end_year")
+        }
         list_serializer_class = PlanListSerializer
 
     stages: dict = {}
@@ -89,7 +95,7 @@ class PlanSerializer(StrictSerializer):
 
 
 class RenewalStartSerializer(StrictMixin, serializers.Serializer):
-    period_start_year = serializers.IntegerField(min_value=1, max_value=9999)
+    period_start_year = serializers.IntegerField(min_value=EARLIEST_YEAR, max_value=LATEST_YEAR)
     period_end_year = serializers.IntegerField(min_value=1, max_value=9999)
 
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cooperation import selectors
+from cooperation import search, selectors
 from cooperation.models import Activity
 from cooperation.services import activities as services
 from tests.factories import ActivityFactory
@@ -129,3 +129,11 @@ def test_the_search_can_use_the_trigram_indexes(world, term):
     assert "Bitmap Index Scan" in plan
     for column in ("title_en", "title_zh_hans", "description_en", "description_zh_hans"):
         assert f"activity_{column}_trgm" in plan
+
+
+@pytest.mark.django_db
+def test_a_query_that_matches_nothing_by_construction_counts_zero():
+    """``pk__in=[]`` has no SQL (Django raises EmptyResultSet): the count is 0, not a 500."""
+
+    assert search.cached_count(Activity.objects.filter(pk__in=[])) == 0
+    assert search.cached_count(Activity.objects.filter(pk__in=[]), stamp=("x",)) == 0
