@@ -531,6 +531,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # pikepdf says at import that its C++ logger is bridged: noise in `make run`'s output.
+        "pikepdf": {"level": "WARNING"},
         "portal.security": {"level": "INFO"},
     },
 }
