@@ -132,6 +132,20 @@ def password_form_for(acting_user):
     return PasswordForm
 
 
+class PersonWrites:
+    """What /admin/'s accounts and /manage/'s people share: a person deleted, and a password
+    set, through the people service as the acting user."""
+
+    def delete(self, request, obj):
+        services.delete_person(user=request.user, person=obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's view, with a form that writes through the service as this user.
+        per_request = copy.copy(self)
+        per_request.change_password_form = password_form_for(request.user)
+        return UserAdmin.user_change_password(per_request, request, id, form_url)
+
+
 User = get_user_model()
 # Django registers its own account and group admins, which save around the services.
 for _model in (User, Group):
@@ -143,7 +157,7 @@ ADMINISTRATORS_ONLY = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
 @admin.register(User)
-class AccountAdmin(ServiceAdminMixin, UserAdmin):
+class AccountAdmin(PersonWrites, ServiceAdminMixin, UserAdmin):
     """Accounts: made, changed and deleted through ``services.create_account``,
     ``update_account`` and ``delete_person`` (the same checks as /manage/'s people)."""
 
@@ -173,15 +187,6 @@ class AccountAdmin(ServiceAdminMixin, UserAdmin):
         obj.pk = created.pk
         obj._state.adding = False
         obj._state.db = created._state.db
-
-    def delete(self, request, obj):
-        services.delete_person(user=request.user, person=obj)
-
-    def user_change_password(self, request, id, form_url=""):
-        # Django's view, with a form that writes through the service as this user.
-        per_request = copy.copy(self)
-        per_request.change_password_form = password_form_for(request.user)
-        return UserAdmin.user_change_password(per_request, request, id, form_url)
 
 
 @admin.register(Group)

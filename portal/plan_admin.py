@@ -6,8 +6,6 @@ selectors), every permission question goes to ``partners.access``, and every sav
 the apps' services (``core.admin``), exactly as the pages and the API do.
 """
 
-import copy
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +29,7 @@ from partners import access
 from partners import selectors as partner_selectors
 from partners import services as partner_services
 from partners.access import Action
-from partners.admin import AgencyWrites, password_form_for
+from partners.admin import AgencyWrites, PersonWrites
 from partners.models import Agency, City, Profile
 from reviews.admin import ReviewWrites
 from reviews.models import Review
@@ -366,7 +364,7 @@ class ProfileInline(BoundedInlineMixin, SafeChoiceFieldsAdminMixin, admin.Stacke
 
 
 @admin.register(People, site=site)
-class PeopleAdmin(ServiceAdminMixin, UserAdmin):
+class PeopleAdmin(PersonWrites, ServiceAdminMixin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "role", "agency", "is_active")
     list_select_related = ("profile__agency",)
     list_filter = ("profile__role", "is_active")
@@ -442,12 +440,3 @@ class PeopleAdmin(ServiceAdminMixin, UserAdmin):
         )
         form.instance.pk = created.pk
         form.instance._state.adding = False
-
-    def delete(self, request, obj):
-        partner_services.delete_person(user=request.user, person=obj)
-
-    def user_change_password(self, request, id, form_url=""):
-        # Django's view, with a form that writes through the service as this user.
-        per_request = copy.copy(self)
-        per_request.change_password_form = password_form_for(request.user)
-        return UserAdmin.user_change_password(per_request, request, id, form_url)

@@ -143,8 +143,16 @@ def render_part(html: str, url_fetcher=None, *, tagged: bool = False) -> PartPdf
     Sans CJK collection, 20 MB a weight, and HarfBuzz subsets it): with the write lock the
     workers write one at a time, so that two such peaks never add up."""
     cpu_from = time.process_time()
-    document = rendering.lay_out(html, url_fetcher=url_fetcher)
-    with _write_lock or contextlib.nullcontext():
+    # No name here holds the laid-out document: _written lets it go before own_ids.
+    return _written(
+        rendering.lay_out(html, url_fetcher=url_fetcher), html, tagged, cpu_from, _write_lock
+    )
+
+
+def _written(document, html: str, tagged: bool, cpu_from: float, lock=None) -> PartPdf:
+    """``document`` (laid out from ``html``) written (holding ``lock``), described, and when
+    ``tagged`` its structure ids made its own (``structure_merge.own_ids``)."""
+    with lock or contextlib.nullcontext():
         pdf = rendering.write_pdf(document, tagged=tagged)
     part = describe(document, pdf)
     if tagged:
@@ -187,13 +195,7 @@ def render_front(
             else:
                 own.append(link)
         page.links[:] = own
-    pdf = rendering.write_pdf(document, tagged=tagged)
-    front = describe(document, pdf)
-    if tagged:
-        del document
-        gc.collect()
-        front.pdf = structure_merge.own_ids(pdf, html)
-    front.cpu = time.process_time() - cpu_from
+    front = _written(document, html, tagged, cpu_from)
     front.links = links
     return front
 
