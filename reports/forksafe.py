@@ -2,11 +2,12 @@
 
 A process forked while another thread of its parent is inside WeasyPrint may inherit a lock
 that Pango (or fontconfig, cairo, HarfBuzz) holds at that moment, and wait for it for ever.
-CI hung so: billiard forked a replacement worker from its own thread while the parent laid
-out the front matter. Two guards:
+CI hung so: billiard's pool forked a replacement worker from its own thread while the parent
+laid out the front matter. The workers are now forked by the rendering thread itself
+(``reports.workers``), never from a thread of their own, and two guards remain:
 
-- a process whose worker pool is alive (``forking_workers``: the pool may fork again at any
-  moment, from its own thread) must not enter WeasyPrint (``weasyprint``): ``ForkHazard``;
+- a process whose workers are alive (``forking_workers``: it forks the next whenever one
+  ends) must not enter WeasyPrint (``weasyprint``): ``ForkHazard``;
 - a fork made while this process is inside WeasyPrint is recorded here
   (``forks_inside_weasyprint``) and marks the child, which then refuses to enter WeasyPrint
   (``ForkHazard`` at once, instead of hanging).
@@ -27,7 +28,7 @@ class ForkHazard(RuntimeError):
 
 _inside = 0  # threads of this process inside WeasyPrint now
 _inside_lock = threading.Lock()
-_pools = 0  # worker pools of this process alive now
+_pools = 0  # sets of worker processes of this process alive now
 _forked_inside = False  # this process was forked while its parent was inside WeasyPrint
 
 #: The names of the threads that forked while this process was inside WeasyPrint.
@@ -45,8 +46,8 @@ def weasyprint():
         )
     if _pools:
         raise ForkHazard(
-            "WeasyPrint is not used while this process's worker pool lives: "
-            "the pool may fork at any moment and the child could inherit a held lock."
+            "WeasyPrint is not used while this process's workers live: "
+            "it forks the next one whenever one ends, and a child could inherit a held lock."
         )
     with _inside_lock:
         _inside += 1
@@ -59,7 +60,7 @@ def weasyprint():
 
 @contextlib.contextmanager
 def forking_workers():
-    """While a worker pool of this process lives (it may fork at any moment)."""
+    """While worker processes of this process live (it forks the next whenever one ends)."""
     global _pools
     _pools += 1
     try:
@@ -75,7 +76,7 @@ def _before_fork() -> None:
 
 def _after_fork_in_child() -> None:
     global _forked_inside, _inside, _inside_lock, _pools
-    # The threads that were inside are gone, and so is the parent's pool; a lock another
+    # The threads that were inside are gone, and the parent's workers are not ours; a lock another
     # thread held at the fork would stay held.
     _forked_inside = _forked_inside or _inside > 0
     _inside, _pools, _inside_lock = 0, 0, threading.Lock()

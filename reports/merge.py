@@ -72,23 +72,30 @@ def merge(
     parts are tagged PDF/UA-1 and so is the merged report.
     """
     merged = pikepdf.new()
-    parts = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]
-    front = parts[0]
-    with warnings.catch_warnings():
-        # Named destinations are made explicit first (_explicit_destinations).
-        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-        for part in parts:
+    structure = structure_merge.StructureMerge(merged) if tagged else None
+    for number, pdf in enumerate(pdfs):
+        # One part open at a time: qpdf holds a part's parsed objects (about 1 KB each, some
+        # 5,000 in a tagged part) as long as it is open, and its copies need it no longer.
+        with pikepdf.open(io.BytesIO(pdf)) as part:
             _explicit_destinations(part)
-            merged.pages.extend(part.pages)
-    overlay_pdf = pikepdf.open(io.BytesIO(overlay))
-    if len(overlay_pdf.pages) != len(merged.pages):
-        raise ValueError(f"overlay of {len(overlay_pdf.pages)} pages for {len(merged.pages)}")
-    for number, (page, overlay_page) in enumerate(
-        zip(merged.pages, overlay_pdf.pages, strict=True)
-    ):
-        if number:  # the cover carries neither title nor number
-            form = merged.copy_foreign(overlay_page.as_form_xobject())
-            _stamp(merged, page, form, f"/ReportOverlay{number}", artifact=tagged)
+            first_page = len(merged.pages)
+            with warnings.catch_warnings():
+                # Named destinations are made explicit first (_explicit_destinations).
+                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                merged.pages.extend(part.pages)
+            if structure is not None:
+                structure.add(part, first_page)
+            if number == 0:
+                _take_front_entries(merged, part, tagged=tagged)
+    with pikepdf.open(io.BytesIO(overlay)) as overlay_pdf:
+        if len(overlay_pdf.pages) != len(merged.pages):
+            raise ValueError(f"overlay of {len(overlay_pdf.pages)} pages for {len(merged.pages)}")
+        for number, (page, overlay_page) in enumerate(
+            zip(merged.pages, overlay_pdf.pages, strict=True)
+        ):
+            if number:  # the cover carries neither title nor number
+                form = merged.copy_foreign(overlay_page.as_form_xobject())
+                _stamp(merged, page, form, f"/ReportOverlay{number}", artifact=tagged)
 
     heights = [float(page.mediabox[3]) for page in merged.pages]
     added = []
@@ -117,24 +124,9 @@ def merge(
         added.append((page_index, annotation))
     _add_outline(merged, bookmarks, heights)
 
-    for key, value in front.docinfo.items():
-        if key != "/Producer":
-            merged.docinfo[key] = value
-    # The same report renders to the same bytes: no producer's version, no random /ID.
-    merged.docinfo[Name.Producer] = front.docinfo.get("/Producer", "WeasyPrint")
-    root = merged.Root
-    if "/Lang" in front.Root:
-        root.Lang = front.Root.Lang
-    root.PageMode = Name.UseOutlines
-    if tagged:
-        structure_merge.merge_structure(merged, parts, added)
-        # The front's own tagged-PDF entries: marked, its title shown, its XMP (PDF/UA-1).
-        for name in ("/MarkInfo", "/ViewerPreferences", "/Metadata"):
-            if name in front.Root:
-                value = front.Root[name]
-                # copy_foreign takes objects of their own; a direct one is copied with a
-                # Python copy into this document.
-                root[name] = merged.copy_foreign(value) if value.is_indirect else Dictionary(value)
+    merged.Root.PageMode = Name.UseOutlines
+    if structure is not None:
+        structure.finish(added)
     merged.save(
         output,
         deterministic_id=True,
@@ -142,6 +134,28 @@ def merge(
         fix_metadata_version=False,
     )
     return len(merged.pages)
+
+
+def _take_front_entries(merged: pikepdf.Pdf, front: pikepdf.Pdf, *, tagged: bool) -> None:
+    """The front matter's document information and language, and a tagged report's own
+    catalogue entries (marked, its title shown, its XMP: PDF/UA-1), as ``merged``'s."""
+    for key, value in front.docinfo.items():
+        if key != "/Producer":
+            merged.docinfo[key] = merged.copy_foreign(value) if value.is_indirect else value
+    # The same report renders to the same bytes: no producer's version, no random /ID.
+    merged.docinfo[Name.Producer] = front.docinfo.get("/Producer", "WeasyPrint")
+    names = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata") if tagged else ("/Lang",)
+    for name in names:
+        if name in front.Root:
+            value = front.Root[name]
+            # copy_foreign takes objects of their own; a direct one is copied with a Python
+            # copy into this document.
+            if value.is_indirect:
+                merged.Root[name] = merged.copy_foreign(value)
+            elif isinstance(value, Dictionary):
+                merged.Root[name] = Dictionary(value)
+            else:
+                merged.Root[name] = value
 
 
 def _add_outline(merged: pikepdf.Pdf, bookmarks: list[tuple], heights: list[float]) -> None:

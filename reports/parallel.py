@@ -1,54 +1,50 @@
 """The parallel path of a report's PDF: its parts laid out in worker processes, then merged.
 
-The parent does all database work and renders every part's HTML (``rendering``), handing each
-to a worker as soon as it is written; the workers only run WeasyPrint on an HTML string with
-our static-files fetcher and send back the PDF's bytes, its page count, bookmarks and anchors.
-Each worker lays out one part and exits (``maxtasksperchild=1``), so a worker's memory is that
-of one part (at most ``PART_ACTIVITIES``), and the parent holds PDF bytes, never the laid-out
+The parent does all database work (``snapshot.collect``) and forks the workers at once; each
+writes its part's HTML from the data it inherited (``rendering``; a worker's queries are
+refused, ``workers``), lays it out with our static-files fetcher and sends back the PDF's
+bytes, its page count, bookmarks and anchors.
+Each worker lays out one part and exits (``workers``), so a worker's memory is that of one
+part (at most ``PART_ACTIVITIES``), and the parent holds PDF bytes, never the laid-out
 documents of the parts. Then, in workers too:
 
-1. the front matter (cover, contents, summary) is laid out with stand-in numbers for its
-   page count, beside the last parts;
+1. the front matter (cover and contents) is laid out with stand-in numbers for its page
+   count, beside the last parts (the summary, which holds no page numbers, opens the first
+   part: the front matter, laid out again once the numbers are known, stays small);
 2. the overlay of the final number of pages, carrying only the running title and "Page x of
    y", and the front matter with the contents' page numbers known, side by side;
 3. the parent merges front matter and parts and stamps the overlay on every page
    (``merge``), adds the outline (one bookmark per heading, as in the whole document) and the
-   front's metadata, once the pool has ended.
+   front's metadata, once the workers have ended.
 
-The parent never enters WeasyPrint while the pool lives (``forksafe``): billiard forks each
-replacement worker from its own thread, at any moment, and a child forked while the parent
-was inside Pango could inherit a held lock and hang for ever (seen in CI). A caller's own
-``url_fetcher`` is therefore used only after the pool has ended: the front matter and the
-overlay are then laid out in the parent.
+The parent never enters WeasyPrint while its workers live (``forksafe``): it forks them, and
+a child forked while the parent was inside Pango could inherit a held lock and hang for ever
+(seen in CI, when a pool forked from its own thread); and the cores are the workers'. A
+caller's own ``url_fetcher`` is therefore used only after the workers have ended: the front
+matter and the overlay are then laid out in the parent.
 
-Workers come from billiard (Celery's fork of multiprocessing): a Celery prefork worker runs
-tasks in daemonic processes, which the standard library forbids to have children; billiard
-allows it. They are forked: WeasyPrint, Django and the fonts are loaded already, and the
-children never touch the inherited database connections (they read only static files); the
-parent's objects are frozen out of the garbage collector first, so that the children do not
-copy its heap (``Workers``). A failed or lost worker, or one past
-``settings.REPORT_RENDER_TIMEOUT``, fails the report with ``ReportRenderError``; the pool is
-terminated either way.
+The workers are forked: WeasyPrint, Django and the fonts are loaded already, and the children
+never touch the inherited database connections (they read only static files); the parent's
+objects are frozen out of the garbage collector first, so that the children do not copy its
+heap (``workers.Workers``). A failed or lost worker, or one past
+``settings.REPORT_RENDER_TIMEOUT``, fails the report with ``ReportRenderError``; the workers
+are killed either way.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 
-from . import forksafe, merge, rendering, structure_merge
+from . import merge, rendering, structure_merge
+from .workers import InProcess, ReportRenderError, Workers
 
-# How often the parent looks whether a part is done.
-POLL_SECONDS = 0.02
-
-
-class ReportRenderError(RuntimeError):
-    """A part of the report could not be rendered in a worker process."""
+__all__ = ["ReportRenderError", "write_parallel"]
 
 
 @dataclass
@@ -87,10 +83,10 @@ def processes_for(processes: int | None) -> int:
 PARALLEL_MIN_ACTIVITIES = 150
 #: A part holds about this many activities at most, whatever the number of processes (a
 #: larger chapter is laid out in pieces of whole commitments, ``rendering.split_chapters``):
-#: a worker's memory is that of its part. Measured at 2,000 activities, two workers: the
-#: render and its workers together peak at about 445 MiB (proportional set size) with parts
-#: of 200 activities, 373 MiB with parts of 100. Fewer, larger parts are quicker: each pays
-#: WeasyPrint's setup and embeds its own subset of the fonts.
+#: a worker's memory is that of its part. Measured at 2,000 activities, two workers, tagged:
+#: the render and its workers together peak at about 320 MiB (proportional set size; a
+#: worker about 0.45 MiB more for each activity more in its part). Fewer, larger parts are a
+#: little quicker: each pays WeasyPrint's setup and embeds its own subset of the fonts.
 PART_ACTIVITIES = 120
 
 
@@ -123,37 +119,33 @@ def describe(document, pdf: bytes, *, cpu_from: float | None = None) -> PartPdf:
     )
 
 
-#: Set in each worker (``_start_worker``) when the workers take turns writing their PDFs.
-_write_lock = None
+# --- what a worker does (or the parent, with its own fetcher, once the workers have ended) ---
 
 
-def _start_worker(write_lock) -> None:
-    global _write_lock
-    _write_lock = write_lock
+def _html(html) -> str:
+    """``html``, or the HTML the function ``html`` writes: in a worker, from the report's data
+    it inherited (no database), so that the parent writes none of it while workers wait."""
+    return html() if callable(html) else html
 
 
-# --- what a worker does (or the parent, with its own fetcher, once the pool has ended) ---
-
-
-def render_part(html: str, url_fetcher=None, *, tagged: bool = False) -> PartPdf:
+def render_part(html, url_fetcher=None, *, tagged: bool = False) -> PartPdf:
     """Lay out and write one part (or the page overlay, never tagged: it is drawn over the
-    pages as an artifact).
+    pages as an artifact); ``html`` as ``_html`` takes it.
 
-    Writing a PDF costs about 90 MiB whatever the part's size (WeasyPrint copies each Noto
-    Sans CJK collection, 20 MB a weight, and HarfBuzz subsets it): with the write lock the
-    workers write one at a time, so that two such peaks never add up."""
+    The workers write at the same time: writing cost about 90 MiB whatever the part's size
+    while WeasyPrint copied each Noto Sans CJK collection whole (20 MB a weight), and they
+    took turns; it no longer copies them (``fontdata``), and the turns cost a second in 11
+    at 500 activities."""
     cpu_from = time.process_time()
+    html = _html(html)
     # No name here holds the laid-out document: _written lets it go before own_ids.
-    return _written(
-        rendering.lay_out(html, url_fetcher=url_fetcher), html, tagged, cpu_from, _write_lock
-    )
+    return _written(rendering.lay_out(html, url_fetcher=url_fetcher), html, tagged, cpu_from)
 
 
-def _written(document, html: str, tagged: bool, cpu_from: float, lock=None) -> PartPdf:
-    """``document`` (laid out from ``html``) written (holding ``lock``), described, and when
-    ``tagged`` its structure ids made its own (``structure_merge.own_ids``)."""
-    with lock or contextlib.nullcontext():
-        pdf = rendering.write_pdf(document, tagged=tagged)
+def _written(document, html: str, tagged: bool, cpu_from: float) -> PartPdf:
+    """``document`` (laid out from ``html``) written, described, and when ``tagged`` its
+    structure ids made its own (``structure_merge.own_ids``)."""
+    pdf = rendering.write_pdf(document, tagged=tagged)
     part = describe(document, pdf)
     if tagged:
         # The laid-out document is let go first: a worker's peak is one of the two.
@@ -164,25 +156,24 @@ def _written(document, html: str, tagged: bool, cpu_from: float, lock=None) -> P
     return part
 
 
-def render_tagged_part(html: str, url_fetcher=None) -> PartPdf:
+def render_tagged_part(html, url_fetcher=None) -> PartPdf:
     """``render_part`` tagged (PDF/UA-1): a part of a tagged report."""
     return render_part(html, url_fetcher, tagged=True)
 
 
-def count_pages(html: str, url_fetcher=None) -> PartPdf:
+def count_pages(html, url_fetcher=None) -> PartPdf:
     """The page count of ``html`` laid out (the front matter with stand-in numbers)."""
     cpu_from = time.process_time()
-    pages = len(rendering.lay_out(html, url_fetcher=url_fetcher).pages)
+    pages = len(rendering.lay_out(_html(html), url_fetcher=url_fetcher).pages)
     return PartPdf(pdf=b"", pages=pages, cpu=time.process_time() - cpu_from)
 
 
-def render_front(
-    html: str, anchors: dict[str, int], tagged: bool = False, url_fetcher=None
-) -> PartPdf:
+def render_front(html, anchors: dict[str, int], tagged: bool = False, url_fetcher=None) -> PartPdf:
     """The front matter laid out and written, with ``links``: its contents' links to
     ``anchors`` (name → page index in the merged report) of the parts, taken out of its own
     PDF (WeasyPrint would log each as a missing anchor) to be added to the merged one."""
     cpu_from = time.process_time()
+    html = _html(html)
     document = rendering.lay_out(html, url_fetcher=url_fetcher)
     links = []
     own_anchors = {name for page in document.pages for name in page.anchors}
@@ -200,146 +191,32 @@ def render_front(
     return front
 
 
-_fonts_loaded = False
-
-
-def load_fonts() -> None:
-    """Lay out a line of the report's type once in this process, before forking workers:
-    fontconfig and the Noto Sans CJK faces are then loaded once and shared, not loaded again
-    by each worker (a third of a second or more each)."""
-    global _fonts_loaded
-    if _fonts_loaded:
-        return
-    rendering.lay_out(
-        f'<link rel="stylesheet" href="{rendering.static_url("reports/report.css")}">'
-        "<p>Page 1 <b>Page</b> 第1页 <b>第1页</b></p>"
-    )
-    _fonts_loaded = True
-
-
-@contextlib.contextmanager
-def heap_frozen():
-    """The objects of this process kept out of the garbage collector's way meanwhile
-    (``gc.freeze``; entered again, the objects made since are frozen too). A collection
-    reads and writes every object it tracks: in a process forked from another (a Celery
-    prefork child, a worker) that copies every inherited page of the heap; frozen, the pages
-    stay shared. No collection first, for the same reason. The outermost use unfreezes them,
-    unless they were frozen before it."""
-    outermost = gc.get_freeze_count() == 0
-    gc.freeze()
-    try:
-        yield
-    finally:
-        if outermost:
-            gc.unfreeze()
-
-
-class Workers:
-    """Forked worker processes, one task each (``render_part``, ``count_pages``,
-    ``render_front``), with one deadline (``REPORT_RENDER_TIMEOUT``) for everything asked of
-    them; ``close()`` ends them. While they live, this process enters no WeasyPrint
-    (``forksafe.forking_workers``): billiard forks a replacement from its own thread
-    whenever a worker has done its task.
-
-    Before forking, the fonts are loaded and the parent's objects frozen out of the garbage
-    collector (``gc.freeze``): a worker's collections would otherwise write to every object
-    it inherited (the report's data, its HTML) and so copy the parent's heap page by page.
-    With more parts than processes the workers take turns writing (``render_part``)."""
-
-    def __init__(self, processes: int, parts: int):
-        import billiard
-
-        self.timeout = settings.REPORT_RENDER_TIMEOUT
-        load_fonts()
-        self._guards = contextlib.ExitStack()
-        self._guards.enter_context(heap_frozen())
-        self._guards.enter_context(forksafe.forking_workers())
-        context = billiard.get_context("fork")
-        try:
-            self.pool = context.Pool(
-                processes=max(1, min(processes, parts)),
-                maxtasksperchild=1,
-                initializer=_start_worker,
-                initargs=(context.Lock() if parts > processes else None,),
-            )
-        except BaseException:
-            self._guards.close()
-            raise
-        self.deadline = time.monotonic() + self.timeout
-
-    def submit(self, task, *args):
-        # No pool.close() before the last result: billiard stops replacing the workers that
-        # leave after their one task once the pool is closed.
-        return self.pool.apply_async(task, args)
-
-    def wait(self, pending, what: str) -> PartPdf:
-        """The result of ``pending`` (from ``submit``), ``what`` naming it in errors."""
-        # Polled with short sleeps rather than a timed wait: a timed wait on a lock does not
-        # end under a faked clock (libfaketime, with which the suite is run).
-        while not pending.ready():
-            if time.monotonic() > self.deadline:
-                raise ReportRenderError(
-                    f"The report's {what} was not rendered within {self.timeout} s "
-                    "(REPORT_RENDER_TIMEOUT)."
-                )
-            time.sleep(POLL_SECONDS)
-        try:
-            return pending.get()
-        except Exception as exc:
-            raise ReportRenderError(
-                f"The report's {what} failed in a worker process: {type(exc).__name__}: {exc}"
-            ) from exc
-
-    def close(self) -> None:
-        try:
-            self.pool.terminate()
-            self.pool.join()
-        finally:
-            self._guards.close()
-
-
-class InProcess:
-    """``Workers``' interface, doing each task here at once with ``url_fetcher``: for the
-    front matter and overlay of a caller with its own fetcher, once the pool has ended."""
-
-    def __init__(self, url_fetcher):
-        self.url_fetcher = url_fetcher
-
-    def submit(self, task, *args):
-        return task(*args, url_fetcher=self.url_fetcher)
-
-    def wait(self, done, what: str) -> PartPdf:
-        return done
-
-
 def render_parts(htmls: list, processes: int) -> list[PartPdf]:
     """``render_part`` of each HTML in up to ``processes`` worker processes, in order."""
-    workers = Workers(processes, len(htmls))
+    pool = Workers(processes, len(htmls))
     try:
-        return _lay_out_parts(workers, htmls, None)
+        return _lay_out_parts(pool, htmls, None)
     finally:
-        workers.close()
+        pool.close()
 
 
-def _lay_out_parts(workers: Workers, htmls: list, weights, then=None) -> list[PartPdf]:
+def _lay_out_parts(pool: Workers, htmls: list, weights, then=None) -> list[PartPdf]:
     """Each part's ``render_part``, the heaviest parts (by ``weights``, else the HTML's
     length) first, so that the last one to finish is a small one; ``then`` (a task and its
     HTML), submitted after them, is the last result in the list. An HTML may be given as a
-    function that makes it: it is called when its turn comes, so that the first workers
-    start while the parent still writes the later parts' HTML."""
+    function that writes it (``_html``)."""
     if weights is None:
-        weights = [len(html) for html in htmls]
+        weights = [0 if callable(html) else len(html) for html in htmls]
     order = sorted(range(len(htmls)), key=lambda i: -weights[i])
     pending = {}
     task = render_tagged_part if settings.REPORT_TAGGED else render_part
     for i in order:
-        pending[i] = workers.submit(task, htmls[i]() if callable(htmls[i]) else htmls[i])
+        pending[i] = pool.submit(task, htmls[i])
     if then is not None:
-        task, html = then
-        pending[len(htmls)] = workers.submit(task, html() if callable(html) else html)
-    results = {i: workers.wait(pending[i], f"part {i + 1} of {len(htmls)}") for i in order}
+        pending[len(htmls)] = pool.submit(*then)
+    results = {i: pool.wait(pending[i], f"part {i + 1} of {len(htmls)}") for i in order}
     if then is not None:
-        results[len(htmls)] = workers.wait(pending[len(htmls)], "front matter")
+        results[len(htmls)] = pool.wait(pending[len(htmls)], "front matter")
     return [results[i] for i in sorted(results)]
 
 
@@ -354,6 +231,12 @@ def _anchor_pages(parts: list[PartPdf], first_page: int) -> dict[str, int]:
     return pages
 
 
+#: The contents' entries that point into the parts besides the chapters and reviews.
+TOC_PARTS = ("summary", "themes", "events", "reviews")
+#: The summary's weight (its table and two charts, about two pages) as so many activities.
+SUMMARY_WEIGHT = 15
+
+
 def _toc_pages(context: dict, parts: list[PartPdf], front_pages: int) -> dict[str, int]:
     """The contents' page numbers (1-based, in the merged report) when the front matter has
     ``front_pages`` pages; sets ``toc_page`` on each chapter and review for the template."""
@@ -363,13 +246,18 @@ def _toc_pages(context: dict, parts: list[PartPdf], front_pages: int) -> dict[st
         chapter.toc_page = pages[chapter.anchor]
     for review in data.reviews:
         review.toc_page = pages.get(f"review-{review.pk}", 0)
-    return {name: pages.get(name, 0) for name in ("themes", "events", "reviews")}
+    return {name: pages.get(name, 0) for name in TOC_PARTS}
 
 
 def _front_html(context: dict, toc_pages: dict[str, int]) -> str:
     return rendering.render_template(
         "reports/report_front.html", context, part=True, front=True, toc_pages=toc_pages
     )
+
+
+def _final_front_html(context: dict, parts: list[PartPdf], front_pages: int) -> str:
+    """The front matter with the contents' numbers, when it has ``front_pages`` pages."""
+    return _front_html(context, _toc_pages(context, parts, front_pages))
 
 
 def _stand_in_front_html(context: dict) -> str:
@@ -379,7 +267,7 @@ def _stand_in_front_html(context: dict) -> str:
         chapter.toc_page = 888
     for review in context["data"].reviews:
         review.toc_page = 888
-    return _front_html(context, dict.fromkeys(("themes", "events", "reviews"), 888))
+    return _front_html(context, dict.fromkeys(TOC_PARTS, 888))
 
 
 def _front_and_overlay(runner, context: dict, parts: list[PartPdf], front_pages: int):
@@ -387,13 +275,15 @@ def _front_and_overlay(runner, context: dict, parts: list[PartPdf], front_pages:
     overlay of every page, laid out side by side by ``runner`` (``Workers`` or
     ``InProcess``); again in the rare case that the numbers change the front's page count."""
     for _ in range(4):
-        toc = _toc_pages(context, parts, front_pages)
         total = front_pages + sum(part.pages for part in parts)
-        overlay = runner.submit(render_part, _overlay_html(context, total))
+        overlay = runner.submit(render_part, partial(_overlay_html, context, total))
         # The parts' anchors as page indexes of the merged report, as links want them.
         anchors = _anchor_pages(parts, front_pages)
         front = runner.submit(
-            render_front, _front_html(context, toc), anchors, settings.REPORT_TAGGED
+            render_front,
+            partial(_final_front_html, context, parts, front_pages),
+            anchors,
+            settings.REPORT_TAGGED,
         )
         front = runner.wait(front, "front matter")
         overlay = runner.wait(overlay, "page overlay")
@@ -407,8 +297,10 @@ def _front_and_overlay(runner, context: dict, parts: list[PartPdf], front_pages:
 
 def _part_weights(data, groups: list[list]) -> list[int]:
     """Each part's weight for the order they start in: its chapters' (activities and a
-    heading), the last part's with the events and reviews as well."""
+    heading), the first part's with the summary, the last part's with the events and reviews
+    as well."""
     weights = [sum(rendering.chapter_weight(chapter) for chapter in group) for group in groups]
+    weights[0] += SUMMARY_WEIGHT
     weights[-1] += 10 + len(data.events) + len(data.reviews)
     return weights
 
@@ -422,8 +314,8 @@ def _overlay_html(context: dict, total: int) -> str:
 def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -> tuple:
     """The report of ``context`` (``rendering.report_context``) through the parallel path.
 
-    The parts' HTML is written one after the other, each handed to a worker as soon as it is
-    ready, then the front matter's with stand-in numbers, for its page count. Once those are
+    Each part is written (its HTML from the report's data) and laid out by a worker of its
+    own, then the front matter with stand-in numbers, for its page count. Once those are
     done, workers lay out the page overlay and the front matter with the contents' numbers;
     the parent merges once the pool has ended. ``url_fetcher`` serves the front matter and
     overlay, then laid out here after the pool has ended; the parts always use
@@ -434,25 +326,21 @@ def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -
     data = context["data"]
     pieces = rendering.split_chapters(data.chapters, PART_ACTIVITIES)
     groups = rendering.group_chapters(pieces, processes, PART_ACTIVITIES)
-    htmls = [
-        (lambda i=i: rendering.render_part_html(context, groups, i)) for i in range(len(groups))
-    ]
-    stand_in = (count_pages, lambda: _stand_in_front_html(context))
+    htmls = [partial(rendering.render_part_html, context, groups, i) for i in range(len(groups))]
+    stand_in = (count_pages, partial(_stand_in_front_html, context))
     here = url_fetcher is not None
-    workers = Workers(processes, len(groups))
+    pool = Workers(processes, len(groups))
     try:
-        done = _lay_out_parts(
-            workers, htmls, _part_weights(data, groups), None if here else stand_in
-        )
+        done = _lay_out_parts(pool, htmls, _part_weights(data, groups), None if here else stand_in)
         if not here:
             *parts, counted = done
-            front, overlay = _front_and_overlay(workers, context, parts, counted.pages)
+            front, overlay = _front_and_overlay(pool, context, parts, counted.pages)
     finally:
-        workers.close()
+        pool.close()
     cpu = [[part.cpu for part in done], []]
     if here:
         parts, runner = done, InProcess(url_fetcher)
-        counted = runner.submit(stand_in[0], stand_in[1]())
+        counted = runner.submit(*stand_in)
         front, overlay = _front_and_overlay(runner, context, parts, counted.pages)
     else:
         cpu[1] = [front.cpu, overlay.cpu]

@@ -238,6 +238,9 @@ def write_pdf(document, output=None, *, tagged: bool = True) -> bytes | None:
     """Write the laid-out WeasyPrint ``document`` to ``output`` (its bytes returned when
     None): tagged (PDF/UA-1, with the language of each passage, ``reports.pdftags``) unless
     ``tagged`` is false."""
+    from . import fontdata
+
+    fontdata.install()
     options = {}
     if tagged:
         from . import pdftags

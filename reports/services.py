@@ -34,7 +34,7 @@ from core import inputs
 from partners import access, clock
 from partners.access import Action
 
-from . import parallel, rendering, snapshot
+from . import parallel, rendering, snapshot, workers
 from .models import ProgressReport, ReportLanguage, ReportStatus
 
 log = logging.getLogger(__name__)
@@ -90,17 +90,17 @@ def write_report_pdf(
     started = time.perf_counter()
     # Unless asked for one process, what this process holds already stays out of the
     # collector's way (and so unshared pages uncopied) while the report is rendered.
-    with contextlib.nullcontext() if processes == 1 else parallel.heap_frozen():
+    with contextlib.nullcontext() if processes == 1 else workers.heap_frozen():
         data = snapshot.collect(plan, theme, as_of)
         context = rendering.report_context(data, language, generated_at=generated_at)
-        workers = parallel.use_parts(data, processes)
-        if workers:
+        in_parts = parallel.use_parts(data, processes)
+        if in_parts:
             html_seconds = time.perf_counter() - started
             with rendering.ONE_PDF_AT_A_TIME:
                 pages, layout, write, worker_cpu = parallel.write_parallel(
-                    context, output, processes=workers, url_fetcher=url_fetcher
+                    context, output, processes=in_parts, url_fetcher=url_fetcher
                 )
-    if not workers:
+    if not in_parts:
         html = rendering.render_template("reports/report.html", context)
         html_seconds = time.perf_counter() - started
         pages, layout, write = rendering.html_to_pdf(
@@ -112,8 +112,8 @@ def write_report_pdf(
         layout_seconds=layout,
         write_seconds=write,
         activity_count=data.activity_count,
-        processes=workers or 1,
-        worker_cpu=worker_cpu if workers else [],
+        processes=in_parts or 1,
+        worker_cpu=worker_cpu if in_parts else [],
     )
 
 

@@ -1,7 +1,7 @@
 """The structure trees of a tagged report's parts, merged into one (PDF/UA-1 in parts).
 
 qpdf appends the parts' pages but merges no structure trees (qpdf issue #490), so ``merge``
-calls ``merge_structure`` once the pages are in:
+gives each part's tree to ``StructureMerge`` right after the part's pages:
 
 - each part's tree is copied whole (``copy_foreign``: its elements' pages and annotations
   are the copies the pages brought along);
@@ -81,61 +81,81 @@ def own_ids(pdf: bytes, html: str) -> bytes:
         return out.getvalue()
 
 
-def merge_structure(merged: pikepdf.Pdf, parts: list[pikepdf.Pdf], links: list) -> None:
-    """Give ``merged`` (the ``parts``' pages appended in order) one structure tree made of
-    theirs; ``links`` are (page index, annotation) of the link annotations ``merge`` added,
-    each then tagged as a ``Link`` element."""
-    root = merged.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    document = merged.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
-    root.K = Array([document])
-    children, parent_tree, front_children = [], [], 0
-    first_page = key_offset = 0
-    for number, part in enumerate(parts):
+class StructureMerge:
+    """One structure tree for ``merged`` made of its parts' trees, a part at a time: each
+    part's (``add``) is copied while the part is open, right after its pages, so that the
+    part can be closed before the next is opened; ``finish`` then gives ``merged`` the tree.
+    """
+
+    def __init__(self, merged: pikepdf.Pdf):
+        self.merged = merged
+        self.root = merged.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        self.document = merged.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root)
+        )
+        self.root.K = Array([self.document])
+        self.children: list = []
+        self.parent_tree: list[tuple[int, object]] = []
+        # Where the links ``finish`` tags go: after the front matter's (the first part's)
+        # own elements.
+        self.front_children: int | None = None
+        self.key_offset = 0
+        self.parts = 0
+
+    def add(self, part: pikepdf.Pdf, first_page: int) -> None:
+        """Copy the tree of ``part``, whose pages are ``merged``'s from ``first_page``."""
         source = part.Root.get("/StructTreeRoot")
         if source is None:
-            raise ValueError(f"part {number} of a tagged report has no structure tree")
-        copied = merged.copy_foreign(source)
+            raise ValueError(f"part {self.parts} of a tagged report has no structure tree")
+        copied = self.merged.copy_foreign(source)
         for element in _top_elements(copied):
             if isinstance(element, Dictionary):
-                element.P = document
-            children.append(element)
-        if number == 0:
-            front_children = len(children)
+                element.P = self.document
+            self.children.append(element)
+        if self.front_children is None:
+            self.front_children = len(self.children)
         pairs = _number_tree(copied.ParentTree) if "/ParentTree" in copied else []
-        parent_tree += [(key + key_offset, value) for key, value in pairs]
+        offset = self.key_offset
+        self.parent_tree += [(key + offset, value) for key, value in pairs]
         for index in range(len(part.pages)):
-            page = merged.pages[first_page + index].obj
+            page = self.merged.pages[first_page + index].obj
             if "/StructParents" in page:
-                page.StructParents = int(page.StructParents) + key_offset
+                page.StructParents = int(page.StructParents) + offset
             for annotation in page.get("/Annots", ()):
                 if "/StructParent" in annotation:
-                    annotation.StructParent = int(annotation.StructParent) + key_offset
-        key_offset += max((key for key, _ in pairs), default=-1) + 1
-        first_page += len(part.pages)
-    tagged_links = []
-    for page_index, annotation in links:
-        page = merged.pages[page_index].obj
-        element = merged.make_indirect(
-            Dictionary(
-                Type=Name.StructElem,
-                S=Name.Link,
-                P=document,
-                Pg=page,
-                K=Array([Dictionary(Type=Name.OBJR, Obj=annotation, Pg=page)]),
+                    annotation.StructParent = int(annotation.StructParent) + offset
+        self.key_offset += max((key for key, _ in pairs), default=-1) + 1
+        self.parts += 1
+
+    def finish(self, links: list) -> None:
+        """Tag ``links``, (page index, annotation) of the link annotations ``merge`` added,
+        as ``Link`` elements, and give ``merged`` the tree."""
+        merged, document = self.merged, self.document
+        tagged_links = []
+        for page_index, annotation in links:
+            page = merged.pages[page_index].obj
+            element = merged.make_indirect(
+                Dictionary(
+                    Type=Name.StructElem,
+                    S=Name.Link,
+                    P=document,
+                    Pg=page,
+                    K=Array([Dictionary(Type=Name.OBJR, Obj=annotation, Pg=page)]),
+                )
             )
-        )
-        annotation.StructParent = key_offset
-        parent_tree.append((key_offset, element))
-        key_offset += 1
-        tagged_links.append(element)
-        # PDF/UA: a page with annotations orders them by its structure.
-        page.Tabs = Name.S
-    children[front_children:front_children] = tagged_links
-    document.K = Array(children)
-    nums = Array()
-    for key, value in sorted(parent_tree, key=lambda pair: pair[0]):
-        nums.append(key)
-        nums.append(value)
-    root.ParentTree = merged.make_indirect(Dictionary(Nums=nums))
-    root.ParentTreeNextKey = key_offset
-    merged.Root.StructTreeRoot = root
+            annotation.StructParent = self.key_offset
+            self.parent_tree.append((self.key_offset, element))
+            self.key_offset += 1
+            tagged_links.append(element)
+            # PDF/UA: a page with annotations orders them by its structure.
+            page.Tabs = Name.S
+        front = self.front_children or 0
+        self.children[front:front] = tagged_links
+        document.K = Array(self.children)
+        nums = Array()
+        for key, value in sorted(self.parent_tree, key=lambda pair: pair[0]):
+            nums.append(key)
+            nums.append(value)
+        self.root.ParentTree = merged.make_indirect(Dictionary(Nums=nums))
+        self.root.ParentTreeNextKey = self.key_offset
+        merged.Root.StructTreeRoot = self.root

@@ -213,12 +213,13 @@ def test_the_contents_numbers_and_the_bookmarks_point_to_the_chapters(pair):
     reader = PdfReader(io.BytesIO(two))
     contents_page = texts.index(contents)
     links = [a.get_object() for a in reader.pages[contents_page].get("/Annots", [])]
-    targets = {
-        reader.get_page_number(link["/Dest"][0].get_object())
-        for link in links
-        if not isinstance(link.get("/Dest"), str | None)  # not the summary's named one
-    }
+    targets = {reader.get_page_number(link["/Dest"][0].get_object()) for link in links}
     assert {page - 1 for _d, _t, page in chapters} <= targets
+    # The summary opens the first part (the front matter stays small): its entry too.
+    summary = next(page for depth, title, page in outline if title.startswith("Summary"))
+    assert summary - 1 in targets
+    line = next(line for line in contents.splitlines() if line.startswith("Summary"))
+    assert re.search(rf"\b{summary}\s*$", line), (line, summary)
 
 
 def test_the_merged_report_keeps_title_author_dates_and_language(world):
@@ -404,11 +405,11 @@ def test_a_slow_worker_fails_the_report_instead_of_hanging(world, monkeypatch, s
 
 
 def test_nothing_is_laid_out_while_the_workers_may_fork(world, monkeypatch):
-    """While a pool lives, billiard may fork a replacement worker at any moment from its own
-    thread: a child forked while the parent was inside Pango could inherit a held lock and
-    hang for ever. So the parent enters no WeasyPrint then (the former path laid out the
-    front matter beside the workers and would fail here) …"""
-    with forksafe.forking_workers(), pytest.raises(forksafe.ForkHazard, match="pool lives"):
+    """While workers live, the parent forks the next one whenever one ends: a child forked
+    while the parent was inside Pango could inherit a held lock and hang for ever. So the
+    parent enters no WeasyPrint then (the former path laid out the front matter beside the
+    workers and would fail here) …"""
+    with forksafe.forking_workers(), pytest.raises(forksafe.ForkHazard, match="workers live"):
         rendering.lay_out("<p>x</p>")
     rendering.lay_out("<p>x</p>")  # the pool is gone
     # … and a report in many one-task parts (a fork for each) is laid out without it.
@@ -563,3 +564,20 @@ def test_one_theme_larger_than_a_part_is_laid_out_in_pieces(world, monkeypatch):
     ) == 1
     for number, text in enumerate(texts[1:], start=2):
         assert f"Page {number} of {result.page_count}" in text, number
+
+
+def test_each_part_is_written_by_its_worker_not_by_the_parent(world, monkeypatch):
+    """The parent collects the data and forks; it writes none of the parts' HTML, which the
+    workers waited for and shared the cores with (a second in 11 at 500 activities)."""
+    written_here = []
+    write = rendering.render_part_html
+
+    def recording(*args, **kwargs):
+        written_here.append(os.getpid())  # a worker's list is its own copy
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(rendering, "render_part_html", recording)
+    add_activities(world, 30)
+    pdf, pages = render(world.plan, "bilingual", processes=2)
+    assert len(page_texts(pdf)) == pages > 3
+    assert written_here == []
