@@ -66,74 +66,108 @@ def merge(
 ) -> int:
     """Write the merged report to ``output`` (a path or a binary file); returns its pages.
 
-    ``bookmarks``: (level, label, page index, x, y) in the merged numbering, in order;
-    ``links``: (page index, (x, y, width, height), target page index), CSS pixels from the top.
-    The first of ``pdfs`` (the front matter) gives the metadata and language. ``tagged``: the
-    parts are tagged PDF/UA-1 and so is the merged report.
+    ``pdfs``: the front matter, then the parts; the rest as ``Merge.finish`` takes it.
     """
-    merged = pikepdf.new()
-    structure = structure_merge.StructureMerge(merged) if tagged else None
-    for number, pdf in enumerate(pdfs):
+    merging = Merge(tagged=tagged)
+    for pdf in pdfs[1:]:
+        merging.append(pdf)
+    return merging.finish(pdfs[0], overlay, bookmarks=bookmarks, links=links, output=output)
+
+
+class Merge:
+    """The report merged a part at a time: its parts appended in order (``append``) as soon
+    as they are laid out, while the front matter and the overlay, which wait for every part's
+    page count, are still being laid out; then ``finish``. ``tagged``: the parts are tagged
+    PDF/UA-1 and so is the merged report."""
+
+    def __init__(self, *, tagged: bool = False):
+        self.merged = pikepdf.new()
+        self.tagged = tagged
+        self.structure = structure_merge.StructureMerge(self.merged) if tagged else None
+
+    def append(self, pdf: bytes, *, front: bool = False) -> None:
+        """The pages (and structure tree) of ``pdf`` after those appended before; the
+        front matter's before all of them."""
+        merged = self.merged
         # One part open at a time: qpdf holds a part's parsed objects (about 1 KB each, some
         # 5,000 in a tagged part) as long as it is open, and its copies need it no longer.
         with pikepdf.open(io.BytesIO(pdf)) as part:
             _explicit_destinations(part)
-            first_page = len(merged.pages)
+            first_page = 0 if front else len(merged.pages)
             with warnings.catch_warnings():
                 # Named destinations are made explicit first (_explicit_destinations).
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                merged.pages.extend(part.pages)
-            if structure is not None:
-                structure.add(part, first_page)
-            if number == 0:
-                _take_front_entries(merged, part, tagged=tagged)
-    with pikepdf.open(io.BytesIO(overlay)) as overlay_pdf:
-        if len(overlay_pdf.pages) != len(merged.pages):
-            raise ValueError(f"overlay of {len(overlay_pdf.pages)} pages for {len(merged.pages)}")
-        for number, (page, overlay_page) in enumerate(
-            zip(merged.pages, overlay_pdf.pages, strict=True)
-        ):
-            if number:  # the cover carries neither title nor number
-                form = merged.copy_foreign(overlay_page.as_form_xobject())
-                _stamp(merged, page, form, f"/ReportOverlay{number}", artifact=tagged)
+                if front:
+                    for index, page in enumerate(part.pages):
+                        merged.pages.insert(index, page)
+                else:
+                    merged.pages.extend(part.pages)
+            if self.structure is not None:
+                self.structure.add(part, first_page, front=front)
+            if front:
+                _take_front_entries(merged, part, tagged=self.tagged)
 
-    heights = [float(page.mediabox[3]) for page in merged.pages]
-    added = []
-    for page_index, (x, y, width, height), target in links:
-        top = heights[page_index]
-        annotation = merged.make_indirect(
-            Dictionary(
-                Type=Name.Annot,
-                Subtype=Name.Link,
-                Rect=[
-                    x * PT_PER_PX,
-                    top - (y + height) * PT_PER_PX,
-                    (x + width) * PT_PER_PX,
-                    top - y * PT_PER_PX,
-                ],
-                Border=[0, 0, 0],
-                Dest=[merged.pages[target].obj, Name.Fit],
-                # What the link is, for those who do not see it (PDF/UA).
-                Contents=pikepdf.String(f"{target + 1}"),
+    def finish(
+        self, front: bytes, overlay: bytes, *, bookmarks: list[tuple], links: list[tuple], output
+    ) -> int:
+        """Put the ``front`` matter first, stamp the ``overlay`` on every page, add the
+        contents' ``links`` and the outline, and write the report to ``output`` (a path or a
+        binary file); returns its pages.
+
+        ``bookmarks``: (level, label, page index, x, y) in the merged numbering, in order;
+        ``links``: (page index, (x, y, width, height), target page index), CSS pixels from
+        the top. The front matter gives the metadata and language."""
+        self.append(front, front=True)
+        merged, tagged = self.merged, self.tagged
+        with pikepdf.open(io.BytesIO(overlay)) as overlay_pdf:
+            if len(overlay_pdf.pages) != len(merged.pages):
+                raise ValueError(
+                    f"overlay of {len(overlay_pdf.pages)} pages for {len(merged.pages)}"
+                )
+            for number, (page, overlay_page) in enumerate(
+                zip(merged.pages, overlay_pdf.pages, strict=True)
+            ):
+                if number:  # the cover carries neither title nor number
+                    form = merged.copy_foreign(overlay_page.as_form_xobject())
+                    _stamp(merged, page, form, f"/ReportOverlay{number}", artifact=tagged)
+
+        heights = [float(page.mediabox[3]) for page in merged.pages]
+        added = []
+        for page_index, (x, y, width, height), target in links:
+            top = heights[page_index]
+            annotation = merged.make_indirect(
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Link,
+                    Rect=[
+                        x * PT_PER_PX,
+                        top - (y + height) * PT_PER_PX,
+                        (x + width) * PT_PER_PX,
+                        top - y * PT_PER_PX,
+                    ],
+                    Border=[0, 0, 0],
+                    Dest=[merged.pages[target].obj, Name.Fit],
+                    # What the link is, for those who do not see it (PDF/UA).
+                    Contents=pikepdf.String(f"{target + 1}"),
+                )
             )
-        )
-        page = merged.pages[page_index].obj
-        if "/Annots" not in page:
-            page.Annots = Array()
-        page.Annots.append(annotation)
-        added.append((page_index, annotation))
-    _add_outline(merged, bookmarks, heights)
+            page = merged.pages[page_index].obj
+            if "/Annots" not in page:
+                page.Annots = Array()
+            page.Annots.append(annotation)
+            added.append((page_index, annotation))
+        _add_outline(merged, bookmarks, heights)
 
-    merged.Root.PageMode = Name.UseOutlines
-    if structure is not None:
-        structure.finish(added)
-    merged.save(
-        output,
-        deterministic_id=True,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        fix_metadata_version=False,
-    )
-    return len(merged.pages)
+        merged.Root.PageMode = Name.UseOutlines
+        if self.structure is not None:
+            self.structure.finish(added)
+        merged.save(
+            output,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            fix_metadata_version=False,
+        )
+        return len(merged.pages)
 
 
 def _take_front_entries(merged: pikepdf.Pdf, front: pikepdf.Pdf, *, tagged: bool) -> None:

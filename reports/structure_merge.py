@@ -96,24 +96,27 @@ class StructureMerge:
         self.root.K = Array([self.document])
         self.children: list = []
         self.parent_tree: list[tuple[int, object]] = []
-        # Where the links ``finish`` tags go: after the front matter's (the first part's)
-        # own elements.
-        self.front_children: int | None = None
+        # Where the links ``finish`` tags go: after the front matter's own elements.
+        self.front_children = 0
         self.key_offset = 0
         self.parts = 0
 
-    def add(self, part: pikepdf.Pdf, first_page: int) -> None:
-        """Copy the tree of ``part``, whose pages are ``merged``'s from ``first_page``."""
+    def add(self, part: pikepdf.Pdf, first_page: int, *, front: bool = False) -> None:
+        """Copy the tree of ``part``, whose pages are ``merged``'s from ``first_page``: after
+        the trees added before, or before them all if it is the ``front`` matter's."""
         source = part.Root.get("/StructTreeRoot")
         if source is None:
             raise ValueError(f"part {self.parts} of a tagged report has no structure tree")
         copied = self.merged.copy_foreign(source)
-        for element in _top_elements(copied):
+        elements = _top_elements(copied)
+        for element in elements:
             if isinstance(element, Dictionary):
                 element.P = self.document
-            self.children.append(element)
-        if self.front_children is None:
-            self.front_children = len(self.children)
+        if front:
+            self.children[0:0] = elements
+            self.front_children = len(elements)
+        else:
+            self.children += elements
         pairs = _number_tree(copied.ParentTree) if "/ParentTree" in copied else []
         offset = self.key_offset
         self.parent_tree += [(key + offset, value) for key, value in pairs]
@@ -149,8 +152,7 @@ class StructureMerge:
             tagged_links.append(element)
             # PDF/UA: a page with annotations orders them by its structure.
             page.Tabs = Name.S
-        front = self.front_children or 0
-        self.children[front:front] = tagged_links
+        self.children[self.front_children : self.front_children] = tagged_links
         document.K = Array(self.children)
         nums = Array()
         for key, value in sorted(self.parent_tree, key=lambda pair: pair[0]):

@@ -581,3 +581,15 @@ def test_each_part_is_written_by_its_worker_not_by_the_parent(world, monkeypatch
     pdf, pages = render(world.plan, "bilingual", processes=2)
     assert len(page_texts(pdf)) == pages > 3
     assert written_here == []
+
+
+def test_parts_merged_beside_the_workers_or_after_them_make_the_same_report(pair, monkeypatch):
+    """The parent merges the parts while the workers lay out the front matter and overlay,
+    up to ``MERGE_BESIDE_WORKERS`` bytes of them (qpdf's copy of a large report must not add
+    up with two workers), the rest after: the report is the same either way."""
+    world, _one, beside, pages = pair
+    monkeypatch.setattr(parallel, "MERGE_BESIDE_WORKERS", 0)
+    after, after_pages = render(world.plan, "bilingual", processes=2)
+    assert after_pages == pages
+    assert page_texts(after) == page_texts(beside)
+    assert outline_of(after) == outline_of(beside)
