@@ -143,7 +143,7 @@ def render_report(plan, as_of, **extra) -> tuple[float, int]:
 
 def busiest_worker(seconds: list[float], workers: int) -> float:
     """The CPU seconds of the busiest of ``workers`` processes given tasks of ``seconds``
-    largest first, each to the least busy (as the pool hands them out)."""
+    largest first, each to the least busy (as ``reports.workers`` starts them)."""
     loads = [0.0] * workers
     for task in sorted(seconds, reverse=True):
         loads[loads.index(min(loads))] += task

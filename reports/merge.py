@@ -55,25 +55,6 @@ def _stamp(merged: pikepdf.Pdf, page: pikepdf.Page, form, name: str, *, artifact
     page.contents_add(pikepdf.Stream(merged, b"\nQ " + draw + b"\n"))
 
 
-def merge(
-    pdfs: list[bytes],
-    overlay: bytes,
-    *,
-    bookmarks: list[tuple],
-    links: list[tuple],
-    output,
-    tagged: bool = False,
-) -> int:
-    """Write the merged report to ``output`` (a path or a binary file); returns its pages.
-
-    ``pdfs``: the front matter, then the parts; the rest as ``Merge.finish`` takes it.
-    """
-    merging = Merge(tagged=tagged)
-    for pdf in pdfs[1:]:
-        merging.append(pdf)
-    return merging.finish(pdfs[0], overlay, bookmarks=bookmarks, links=links, output=output)
-
-
 class Merge:
     """The report merged a part at a time: its parts appended in order (``append``) as soon
     as they are laid out, while the front matter and the overlay, which wait for every part's
