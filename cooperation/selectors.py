@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -152,11 +153,6 @@ def theme_for_page(user, theme_id: int) -> Theme:
         .prefetch_related(*_theme_parts())
         .get(pk=theme_id)
     )
-
-
-def status_counts_by_theme(plan: ActionPlan) -> dict[int, dict[str, int]]:
-    """{theme id: {status: number of activities}} for the plan, in one query."""
-    return _status_counts(Activity.objects.filter(theme__plan=plan), "theme_id")
 
 
 def _status_counts(activities: QuerySet[Activity], key: str) -> dict:
@@ -301,21 +297,81 @@ def evidence_for_user(user, evidence_id: int) -> Evidence:
     return visible_evidence(user).prefetch_related("activity__participants").get(pk=evidence_id)
 
 
+def stale_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Activities not updated since this moment are stale (if still open)."""
+    return (now or timezone.now()) - datetime.timedelta(days=STALE_AFTER_DAYS)
+
+
+def stale_q(cutoff: datetime.datetime) -> Q:
+    """Open activities not updated since ``cutoff``."""
+    return Q(updated_at__lt=cutoff) & ~Q(status__in=CLOSED_STATUSES)
+
+
 def stale_activities(plan: ActionPlan, *, now: datetime.datetime | None = None):
-    """Open activities of the plan not updated for STALE_AFTER_DAYS days, oldest first."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=STALE_AFTER_DAYS)
+    """Open activities of the plan not updated for STALE_AFTER_DAYS days, oldest first, with
+    their theme; their lead agencies come from ``attach_leads``."""
     return (
-        _with_leads(Activity.objects.filter(theme__plan=plan, updated_at__lt=cutoff))
-        .exclude(status__in=CLOSED_STATUSES)
+        Activity.objects.filter(theme__plan=plan)
+        .filter(stale_q(stale_cutoff(now)))
+        .select_related("theme")
         .order_by("updated_at", "id")
     )
 
 
 def activities_of_agency(plan: ActionPlan, agency_id: int) -> QuerySet[Activity]:
-    """The plan's activities an agency leads or takes part in (no duplicates)."""
-    return _with_leads(
-        Activity.objects.filter(theme__plan=plan).filter(agency_q(agency_id))
-    ).order_by(*ACTIVITY_ORDER)
+    """The plan's activities an agency leads or takes part in (no duplicates), with their
+    theme; their lead agencies come from ``attach_leads``."""
+    return (
+        Activity.objects.filter(theme__plan=plan)
+        .filter(agency_q(agency_id))
+        .select_related("theme")
+        .order_by(*ACTIVITY_ORDER)
+    )
+
+
+def attach_leads(activities: list[Activity]) -> None:
+    """Read the lead agencies (with their cities) of rows already fetched, in two small
+    queries for all of them. Joined into the rows' own query they made PostgreSQL plan for
+    longer than it ran (7 ms against 1 for the dashboard's stale activities)."""
+    prefetch_related_objects(
+        activities,
+        Prefetch("first_lead_agency", queryset=Agency.objects.select_related("city")),
+        Prefetch("second_lead_agency", queryset=Agency.objects.select_related("city")),
+    )
+
+
+@dataclass
+class PlanCounts:
+    """A plan's activities counted: {theme id: {status: number}}, the stale ones, and those
+    of an agency (None when no agency was asked about)."""
+
+    by_theme: dict[int, dict[str, int]]
+    stale: int
+    of_agency: int | None
+
+
+def plan_activity_counts(
+    plan: ActionPlan, *, stale_before: datetime.datetime, agency_id: int | None = None
+) -> PlanCounts:
+    """The dashboard's counts in one pass over the plan's activities (a query each made the
+    page read them three times): by theme and status, stale (open, not updated since
+    ``stale_before``) and led by or with ``agency_id``."""
+    counts = {"stale": Count("id", filter=stale_q(stale_before))}
+    if agency_id is not None:
+        counts["of_agency"] = Count("id", filter=agency_q(agency_id))
+    rows = (
+        Activity.objects.filter(theme__plan=plan)
+        .order_by()
+        .values("theme_id", "status")
+        .annotate(n=Count("id"), **counts)
+    )
+    by_theme: dict = defaultdict(dict)
+    stale = of_agency = 0
+    for row in rows:
+        by_theme[row["theme_id"]][row["status"]] = row["n"]
+        stale += row["stale"]
+        of_agency += row.get("of_agency", 0)
+    return PlanCounts(dict(by_theme), stale, of_agency if agency_id is not None else None)
 
 
 def agency_q(agency_id: int) -> Q:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
 from cooperation import money, selectors
@@ -66,13 +67,18 @@ def dashboard(request, plan_id: int):
     plan = get_or_404(selectors.plan_for_dashboard, user, plan_id)
     today = clock.today_for(user)
 
-    counts = selectors.status_counts_by_theme(plan)
+    profile = access.profile_of(user)
+    agency_id = profile.agency_id if profile is not None else None
+    now = timezone.now()
+    counts = selectors.plan_activity_counts(
+        plan, stale_before=selectors.stale_cutoff(now), agency_id=agency_id
+    )
     themes = [
-        {"theme": theme, "bar": _status_bar(counts.get(theme.pk, {}))}
+        {"theme": theme, "bar": _status_bar(counts.by_theme.get(theme.pk, {}))}
         for theme in selectors.themes_of_plan(plan, with_parts=False)
     ]
     totals: dict[str, int] = {}
-    for by_status in counts.values():
+    for by_status in counts.by_theme.values():
         for status, n in by_status.items():
             totals[status] = totals.get(status, 0) + n
     legend = [
@@ -84,7 +90,11 @@ def dashboard(request, plan_id: int):
     for review in reviews:
         review.is_overdue = review.due_date < today
 
-    stale = selectors.stale_activities(plan)
+    stale = list(selectors.stale_activities(plan, now=now)[:STALE_SHOWN])
+    mine = []
+    if agency_id:
+        mine = list(selectors.activities_of_agency(plan, agency_id)[:AGENCY_SHOWN])
+    selectors.attach_leads(stale + mine)
     context = {
         "plan": plan,
         "stage": lifecycle.stage_of(plan, today, user=user),
@@ -95,19 +105,17 @@ def dashboard(request, plan_id: int):
         "total_activities": sum(totals.values()),
         "events": list(portal_selectors.upcoming_events(plan, today)),
         "reviews": reviews,
-        "stale": list(stale[:STALE_SHOWN]),
-        "stale_count": stale.count(),
+        "stale": stale,
+        "stale_count": counts.stale,
         "stale_days": selectors.STALE_AFTER_DAYS,
         "today": today,
         "can_create": access.can(user, Action.CREATE_ACTIVITY, plan),
         "plan_money": money.plan_totals(plan),
     }
-    profile = access.profile_of(user)
-    if profile is not None and profile.agency_id:
-        mine = selectors.activities_of_agency(plan, profile.agency_id)
+    if agency_id:
         context["agency"] = profile.agency
-        context["agency_activities"] = list(mine[:AGENCY_SHOWN])
-        context["agency_count"] = mine.count()
+        context["agency_activities"] = mine
+        context["agency_count"] = counts.of_agency
     return render(request, "portal/dashboard.html", context)
 
 

@@ -5,9 +5,12 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cooperation.models import Activity, ActivityStatus, PlanStatus, Signatory
 from portal import views
@@ -317,6 +320,39 @@ def test_agency_staff_see_their_agencys_activities(world, client_for, username, 
     assert "Your agency’s activities" in page_of(response)
 
 
+def test_an_agency_is_counted_once_per_activity_and_only_in_this_plan(world, client_for):
+    # Led and taken part in: one activity. Another plan's activity of the agency: not counted.
+    ActivityFactory(
+        theme=world.themes[1],
+        title_en="Led and joined",
+        first_lead_agency=world.bj_agency,
+        participants=[world.bj_agency],
+    )
+    other_plan = ActionPlanFactory(partnership=world.plan.partnership)
+    ActivityFactory(theme__plan=other_plan, second_lead_agency=world.bj_agency)
+
+    response = client_for(world.bj_staff).get(dashboard_url(world.plan))
+
+    titles = {a.title_en for a in response.context["agency_activities"]}
+    assert titles == {"Beijing-led activity", "Jointly led activity", "Led and joined"}
+    assert response.context["agency_count"] == 3
+
+
+def test_the_rows_name_their_lead_agencies_and_theme(world, client_for):
+    Activity.objects.filter(pk=world.joint_activity.pk).update(updated_at=days_ago(100))
+
+    response = client_for(world.hki_staff).get(dashboard_url(world.plan))
+
+    page = page_of(response)
+    stale = page[page.index("stale-heading") :]
+    for text in (world.hki_agency.name_en, world.bj_agency.name_en, world.themes[0].name_en):
+        assert escape(text) in stale
+    (row,) = response.context["stale"]
+    with CaptureQueriesContext(connection) as queries:
+        assert row.second_lead_agency.city == world.bj_agency.city
+    assert not queries.captured_queries  # read with the page, not per row
+
+
 def test_officials_have_no_agency_section(world, client_for):
     response = client_for(world.official).get(dashboard_url(world.plan))
 
@@ -361,10 +397,10 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
         # 1 session, 2 user, 3 profile (with city and agency)
         # 4 the plan with its partnership, cities and predecessor
         # 5 its evaluation, 6 its renewal (the plan's stage), 7 its signatories
-        # 8 activities counted by theme and status, 9 the themes
+        # 8 activities counted by theme and status, stale and the agency's; 9 the themes
         # 10 open reviews, 11 upcoming events
-        # 12 stale activities (first 10), 13 their count
-        # 14 the agency's activities (first 20), 15 their count
+        # 12 stale activities (first 10), 13 the agency's activities (first 20)
+        # 14, 15 their first and second lead agencies (with cities), for both lists at once
         # 16 the plan's funding by source and currency
         # 17 the plan's latest version (the header)
         response = client.get(dashboard_url(world.plan))
