@@ -145,7 +145,7 @@ def render_part(html, url_fetcher=None, *, tagged: bool = False) -> PartPdf:
 def _written(document, html: str, tagged: bool, cpu_from: float) -> PartPdf:
     """``document`` (laid out from ``html``) written, described, and when ``tagged`` its
     structure ids made its own (``structure_merge.own_ids``)."""
-    pdf = rendering.write_pdf(document, tagged=tagged)
+    pdf = rendering.write_pdf(document, tagged=tagged, identified=False)
     part = describe(document, pdf)
     if tagged:
         # The laid-out document is let go first: a worker's peak is one of the two.

@@ -234,21 +234,26 @@ PDF_IDENTIFIER = b"sister-city-progress-report"
 PDF_VARIANT = "pdf/ua-1"
 
 
-def write_pdf(document, output=None, *, tagged: bool = True) -> bytes | None:
+def write_pdf(
+    document, output=None, *, tagged: bool = True, identified: bool = True
+) -> bytes | None:
     """Write the laid-out WeasyPrint ``document`` to ``output`` (its bytes returned when
     None): tagged (PDF/UA-1, with the language of each passage, ``reports.pdftags``) unless
-    ``tagged`` is false."""
+    ``tagged`` is false; with the file identifier (``PDF_IDENTIFIER``) unless ``identified``
+    is false: a part merged into the report needs none (the merge gives the report its
+    own), and pydyf serialises every object a second time to digest it (a sixth of a
+    part's writing)."""
     from . import fontdata
 
     fontdata.install()
-    options = {}
+    options = {"pdf_identifier": PDF_IDENTIFIER if identified else None}
     if tagged:
         from . import pdftags
 
         pdftags.install()
         options["pdf_variant"] = PDF_VARIANT
     with weasyprint():
-        return document.write_pdf(output, pdf_identifier=PDF_IDENTIFIER, **options)
+        return document.write_pdf(output, **options)
 
 
 # WeasyPrint is not designed to be thread-safe (its maintainer, Kozea/WeasyPrint#684): under

@@ -77,7 +77,8 @@ def own_ids(pdf: bytes, html: str) -> bytes:
         if not changed:
             return pdf
         out = io.BytesIO()
-        part.save(out, deterministic_id=True)
+        # A fixed /ID: the merge gives the report its own, so no digest of the part.
+        part.save(out, static_id=True)
         return out.getvalue()
 
 

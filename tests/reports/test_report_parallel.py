@@ -593,3 +593,25 @@ def test_parts_merged_beside_the_workers_or_after_them_make_the_same_report(pair
     assert after_pages == pages
     assert page_texts(after) == page_texts(beside)
     assert outline_of(after) == outline_of(beside)
+
+
+def test_the_parts_carry_no_file_identifier_the_merged_report_does(world, monkeypatch):
+    """A part is written without WeasyPrint's /ID (pydyf serialises every object again to
+    digest it, a sixth of the part's writing): the merge gives the report its own."""
+    parts = []
+    lay_out = parallel._lay_out_parts
+
+    def recording(*args, **kwargs):
+        done = lay_out(*args, **kwargs)
+        parts.extend(part.pdf for part in done if part.pdf)
+        return done
+
+    monkeypatch.setattr(parallel, "_lay_out_parts", recording)
+    add_activities(world, 30)
+    pdf, _pages = render(world.plan, "bilingual", processes=2)
+    assert len(parts) >= 2
+    for part in parts:
+        assert "/ID" not in PdfReader(io.BytesIO(part)).trailer
+    assert len(PdfReader(io.BytesIO(pdf)).trailer["/ID"]) == 2
+    one, _ = render(world.plan, "bilingual", processes=1)
+    assert len(PdfReader(io.BytesIO(one)).trailer["/ID"]) == 2
