@@ -126,9 +126,11 @@ def activity_list(request):
     filterset = _filterset(request, leads_apart=True)
     invalid = filterset.is_bound and not filterset.is_valid()
     paginator = Paginator(filterset.qs, PAGE_SIZE)
+    stamp = search.change_stamp()
+    filterset.use_cached_options(stamp)
     if filterset.is_bound and filterset.form.cleaned_data.get("text"):
         # A text search's count is a scan of four columns: counted once per change.
-        paginator.count = search.cached_count(filterset.qs)
+        paginator.count = search.cached_count(filterset.qs, stamp)
     page = paginator.get_page(request.GET.get("page"))
     # One query for the page's money, whatever the number of activities shown.
     funding = money.activity_totals(a.pk for a in page.object_list)

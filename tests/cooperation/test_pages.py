@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cooperation.models import Activity, ActivityStatus, Evidence, Funding, StatusUpdate
+from cooperation.services import themes as theme_services
 from tests.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -314,6 +315,49 @@ def test_junk_in_the_query_string_never_breaks_the_list(world, client_for, query
     response = client_for(world.hki_staff).get(f"{url('activity-list')}?{query}")
 
     assert response.status_code == 200
+
+
+# The selects of themes, sides and agencies are cached (cooperation.search.cached_options)
+# under the change stamp, the kind of viewer and the language.
+
+
+def _options(response, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', response.content.decode(), re.DOTALL)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(0))[1:]
+
+
+def test_cached_filter_options_follow_a_change(world, client_for):
+    client = client_for(world.hki_coordinator)
+    before = _options(client.get(url("activity-list")), "theme")
+    theme_services.update_theme(
+        user=world.hki_coordinator, theme=world.themes[1], name_en="Renamed theme"
+    )
+
+    after = _options(client.get(url("activity-list")), "theme")
+
+    assert f"{world.themes[1].order}. Renamed theme" in after
+    assert f"{world.themes[1].order}. Renamed theme" not in before
+    assert len(after) == len(before)
+
+
+def test_cached_filter_options_are_per_kind_of_viewer(world, client_for):
+    helsinki = _options(client_for(world.hki_staff).get(url("activity-list")), "agency")
+    outsider = _options(client_for(world.outsider).get(url("activity-list")), "agency")
+    admin = _options(client_for(world.admin).get(url("activity-list")), "side")
+
+    assert any(world.hki_agency.name_en in label for label in helsinki)
+    assert not any(world.hki_agency.name_en in label for label in outsider)
+    assert {"Helsinki", "Beijing", "Tallinn", "Riga"} <= set(admin)
+
+
+def test_cached_filter_options_are_per_language(world, client_for):
+    client = client_for(world.hki_staff)
+    english = _options(client.get(url("activity-list")), "agency")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = _options(client.get(url("activity-list")), "agency")
+
+    assert any(world.hki_agency.name_en in label for label in english)
+    assert any(world.hki_agency.name_zh_hans in label for label in chinese)
 
 
 def test_invalid_filters_are_reported(world, client_for):
@@ -1377,18 +1421,28 @@ def test_the_activity_list_runs_a_constant_number_of_queries(
         FundingFactory(activity=activity)
     client = client_for(world.hki_staff)
 
-    with django_assert_num_queries(13):
+    query = {"agency": world.hki_agency.pk, "page": 2}
+    with django_assert_num_queries(14):
         # 1 session, 2 user, 3 profile
-        # 4 the agency filter's choice being validated
-        # 5 the number of matching activities (paginator)
-        # 6 the visible plans (for the "new activity" button)
-        # 7 theme choices, 8 side choices (cities), 9 agency choices
-        # 10 the page of activities with theme and commitment, 11 and 12 their lead
+        # 4 the change stamp (the cached filter options' key)
+        # 5 the agency filter's choice being validated
+        # 6 the number of matching activities (paginator)
+        # 7 the visible plans (for the "new activity" button)
+        # 8 theme choices, 9 side choices (cities), 10 agency choices (then cached)
+        # 11 the page of activities with theme and commitment, 12 and 13 their lead
         # agencies with their cities
-        # 13 the page's funding totals
-        response = client.get(url("activity-list"), {"agency": world.hki_agency.pk, "page": 2})
+        # 14 the page's funding totals
+        response = client.get(url("activity-list"), query)
     assert response.status_code == 200
     assert response.context["page"].paginator.count == n + 2
+    with django_assert_num_queries(11):  # the filter options from the cache
+        again = client.get(url("activity-list"), query)
+    assert _selects(again) == _selects(response)
+    assert "selected>Economic Development" in _selects(again)
+
+
+def _selects(response) -> str:
+    return "".join(re.findall(r"<select.*?</select>", response.content.decode(), re.DOTALL))
 
 
 @pytest.mark.parametrize("n", SIZES)

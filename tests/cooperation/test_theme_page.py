@@ -86,11 +86,12 @@ def test_the_theme_page_shows_at_most_the_bound_in_constant_queries_and_so_does_
     assert (f"The {BOUND} most recently updated activities" in page) is (n > BOUND)
 
     # The link's list: constant too.
-    with django_assert_num_queries(13):
-        # 1 session, 2 user, 3 profile, 4 the commitment being validated (with its theme)
-        # 5 the number of matching activities, 6 the visible plans
-        # 7 theme choices, 8 side choices, 9 agency choices (no commitment choices: hidden)
-        # 10 the page of activities, 11 and 12 their lead agencies, 13 its funding
+    with django_assert_num_queries(14):
+        # 1 session, 2 user, 3 profile, 4 the change stamp (the filter options' key)
+        # 5 the commitment being validated (with its theme)
+        # 6 the number of matching activities, 7 the visible plans
+        # 8 theme choices, 9 side choices, 10 agency choices (no commitment choices: hidden)
+        # 11 the page of activities, 12 and 13 their lead agencies, 14 its funding
         listed = client.get(url("activity-list"), {"commitment": world.commitment.pk})
     assert listed.context["page"].paginator.count == n
     assert listed.context["active_commitment"] == world.commitment
