@@ -24,7 +24,7 @@ from core.forms import (
     with_empty_choice,
 )
 from core.merge import SAVED, YOURS
-from core.templatetags.content import in_brackets
+from core.templatetags.content import in_brackets, tr_text
 from partners import access
 from partners.models import Agency
 
@@ -129,6 +129,20 @@ class CommitmentFilter(django_filters.ModelChoiceFilter):
     field_class = CommitmentFilterField
 
 
+def _theme_options(field) -> list:
+    """The theme select's options; under their plan's title and period when the user sees
+    the themes of more than one plan (a renewal repeats its predecessor's themes)."""
+    plans: dict[int, tuple] = {}
+    for theme in field.queryset:
+        _plan, options = plans.setdefault(theme.plan_id, (theme.plan, []))
+        options.append((str(theme.pk), str(field.label_from_instance(theme))))
+    if len(plans) < 2:
+        return [option for _plan, options in plans.values() for option in options]
+    return [
+        (f"{tr_text(plan, 'title')} ({plan.period})", options) for plan, options in plans.values()
+    ]
+
+
 class ActivityFilter(django_filters.FilterSet):
     """The activity list's filters. Invalid values are reported and left out, never a 500."""
 
@@ -205,10 +219,13 @@ class ActivityFilter(django_filters.FilterSet):
         fields = {name: self.form.fields[name] for name in self.ROW_SELECTS}
 
         def read():
-            return {
+            options = {
                 name: [(str(value), str(label)) for value, label in field.choices if value != ""]
                 for name, field in fields.items()
+                if name != "theme"
             }
+            options["theme"] = _theme_options(fields["theme"])
+            return options
 
         options = search.cached_options("activity-filter", viewer, stamp, read)
         for name, field in fields.items():

@@ -15,6 +15,7 @@ from django.urls import reverse
 from cooperation.models import Activity, ActivityStatus, Evidence, Funding, StatusUpdate
 from cooperation.services import themes as theme_services
 from tests.factories import (
+    ActionPlanFactory,
     ActivityFactory,
     AgencyFactory,
     CommitmentFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     EvidenceFactory,
     FundingFactory,
     StatusUpdateFactory,
+    ThemeFactory,
 )
 from tests.helpers import MEMBERS
 
@@ -358,6 +360,32 @@ def test_cached_filter_options_are_per_language(world, client_for):
 
     assert any(world.hki_agency.name_en in label for label in english)
     assert any(world.hki_agency.name_zh_hans in label for label in chinese)
+
+
+def test_the_themes_of_several_plans_are_grouped_by_plan(world, client_for):
+    economy = f"1. {world.themes[0].name_en}"
+    # One plan: no groups.
+    single = client_for(world.hki_staff).get(url("activity-list"), {"theme": world.themes[0].pk})
+    assert "<optgroup" not in _selects(single)
+    assert f"selected>{economy}" in _selects(single)
+
+    # A renewal repeats its predecessor's themes: "1. Economy" twice, told apart by plan.
+    renewal = ActionPlanFactory(
+        partnership=world.plan.partnership,
+        title_en="Next action plan",
+        period_start_year=2024,
+        period_end_year=2028,
+    )
+    ThemeFactory(plan=renewal, order=1, name_en=world.themes[0].name_en)
+    page = client_for(world.hki_coordinator).get(url("activity-list")).content.decode()
+
+    select = re.search(r'<select name="theme".*?</select>', page, re.DOTALL).group(0)
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select, re.DOTALL)
+    assert [label for label, _options in groups] == [
+        f"{world.plan.title_en} ({world.plan.period})",
+        "Next action plan (2024–2028)",
+    ]
+    assert all(economy in options for _label, options in groups)
 
 
 def test_invalid_filters_are_reported(world, client_for):
