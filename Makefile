@@ -54,7 +54,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 # Translations: extract strings into the catalogues, then compile them.
 messages: install
-	$(MANAGE) makemessages --locale zh_Hans --locale fi --ignore '$(VENV)/*' --ignore 'tests/*' --no-obsolete
+	$(MANAGE) makemessages --locale zh_Hans --locale fi --ignore '$(VENV)/*' --ignore 'tests/*' --no-obsolete --no-wrap
 
 compilemessages:
 	$(MANAGE) compilemessages --ignore '$(VENV)' --ignore 'node_modules' --verbosity 0
