@@ -139,7 +139,8 @@ def _theme_options(field) -> list:
     if len(plans) < 2:
         return [option for _plan, options in plans.values() for option in options]
     return [
-        (f"{tr_text(plan, 'title')} ({plan.period})", options) for plan, options in plans.values()
+        (f"{tr_text(plan, 'title')} {in_brackets(plan.period)}", options)
+        for plan, options in plans.values()
     ]
 
 
@@ -212,10 +213,7 @@ class ActivityFilter(django_filters.FilterSet):
         """Give the form's row selects their options from the cache (``search``), under
         ``stamp`` (``search.change_stamp``); the fields still validate against their
         querysets. For a page that shows the form."""
-        user = self.request.user
-        profile = access.profile_of(user)
-        # What the visible rows depend on (access.partnership_q, selectors._drafts_hidden).
-        viewer = (access.is_admin(user), access.is_coordinator(user), profile and profile.city_id)
+        viewer = access.visibility_key(self.request.user)
         fields = {name: self.form.fields[name] for name in self.ROW_SELECTS}
 
         def read():

@@ -145,6 +145,14 @@ def partnership_q(user, prefix: str = "") -> Q:
     )
 
 
+def visibility_key(user) -> tuple:
+    """What decides which rows ``user`` sees (``partnership_q``, ``third_parties_q``, and
+    renewal drafts for coordinators only): users with the same key see the same rows, so
+    what they see may be cached under it."""
+    profile = profile_of(user)
+    return (is_admin(user), is_coordinator(user), profile.city_id if profile else None)
+
+
 def third_parties_q(user) -> Q:
     """A filter of agencies for the third parties the user sees: those their partnerships name
     (every one for administrators). Agencies of a side are not in it."""

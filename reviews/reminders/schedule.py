@@ -11,7 +11,8 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from cooperation.models import CLOSED_STATUSES, Activity, PlanStatus, ThemeAgency
+from cooperation import selectors as cooperation_selectors
+from cooperation.models import Activity, PlanStatus, ThemeAgency
 from core.dates import long_date
 from partners.models import Role
 
@@ -104,9 +105,9 @@ def stale_activities_by_agency(review: Review, today: datetime.date) -> dict[int
     )
     if not responsible:
         return {}
-    stale = Activity.objects.filter(
-        theme__plan_id=review.plan_id, updated_at__lt=stale_cutoff(review, today)
-    ).exclude(status__in=CLOSED_STATUSES)
+    stale = Activity.objects.filter(theme__plan_id=review.plan_id).filter(
+        cooperation_selectors.stale_q(stale_cutoff(review, today))
+    )
     by_agency: dict[int, set[int]] = {}
     for pk, first, second in stale.values_list(
         "pk", "first_lead_agency_id", "second_lead_agency_id"

@@ -386,6 +386,10 @@ def test_the_themes_of_several_plans_are_grouped_by_plan(world, client_for):
         "Next action plan (2024–2028)",
     ]
     assert all(economy in options for _label, options in groups)
+    # In Chinese the period is bracketed the Chinese way.
+    chinese = client_for(world.hki_coordinator)
+    chinese.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "（2024–2028）" in _selects(chinese.get(url("activity-list")))
 
 
 def test_invalid_filters_are_reported(world, client_for):
