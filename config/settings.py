@@ -341,9 +341,8 @@ REPORT_RENDER_PROCESSES = env.int(
 if REPORT_RENDER_PROCESSES < 1:
     raise ImproperlyConfigured("REPORT_RENDER_PROCESSES must be at least 1")
 REPORT_RENDER_TIMEOUT = env.int("REPORT_RENDER_TIMEOUT", default=600)
-# Progress reports are tagged PDF/UA-1 (the EU Web Accessibility Directive): one WeasyPrint
-# document, whatever its size. False: untagged, and a large report is laid out in parts by
-# REPORT_RENDER_PROCESSES workers (faster on several cores; the merge keeps no structure tree).
+# Progress reports are tagged PDF/UA-1 (the EU Web Accessibility Directive), a large one laid
+# out in parts too (their structure trees merged: reports.structure_merge). False: untagged.
 REPORT_TAGGED = env.bool("REPORT_TAGGED", default=True)
 
 

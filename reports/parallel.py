@@ -6,16 +6,17 @@ refused, ``workers``), lays it out with our static-files fetcher and sends back 
 bytes, its page count, bookmarks and anchors.
 Each worker lays out one part and exits (``workers``), so a worker's memory is that of one
 part (at most ``PART_ACTIVITIES``), and the parent holds PDF bytes, never the laid-out
-documents of the parts. Then, in workers too:
+documents of the parts; it writes each part into the report (``merge``) as soon as the part
+and those before it are laid out, and lets its bytes go. Then, in workers too:
 
 1. the front matter (cover and contents) is laid out with stand-in numbers for its page
    count, beside the last parts (the summary, which holds no page numbers, opens the first
    part: the front matter, laid out again once the numbers are known, stays small);
 2. the overlay of the final number of pages, carrying only the running title and "Page x of
    y", and the front matter with the contents' page numbers known, side by side;
-3. the parent merges front matter and parts and stamps the overlay on every page
-   (``merge``), adds the outline (one bookmark per heading, as in the whole document) and the
-   front's metadata, once the workers have ended.
+3. the parent puts the front matter first and stamps the overlay on every page (``merge``),
+   adds the outline (one bookmark per heading, as in the whole document) and the front's
+   metadata, once the workers have ended.
 
 The parent never enters WeasyPrint while its workers live (``forksafe``): it forks them, and
 a child forked while the parent was inside Pango could inherit a held lock and hang for ever
@@ -200,11 +201,12 @@ def render_parts(htmls: list, processes: int) -> list[PartPdf]:
         pool.close()
 
 
-def _lay_out_parts(pool: Workers, htmls: list, weights, then=None) -> list[PartPdf]:
+def _lay_out_parts(pool: Workers, htmls: list, weights, then=None, each=None) -> list[PartPdf]:
     """Each part's ``render_part``, the heaviest parts (by ``weights``, else the HTML's
     length) first, so that the last one to finish is a small one; ``then`` (a task and its
     HTML), submitted after them, is the last result in the list. An HTML may be given as a
-    function that writes it (``_html``)."""
+    function that writes it (``_html``). ``each`` is called with each part in order as soon
+    as it and those before it are laid out (the merge), while the others still are."""
     if weights is None:
         weights = [0 if callable(html) else len(html) for html in htmls]
     order = sorted(range(len(htmls)), key=lambda i: -weights[i])
@@ -214,7 +216,11 @@ def _lay_out_parts(pool: Workers, htmls: list, weights, then=None) -> list[PartP
         pending[i] = pool.submit(task, htmls[i])
     if then is not None:
         pending[len(htmls)] = pool.submit(*then)
-    results = {i: pool.wait(pending[i], f"part {i + 1} of {len(htmls)}") for i in order}
+    results = {}
+    for i in range(len(htmls)):
+        results[i] = pool.wait(pending[i], f"part {i + 1} of {len(htmls)}")
+        if each is not None:
+            each(results[i])
     if then is not None:
         results[len(htmls)] = pool.wait(pending[len(htmls)], "front matter")
     return [results[i] for i in sorted(results)]
@@ -270,13 +276,10 @@ def _stand_in_front_html(context: dict) -> str:
     return _front_html(context, dict.fromkeys(TOC_PARTS, 888))
 
 
-def _front_and_overlay(
-    runner, context: dict, parts: list[PartPdf], front_pages: int, meanwhile=None
-):
+def _front_and_overlay(runner, context: dict, parts: list[PartPdf], front_pages: int):
     """The written front matter with the contents' numbers right (``render_front``) and the
     overlay of every page, laid out side by side by ``runner`` (``Workers`` or
-    ``InProcess``); again in the rare case that the numbers change the front's page count.
-    ``meanwhile`` is called once, while they are laid out."""
+    ``InProcess``); again in the rare case that the numbers change the front's page count."""
     for _ in range(4):
         total = front_pages + sum(part.pages for part in parts)
         overlay = runner.submit(render_part, partial(_overlay_html, context, total))
@@ -288,9 +291,6 @@ def _front_and_overlay(
             anchors,
             settings.REPORT_TAGGED,
         )
-        if meanwhile is not None:
-            meanwhile()
-            meanwhile = None
         front = runner.wait(front, "front matter")
         overlay = runner.wait(overlay, "page overlay")
         if front.pages == front_pages:
@@ -301,23 +301,11 @@ def _front_and_overlay(
     raise ReportRenderError("The report's contents did not settle on a page count.")
 
 
-#: How many bytes of the parts' PDFs the parent merges while the workers lay out the front
-#: matter and overlay (0.3 s sooner at 500 activities, 4 MB): the rest after them, so that
-#: qpdf's copy of a large report (about 15 times its bytes: 180 MiB at 2,000 activities)
-#: never adds up with two workers.
-MERGE_BESIDE_WORKERS = 5_000_000
-
-
-def _append(merging: merge.Merge, parts: list[PartPdf], budget: float = float("inf")) -> None:
-    """Append the ``parts`` not appended yet, in order, while their bytes fit ``budget``."""
-    for part in parts:
-        if not part.pdf:
-            continue  # appended already
-        budget -= len(part.pdf)
-        if budget < 0:
-            return
+def _append(merging: merge.Merge, part: PartPdf) -> None:
+    """Append ``part``, unless it is already, and let its bytes go."""
+    if part.pdf:
         merging.append(part.pdf)
-        part.pdf = b""  # its bytes are not needed again
+        part.pdf = b""  # appended: its bytes are not needed again
 
 
 def _part_weights(data, groups: list[list]) -> list[int]:
@@ -348,26 +336,33 @@ def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -
     seconds: a list for the parts and the stand-in front, one for the overlay and front).
     """
     started = time.perf_counter()
+    with merge.binary_output(output) as out:
+        return _write_parallel(context, out, processes, url_fetcher, started)
+
+
+def _write_parallel(context: dict, output, processes: int, url_fetcher, started: float) -> tuple:
     data = context["data"]
     pieces = rendering.split_chapters(data.chapters, PART_ACTIVITIES)
     groups = rendering.group_chapters(pieces, processes, PART_ACTIVITIES)
     htmls = [partial(rendering.render_part_html, context, groups, i) for i in range(len(groups))]
     stand_in = (count_pages, partial(_stand_in_front_html, context))
     here = url_fetcher is not None
-    merging = merge.Merge(tagged=settings.REPORT_TAGGED)
+    # The report is written as the parts come (``merge``): its memory is one part's.
+    merging = merge.Merge(output, tagged=settings.REPORT_TAGGED)
     pool = Workers(processes, len(groups))
     try:
-        done = _lay_out_parts(pool, htmls, _part_weights(data, groups), None if here else stand_in)
+        # Each part is merged as soon as it and those before it are laid out, while the
+        # workers lay out the others: the merge holds one part at a time.
+        done = _lay_out_parts(
+            pool,
+            htmls,
+            _part_weights(data, groups),
+            None if here else stand_in,
+            partial(_append, merging),
+        )
         if not here:
             *parts, counted = done
-            # The parts are merged while the workers lay out the front matter and overlay.
-            front, overlay = _front_and_overlay(
-                pool,
-                context,
-                parts,
-                counted.pages,
-                partial(_append, merging, parts, MERGE_BESIDE_WORKERS),
-            )
+            front, overlay = _front_and_overlay(pool, context, parts, counted.pages)
     finally:
         pool.close()
     cpu = [[part.cpu for part in done], []]
@@ -378,13 +373,10 @@ def write_parallel(context: dict, output, *, processes: int, url_fetcher=None) -
     else:
         cpu[1] = [front.cpu, overlay.cpu]
     laid_out = time.perf_counter()
-    _append(merging, parts)
 
     bookmarks, offset = list(front.bookmarks), front.pages
     for part in parts:
         bookmarks += [(lv, label, i + offset, x, y) for lv, label, i, x, y in part.bookmarks]
         offset += part.pages
-    pages = merging.finish(
-        front.pdf, overlay.pdf, bookmarks=bookmarks, links=front.links, output=output
-    )
+    pages = merging.finish(front.pdf, overlay.pdf, bookmarks=bookmarks, links=front.links)
     return pages, laid_out - started, time.perf_counter() - laid_out, cpu

@@ -1,14 +1,15 @@
 """The structure trees of a tagged report's parts, merged into one (PDF/UA-1 in parts).
 
-qpdf appends the parts' pages but merges no structure trees (qpdf issue #490), so ``merge``
-gives each part's tree to ``StructureMerge`` right after the part's pages:
+Neither qpdf nor pypdf merges structure trees (qpdf issue #490), so ``merge`` gives each
+part's tree to ``StructureMerge`` while it copies the part's pages:
 
-- each part's tree is copied whole (``copy_foreign``: its elements' pages and annotations
-  are the copies the pages brought along);
-- one ``Document`` element, the front matter's, gets every other part's top-level elements
-  as its children after its own, each re-pointed to it (``/P``);
+- each part's elements are copied with its pages (``pdfcopy``: an element's page and
+  annotations are the copies of the part's);
+- one ``Document`` element gets the front matter's top-level elements, then every part's
+  in order, each re-pointed to it (``/P``);
 - the parent tree's keys are offset per part, and so are the pages' ``/StructParents`` and
-  the annotations' ``/StructParent`` that point into it;
+  the annotations' ``/StructParent`` that point into it; each part's entries are written at
+  once, as a leaf of the report's parent tree (a number tree with ``/Kids``);
 - the links ``merge`` adds (the contents' entries pointing into later parts) become ``Link``
   elements with an object reference, after the front matter's own elements.
 
@@ -83,62 +84,52 @@ def own_ids(pdf: bytes, html: str) -> bytes:
 
 
 class StructureMerge:
-    """One structure tree for ``merged`` made of its parts' trees, a part at a time: each
-    part's (``add``) is copied while the part is open, right after its pages, so that the
-    part can be closed before the next is opened; ``finish`` then gives ``merged`` the tree.
-    """
+    """One structure tree for the report ``writer`` writes, made of its parts' trees a part
+    at a time (``add``, while the part's objects are copied); ``finish`` writes its root.
+    What it holds for the report is the references to the top-level elements and to one
+    leaf of the parent tree a part."""
 
-    def __init__(self, merged: pikepdf.Pdf):
-        self.merged = merged
-        self.root = merged.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-        self.document = merged.make_indirect(
-            Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root)
-        )
-        self.root.K = Array([self.document])
-        self.children: list = []
-        self.parent_tree: list[tuple[int, object]] = []
-        # Where the links ``finish`` tags go: after the front matter's own elements.
-        self.front_children = 0
+    def __init__(self, writer):
+        self.writer = writer
+        self.root = writer.reserve()
+        self.document = writer.reserve()
+        # The Document element's children in PDF syntax, the front matter's first.
+        self.children: list[bytes] = []
+        # The parent tree: one leaf a part, in the order of their keys.
+        self.leaves: list[int] = []
         self.key_offset = 0
         self.parts = 0
 
-    def add(self, part: pikepdf.Pdf, first_page: int, *, front: bool = False) -> None:
-        """Copy the tree of ``part``, whose pages are ``merged``'s from ``first_page``: after
-        the trees added before, or before them all if it is the ``front`` matter's."""
+    def add(self, copy, part: pikepdf.Pdf, *, front: bool = False, links=()) -> None:
+        """Copy the tree of ``part`` through ``copy`` (``pdfcopy.Copy``, drained after):
+        its elements after those added before, or before them all if it is the ``front``
+        matter's; ``links``, (page, annotation) added to the front matter, tagged as
+        ``Link`` elements after its own."""
         source = part.Root.get("/StructTreeRoot")
         if source is None:
             raise ValueError(f"part {self.parts} of a tagged report has no structure tree")
-        copied = self.merged.copy_foreign(source)
-        elements = _top_elements(copied)
+        copy.fix(source, self.root)
+        kids = _as_list(source.get("/K"))
+        if len(kids) == 1 and isinstance(kids[0], Dictionary) and kids[0].get("/S") == "/Document":
+            copy.fix(kids[0], self.document)
+        document = copy.stand_in(self.document)
+        elements = _top_elements(source)
         for element in elements:
             if isinstance(element, Dictionary):
-                element.P = self.document
-        if front:
-            self.children[0:0] = elements
-            self.front_children = len(elements)
-        else:
-            self.children += elements
-        pairs = _number_tree(copied.ParentTree) if "/ParentTree" in copied else []
+                element.P = document
+        pairs = _number_tree(source.ParentTree) if "/ParentTree" in source else []
         offset = self.key_offset
-        self.parent_tree += [(key + offset, value) for key, value in pairs]
-        for index in range(len(part.pages)):
-            page = self.merged.pages[first_page + index].obj
+        entries = [(key + offset, value) for key, value in pairs]
+        for page in part.pages:
+            page = page.obj
             if "/StructParents" in page:
                 page.StructParents = int(page.StructParents) + offset
             for annotation in page.get("/Annots", ()):
                 if "/StructParent" in annotation:
                     annotation.StructParent = int(annotation.StructParent) + offset
         self.key_offset += max((key for key, _ in pairs), default=-1) + 1
-        self.parts += 1
-
-    def finish(self, links: list) -> None:
-        """Tag ``links``, (page index, annotation) of the link annotations ``merge`` added,
-        as ``Link`` elements, and give ``merged`` the tree."""
-        merged, document = self.merged, self.document
-        tagged_links = []
-        for page_index, annotation in links:
-            page = merged.pages[page_index].obj
-            element = merged.make_indirect(
+        for page, annotation in links:
+            element = part.make_indirect(
                 Dictionary(
                     Type=Name.StructElem,
                     S=Name.Link,
@@ -148,17 +139,42 @@ class StructureMerge:
                 )
             )
             annotation.StructParent = self.key_offset
-            self.parent_tree.append((self.key_offset, element))
+            entries.append((self.key_offset, element))
             self.key_offset += 1
-            tagged_links.append(element)
+            elements.append(element)
             # PDF/UA: a page with annotations orders them by its structure.
             page.Tabs = Name.S
-        self.children[self.front_children : self.front_children] = tagged_links
-        document.K = Array(self.children)
-        nums = Array()
-        for key, value in sorted(self.parent_tree, key=lambda pair: pair[0]):
-            nums.append(key)
-            nums.append(value)
-        self.root.ParentTree = merged.make_indirect(Dictionary(Nums=nums))
-        self.root.ParentTreeNextKey = self.key_offset
-        merged.Root.StructTreeRoot = self.root
+        children = [copy.syntax(element) for element in elements]
+        if front:
+            self.children[0:0] = children
+        else:
+            self.children += children
+        if entries:
+            entries.sort(key=lambda pair: pair[0])
+            nums = b" ".join(b"%d %s" % (key, copy.syntax(value)) for key, value in entries)
+            leaf = self.writer.reserve()
+            self.writer.add(
+                leaf,
+                b"<< /Limits [%d %d] /Nums [%s] >>" % (entries[0][0], entries[-1][0], nums),
+            )
+            self.leaves.append(leaf)
+        self.parts += 1
+
+    def finish(self) -> int:
+        """Write the tree's root, its Document element and its parent tree; returns the
+        root's number."""
+        writer = self.writer
+        parent_tree = writer.reserve()
+        leaves = b" ".join(b"%d 0 R" % leaf for leaf in self.leaves)
+        writer.add(parent_tree, b"<< /Kids [%s] >>" % leaves if leaves else b"<< /Nums [] >>")
+        writer.add(
+            self.document,
+            b"<< /Type /StructElem /S /Document /P %d 0 R /K [%s] >>"
+            % (self.root, b" ".join(self.children)),
+        )
+        writer.add(
+            self.root,
+            b"<< /Type /StructTreeRoot /K [%d 0 R] /ParentTree %d 0 R /ParentTreeNextKey %d >>"
+            % (self.document, parent_tree, self.key_offset),
+        )
+        return self.root

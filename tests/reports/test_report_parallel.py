@@ -23,7 +23,7 @@ from django.db import connection
 from pypdf import PdfReader
 
 from cooperation.models import Activity, ActivityStatus, StatusUpdate
-from reports import forksafe, parallel, rendering, services, snapshot
+from reports import forksafe, merge, parallel, rendering, services, snapshot, workers
 from reports import tasks as report_tasks
 from reports.models import ProgressReport, ReportStatus
 from tests.reports.test_reports import AS_OF, RecordingFetcher, render, squeeze
@@ -583,30 +583,67 @@ def test_each_part_is_written_by_its_worker_not_by_the_parent(world, monkeypatch
     assert written_here == []
 
 
-def test_parts_merged_beside_the_workers_or_after_them_make_the_same_report(pair, monkeypatch):
-    """The parent merges the parts while the workers lay out the front matter and overlay,
-    up to ``MERGE_BESIDE_WORKERS`` bytes of them (qpdf's copy of a large report must not add
-    up with two workers), the rest after: the report is the same either way."""
-    world, _one, beside, pages = pair
-    monkeypatch.setattr(parallel, "MERGE_BESIDE_WORKERS", 0)
+def test_parts_merged_as_they_come_or_after_the_workers_make_the_same_report(pair, monkeypatch):
+    """The parent writes each part into the report as soon as it and those before it are
+    laid out, while the workers lay out the others; merged after the workers instead, the
+    report is the same."""
+    world, _one, as_they_come, pages = pair
+    lay_out = parallel._lay_out_parts
+    appended = []
+
+    def later(*args):
+        # The parts merged only once all are laid out: ``each`` (the merge) called after.
+        done = lay_out(*args[:4], None)
+        for part in done[:-1]:
+            appended.append(part.pdf)
+            args[4](part)
+        return done
+
+    monkeypatch.setattr(parallel, "_lay_out_parts", later)
     after, after_pages = render(world.plan, "bilingual", processes=2)
+    assert len(appended) >= 2
     assert after_pages == pages
-    assert page_texts(after) == page_texts(beside)
-    assert outline_of(after) == outline_of(beside)
+    assert after == as_they_come
+    assert page_texts(after) == page_texts(as_they_come)
+
+
+def test_each_part_is_merged_while_later_parts_are_laid_out(world, monkeypatch):
+    """The first part is in the report before the last is laid out: the parent holds the
+    bytes of the parts laid out out of order only."""
+    events = []
+    append, wait = merge.Merge.append, workers.Workers.wait
+
+    def appending(self, pdf):
+        events.append("append")
+        return append(self, pdf)
+
+    def waiting(self, task, what):
+        result = wait(self, task, what)
+        events.append(what)
+        return result
+
+    monkeypatch.setattr(merge.Merge, "append", appending)
+    monkeypatch.setattr(workers.Workers, "wait", waiting)
+    add_activities(world, 30)
+    monkeypatch.setattr(parallel, "PART_ACTIVITIES", 10)
+    render(world.plan, "bilingual", processes=2)
+    parts = [e for e in events if e.startswith("part ")]
+    assert len(parts) >= 3
+    assert events.index("append") < events.index(parts[-1])
+    assert events.count("append") == len(parts)
 
 
 def test_the_parts_carry_no_file_identifier_the_merged_report_does(world, monkeypatch):
     """A part is written without WeasyPrint's /ID (pydyf serialises every object again to
     digest it, a sixth of the part's writing): the merge gives the report its own."""
     parts = []
-    lay_out = parallel._lay_out_parts
+    append = merge.Merge.append
 
-    def recording(*args, **kwargs):
-        done = lay_out(*args, **kwargs)
-        parts.extend(part.pdf for part in done if part.pdf)
-        return done
+    def recording(self, pdf):
+        parts.append(pdf)
+        return append(self, pdf)
 
-    monkeypatch.setattr(parallel, "_lay_out_parts", recording)
+    monkeypatch.setattr(merge.Merge, "append", recording)
     add_activities(world, 30)
     pdf, _pages = render(world.plan, "bilingual", processes=2)
     assert len(parts) >= 2

@@ -215,8 +215,8 @@ def test_the_parts_tree_holds_what_the_whole_documents_does(in_parts, world):
 
 
 def _parent_tree(root) -> dict[int, object]:
-    nums = root.StructTreeRoot.ParentTree.Nums
-    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    """The parent tree's entries, read as a reader reads them (a leaf a part, under /Kids)."""
+    return dict(pikepdf.NumberTree(root.StructTreeRoot.ParentTree).items())
 
 
 def test_every_page_and_link_of_the_parts_points_into_the_merged_tree(in_parts, world):
@@ -267,7 +267,12 @@ def test_the_page_overlay_is_an_artifact(in_parts, world):
     document = pikepdf.open(io.BytesIO(parts))
     second = document.pages[1]
     streams = b"".join(c.read_bytes() for c in second.obj.Contents)
-    assert b"/Artifact <</Type /Pagination>> BDC q /ReportOverlay1 Do Q EMC" in streams
+    assert streams.endswith(b"Q /Artifact <</Type /Pagination>> BDC q /ReportOverlay Do Q EMC\n")
+    # Each page draws its own page of the overlay (its number); the cover none.
+    forms = [page.obj.Resources.XObject.get("/ReportOverlay") for page in document.pages]
+    assert forms[0] is None
+    assert all(form.Subtype == "/Form" for form in forms[1:])
+    assert len({form.objgen for form in forms[1:]}) == len(document.pages) - 1
 
 
 @pytest.mark.skipif(not shutil.which("pdfinfo"), reason="poppler-utils not installed")
@@ -283,3 +288,12 @@ def test_the_merge_holds_one_part_open_at_a_time(in_parts):
 def test_pdfinfo_says_the_parts_report_is_tagged(in_parts, world):
     done = subprocess.run(["pdfinfo", "-"], input=in_parts[1], capture_output=True, check=True)
     assert re.search(r"^Tagged:\s+yes$", done.stdout.decode(), re.MULTILINE)
+
+
+def test_qpdf_finds_nothing_wrong_with_the_merged_report(in_parts):
+    """The merge writes the report itself (``pdfwriter``): its cross-references, object
+    streams and every reference check out."""
+    _, parts, _ = in_parts
+    with pikepdf.open(io.BytesIO(parts)) as document:
+        assert document.check_pdf_syntax() == []
+        assert len(document.pages) > 1
