@@ -120,23 +120,29 @@ def source_pdf() -> pikepdf.Pdf:
     return pdf
 
 
-def test_a_copy_renumbers_references_and_leaves_strings_alone():
-    source = source_pdf()
-    copied = {}
+def copied(source: pikepdf.Pdf, *also) -> tuple[pikepdf.Pdf, Copy]:
+    """``source``'s first page copied alone into a new PDF (its catalogue naming ``also``,
+    (name, object) of ``source``, too), read back by qpdf and pypdf; and the copy."""
+    done = {}
 
     def build(writer):
         copy = Copy(writer, source)
         pages = writer.reserve()
         copy.fix(source.Root.Pages, pages)
         page = copy.number(source.pages[0].obj)
+        extra = b"".join(b" %s %s" % (name, copy.syntax(obj)) for name, obj in also)
         copy.drain()
-        copied["numbers"] = dict(copy.numbers)
+        done["copy"] = copy
         root = writer.reserve()
-        writer.add(root, b"<< /Type /Catalog /Pages %d 0 R >>" % pages)
+        writer.add(root, b"<< /Type /Catalog /Pages %d 0 R%s >>" % (pages, extra))
         writer.add(pages, b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % page)
         return root
 
-    pdf = written(build)
+    return written(build), done["copy"]
+
+
+def test_a_copy_renumbers_references_and_leaves_strings_alone():
+    pdf, copy = copied(source_pdf())
     page = pdf.pages[0]
     note = page.obj.Annots[0]
     assert str(note.Contents) == "see 2 0 R (and \\ this)"
@@ -147,30 +153,18 @@ def test_a_copy_renumbers_references_and_leaves_strings_alone():
     assert "/Outlines" not in pdf.Root
     titles = [o for o in pdf.objects if isinstance(o, Dictionary) and "/Title" in o]
     assert titles == []
-    assert len(copied["numbers"]) == 4  # the page tree (fixed), page, contents, note
+    assert len(copy.numbers) == 4  # the page tree (fixed), page, contents, note
 
 
 def test_an_uncompressed_stream_is_compressed_when_copied_but_the_metadata():
     source = source_pdf()
     xmp = b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
     metadata = source.make_stream(xmp, Type=Name.Metadata, Subtype=Name.XML)
-    out = io.BytesIO()
-    writer = PdfWriter(out)
-    copy = Copy(writer, source)
-    pages = writer.reserve()
-    copy.fix(source.Root.Pages, pages)
-    page = copy.number(source.pages[0].obj)
-    metadata = copy.syntax(metadata)
-    copy.drain()
-    root = writer.reserve()
-    writer.add(root, b"<< /Type /Catalog /Pages %d 0 R /Metadata %s >>" % (pages, metadata))
-    writer.add(pages, b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % page)
-    writer.close(root)
-    pdf = pikepdf.open(io.BytesIO(out.getvalue()))
+    pdf, _copy = copied(source, (b"/Metadata", metadata))
     assert pdf.pages[0].Contents.Filter == "/FlateDecode"
     assert pdf.pages[0].Contents.read_bytes() == b"BT /F1 12 Tf (1 0 R) Tj ET"
     assert "/Filter" not in pdf.Root.Metadata
-    assert xmp in out.getvalue()
+    assert xmp in pdf.raw
 
 
 def test_the_merge_writes_each_part_as_it_is_appended():
@@ -185,7 +179,6 @@ def test_the_merge_writes_each_part_as_it_is_appended():
         merging.append(part.getvalue())
         sizes.append(out.tell())
     assert sizes[0] < sizes[1] < sizes[2]
-    assert merging.writer.batch == [] or len(merging.writer.batch) < pdfwriter.OBJECTS_PER_STREAM
 
 
 def plain_pdf(marks: list[str], **docinfo) -> bytes:

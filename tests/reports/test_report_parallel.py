@@ -605,6 +605,7 @@ def test_parts_merged_as_they_come_or_after_the_workers_make_the_same_report(pai
     assert after_pages == pages
     assert after == as_they_come
     assert page_texts(after) == page_texts(as_they_come)
+    assert outline_of(after) == outline_of(as_they_come)
 
 
 def test_each_part_is_merged_while_later_parts_are_laid_out(world, monkeypatch):
